@@ -1,0 +1,368 @@
+/**
+ * ONNX backend conformance for the operators this project claims.
+ *
+ * For every case of ../shared/onnx-backend-tests (node/ and pytorch-converted/) whose operators are all claimed:
+ *  1. the model is decoded and re-encoded by our codec (the bytes must come back identical);
+ *  2. onnxruntime-node runs it on input_N.pb decoded by our codec and must reproduce output_N.pb
+ *     (rtol 1e-3, atol 1e-7 as onnx's runner; integer and bool outputs exactly);
+ *  3. the model with every intermediate tensor exposed as an extra output (graph.ts) must still reproduce output_N;
+ *  4. where every operator has a gradient rule, the gradient of a random projection of the outputs with respect to
+ *     every differentiable float input must match central finite differences computed with onnxruntime.
+ *
+ * Run: npm run conformance [-- --filter REGEX] [--no-gradient]
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as Ort from 'onnxruntime-node';
+import { decodeModel, decodeTensor, encodeModel, OnnxGraph, OnnxModel, OnnxTensor, toNumber } from '../src/runtime/onnx/codec';
+import { DataType, dtypeName, float16ToFloat32, tensorDims, tensorValues } from '../src/runtime/onnx/dtypes';
+import { exposeTensors, realInputs } from '../src/runtime/onnx/graph';
+import { onnxruntime } from '../src/runtime/onnx/session';
+import { inferShapes } from '../src/runtime/onnx/shapes';
+import { claimedOperators, gradientCheck, GradientOutcome } from './conformance-gradient';
+
+export const FORWARD_RTOL = 1e-3;
+export const FORWARD_ATOL = 1e-7;
+
+/**
+ * Cases where onnxruntime's kernels knowingly differ from the ONNX reference, as listed in onnxruntime's own backend
+ * test filters: downsampling with align_corners divides by (output_width - 1) where the reference uses
+ * (scale * input_width - 1).
+ */
+const runtimeDeviations: Record<string, string> = {
+  test_resize_downsample_scales_cubic_align_corners: 'onnxruntime uses (output_width - 1) for align_corners downsampling; the reference uses (scale * input_width - 1)',
+  test_resize_downsample_scales_linear_align_corners: 'onnxruntime uses (output_width - 1) for align_corners downsampling; the reference uses (scale * input_width - 1)',
+};
+
+export type CaseStatus = 'passed' | 'failed' | 'not-claimed' | 'unsupported-by-runtime';
+
+export interface CaseResult {
+  suite: string;
+  name: string;
+  operators: string[];
+  status: CaseStatus;
+  /** Why a case failed, was not claimed, or could not be run by onnxruntime. */
+  reason?: string;
+  /** Static shape inference agrees with the expected outputs' shapes (where it infers them fully). */
+  shapes?: 'passed' | 'failed';
+  forward?: 'passed' | 'failed';
+  exposed?: 'passed' | 'failed';
+  gradient?: GradientOutcome;
+}
+
+export interface ConformanceOptions {
+  /** Folders that hold test_* case folders. */
+  suiteDirs: string[];
+  /** Only cases whose folder name matches. */
+  filter?: RegExp;
+  /** Check gradients against finite differences (default true). */
+  gradient?: boolean;
+  onCase?: (result: CaseResult) => void;
+}
+
+/** Operator types of a graph and of its subgraphs, prefixed by domain when not the default one. */
+function operatorsOf(graph: OnnxGraph, into = new Set<string>()): Set<string> {
+  for (const node of graph.node ?? []) {
+    const domain = node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.` : '';
+    into.add(domain + node.op_type);
+    for (const attribute of node.attribute ?? []) {
+      for (const subgraph of [attribute.g, ...(attribute.graphs ?? [])]) if (subgraph) operatorsOf(subgraph, into);
+    }
+  }
+  return into;
+}
+
+const ortTypes: Record<number, Ort.Tensor.Type> = {
+  [DataType.FLOAT]: 'float32', [DataType.DOUBLE]: 'float64', [DataType.FLOAT16]: 'float16', [DataType.INT8]: 'int8',
+  [DataType.UINT8]: 'uint8', [DataType.INT16]: 'int16', [DataType.UINT16]: 'uint16', [DataType.INT32]: 'int32',
+  [DataType.UINT32]: 'uint32', [DataType.INT64]: 'int64', [DataType.UINT64]: 'uint64', [DataType.BOOL]: 'bool',
+  [DataType.STRING]: 'string',
+};
+
+/** An onnxruntime tensor holding a TensorProto's values (float16 keeps its bit pattern, as onnxruntime expects). */
+export function toOrt(tensor: OnnxTensor): Ort.Tensor {
+  const ort = onnxruntime();
+  const type = ortTypes[tensor.data_type];
+  if (!type) throw new Error(`inputs of type ${dtypeName(tensor.data_type)} are not supported`);
+  const dims = tensorDims(tensor);
+  if (type === 'string') {
+    return new ort.Tensor('string', (tensor.string_data ?? []).map((bytes) => Buffer.from(bytes).toString('utf8')), dims);
+  }
+  if (type === 'float16') {
+    const raw = tensor.raw_data && tensor.raw_data.length > 0
+      ? new Uint16Array(Uint8Array.prototype.slice.call(tensor.raw_data).buffer)
+      : Uint16Array.from(tensor.int32_data ?? []);
+    return new ort.Tensor('float16', raw, dims);
+  }
+  return new ort.Tensor(type, tensorValues(tensor) as never, dims);
+}
+
+function numbersOf(data: Ort.Tensor['data'], type: string): ArrayLike<number | bigint | string> {
+  if (type === 'float16' && data instanceof Uint16Array) return Float32Array.from(data, float16ToFloat32);
+  return data as ArrayLike<number | bigint | string>;
+}
+
+/** Null when `actual` reproduces `expected`; otherwise what differs. */
+export function compareToExpected(actual: Ort.Tensor, expected: OnnxTensor, rtol = FORWARD_RTOL, atol = FORWARD_ATOL): string | null {
+  const expectedDims = tensorDims(expected);
+  if (actual.dims.length !== expectedDims.length || actual.dims.some((d, i) => d !== expectedDims[i])) {
+    return `shape [${actual.dims.join(',')}] instead of [${expectedDims.join(',')}]`;
+  }
+  const got = numbersOf(actual.data, actual.type);
+  const want: ArrayLike<number | bigint | string> = expected.data_type === DataType.STRING
+    ? (expected.string_data ?? []).map((bytes) => Buffer.from(bytes).toString('utf8'))
+    : tensorValues(expected);
+  if (got.length !== want.length) return `${got.length} values instead of ${want.length}`;
+  const floating = [DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16, DataType.BFLOAT16].includes(expected.data_type as 1);
+  let worst = -1;
+  let worstExcess = 0;
+  for (let i = 0; i < want.length; i++) {
+    const a = got[i];
+    const e = want[i];
+    if (!floating) {
+      // bool comes back as booleans or bytes depending on the runtime version; compare by value.
+      if (typeof e === 'bigint' ? BigInt(a as bigint) !== e : Number(a) !== Number(e) && a !== e) return `element ${i}: ${a} instead of ${e}`;
+      continue;
+    }
+    const x = Number(a);
+    const y = Number(e);
+    if (Number.isNaN(y) && Number.isNaN(x)) continue;
+    if (x === y) continue;
+    const excess = Math.abs(x - y) - (atol + rtol * Math.abs(y));
+    if (!(excess <= 0) && (worst < 0 || !(excess <= worstExcess))) { worst = i; worstExcess = excess; }
+  }
+  return worst < 0 ? null : `element ${worst}: ${Number(got[worst])} instead of ${Number(want[worst])}`;
+}
+
+export interface TestDataSet { inputs: OnnxTensor[]; outputs: OnnxTensor[] }
+
+export function readDataSets(caseDir: string): TestDataSet[] {
+  const sets = fs.readdirSync(caseDir).filter((entry) => entry.startsWith('test_data_set_')).sort();
+  const read = (dir: string, prefix: string) => fs.readdirSync(dir)
+    .filter((file) => file.startsWith(prefix) && file.endsWith('.pb'))
+    .sort((a, b) => Number(a.slice(prefix.length, -3)) - Number(b.slice(prefix.length, -3)))
+    .map((file) => decodeTensor(fs.readFileSync(path.join(dir, file))));
+  return sets.map((set) => ({ inputs: read(path.join(caseDir, set), 'input_'), outputs: read(path.join(caseDir, set), 'output_') }));
+}
+
+/** Input name → onnxruntime tensor for one data set; inputs pair with the graph's non-initializer inputs in order. */
+export function feedsFor(model: OnnxModel, set: TestDataSet): Record<string, Ort.Tensor> {
+  const inputs = realInputs(model.graph);
+  return Object.fromEntries(set.inputs.map((tensor, index) => [inputs[index].name, toOrt(tensor)]));
+}
+
+/** One thread per session: the cases are tiny, and warnings about old opsets would drown the report. */
+const sessionOptions: Ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 };
+
+async function reproduces(session: Ort.InferenceSession, model: OnnxModel, sets: TestDataSet[]): Promise<string | null> {
+  for (const [setIndex, set] of sets.entries()) {
+    const results = await session.run(feedsFor(model, set));
+    for (const [index, expected] of set.outputs.entries()) {
+      const name = model.graph.output[index].name;
+      const mismatch = compareToExpected(results[name], expected);
+      if (mismatch) return `data set ${setIndex}, output ${name}: ${mismatch}`;
+    }
+  }
+  return null;
+}
+
+function hasOnlyTensorIo(model: OnnxModel): boolean {
+  return [...realInputs(model.graph), ...model.graph.output].every((info) => info.type?.tensor_type !== undefined && info.type?.tensor_type !== null);
+}
+
+/** Element types onnxruntime-node cannot hand to JavaScript (4-bit and 8-bit floats crash its binding). */
+function typesWithoutBinding(model: OnnxModel): string[] {
+  const types = [...realInputs(model.graph), ...model.graph.output].map((info) => info.type?.tensor_type?.elem_type ?? 0);
+  for (const node of model.graph.node) {
+    for (const attribute of node.attribute ?? []) if (node.op_type === 'Cast' && attribute.name === 'to') types.push(toNumber(attribute.i));
+  }
+  return [...new Set(types.filter((type) => !ortTypes[type]).map(dtypeName))];
+}
+
+export async function runCase(suite: string, caseDir: string, claimed: ReadonlySet<string>, gradient: boolean): Promise<CaseResult> {
+  const name = path.basename(caseDir);
+  const bytes = fs.readFileSync(path.join(caseDir, 'model.onnx'));
+  const model = decodeModel(bytes, path.join(caseDir, 'model.onnx'));
+  const operators = [...operatorsOf(model.graph)].sort();
+  const result: CaseResult = { suite, name, operators, status: 'passed' };
+  const unclaimed = operators.filter((op) => !claimed.has(op));
+  if (unclaimed.length > 0) return { ...result, status: 'not-claimed', reason: `operators not claimed: ${unclaimed.join(', ')}` };
+  if (!hasOnlyTensorIo(model)) return { ...result, status: 'not-claimed', reason: 'sequence or optional inputs/outputs' };
+  if (model.graph.node.some((node) => node.op_type === 'Dropout' && node.input.length > 2 && node.input[2])) {
+    return { ...result, status: 'not-claimed', reason: 'Dropout with a training_mode input (random masks) is outside the inference-form claim' };
+  }
+  if (runtimeDeviations[name]) return { ...result, status: 'unsupported-by-runtime', reason: runtimeDeviations[name] };
+  const unbound = typesWithoutBinding(model);
+  if (unbound.length > 0) return { ...result, status: 'unsupported-by-runtime', reason: `onnxruntime-node has no tensor type for ${unbound.join(', ')}` };
+
+  const reencoded = encodeModel(model);
+  if (Buffer.compare(Buffer.from(reencoded), bytes) !== 0) {
+    return { ...result, status: 'failed', reason: 're-encoding the model changed its bytes' };
+  }
+  const ort = onnxruntime();
+  let session: Ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(reencoded, sessionOptions);
+  } catch (error) {
+    return { ...result, status: 'unsupported-by-runtime', reason: firstLine(error) };
+  }
+  const sets = readDataSets(caseDir);
+  const failures: string[] = [];
+  const shapeMismatch = inferredShapeMismatch(model, sets[0]);
+  result.shapes = shapeMismatch ? 'failed' : 'passed';
+  if (shapeMismatch) failures.push(`shape inference: ${shapeMismatch}`);
+  try {
+    const mismatch = await reproduces(session, model, sets);
+    result.forward = mismatch ? 'failed' : 'passed';
+    if (mismatch) failures.push(`forward: ${mismatch}`);
+  } catch (error) {
+    result.forward = 'failed';
+    failures.push(`forward: ${firstLine(error)}`);
+  }
+
+  try {
+    const exposedModel = exposeTensors(model);
+    const exposedSession = await ort.InferenceSession.create(encodeModel(exposedModel), sessionOptions);
+    const mismatch = await reproduces(exposedSession, model, sets);
+    result.exposed = mismatch ? 'failed' : 'passed';
+    if (mismatch) failures.push(`exposed intermediates: ${mismatch}`);
+    await exposedSession.release();
+  } catch (error) {
+    result.exposed = 'failed';
+    failures.push(`exposed intermediates: ${firstLine(error)}`);
+  }
+
+  if (gradient && result.forward === 'passed') {
+    result.gradient = await gradientCheck(model, session, sets[0], feedsFor(model, sets[0]));
+    if (result.gradient.status === 'failed') failures.push(`gradient: ${result.gradient.reason}`);
+  }
+  await session.release();
+  if (failures.length > 0) return { ...result, status: 'failed', reason: failures.join('; ') };
+  return result;
+}
+
+/** Null when every output shape that inferShapes determines completely equals the expected output's shape. */
+function inferredShapeMismatch(model: OnnxModel, set: TestDataSet): string | null {
+  let facts;
+  try {
+    facts = inferShapes(model);
+  } catch (error) {
+    return firstLine(error);
+  }
+  for (const [index, expected] of set.outputs.entries()) {
+    const name = model.graph.output[index].name;
+    const shape = facts.get(name)?.shape;
+    if (!shape || shape.some((dim) => typeof dim !== 'number')) continue;
+    const dims = tensorDims(expected);
+    if (shape.length !== dims.length || shape.some((dim, i) => dim !== dims[i])) {
+      return `output ${name} inferred as [${shape.join(',')}], expected [${dims.join(',')}]`;
+    }
+  }
+  return null;
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0].slice(0, 300);
+}
+
+export interface ConformanceReport {
+  results: CaseResult[];
+  passed: number;
+  failed: number;
+  claimed: ReadonlySet<string>;
+}
+
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
+  const claimed = claimedOperators();
+  const results: CaseResult[] = [];
+  for (const suiteDir of options.suiteDirs) {
+    const suite = path.basename(suiteDir);
+    const cases = fs.readdirSync(suiteDir).filter((entry) => entry.startsWith('test_') && (!options.filter || options.filter.test(entry))).sort();
+    for (const name of cases) {
+      let result: CaseResult;
+      try {
+        result = await runCase(suite, path.join(suiteDir, name), claimed, options.gradient !== false);
+      } catch (error) {
+        result = { suite, name, operators: [], status: 'failed', reason: firstLine(error) };
+      }
+      results.push(result);
+      options.onCase?.(result);
+    }
+  }
+  return {
+    results, claimed,
+    passed: results.filter((r) => r.status === 'passed').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+  };
+}
+
+interface Tally { passed: number; failed: number; skipped: number }
+
+/** Per-operator table of forward (including exposed intermediates) and gradient outcomes over the claimed cases. */
+export function formatReport(report: ConformanceReport): string[] {
+  const forward = new Map<string, Tally>();
+  const gradient = new Map<string, Tally>();
+  const bump = (table: Map<string, Tally>, op: string, key: keyof Tally) => {
+    const tally = table.get(op) ?? { passed: 0, failed: 0, skipped: 0 };
+    tally[key]++;
+    table.set(op, tally);
+  };
+  for (const result of report.results) {
+    if (result.status === 'not-claimed' || result.status === 'unsupported-by-runtime') continue;
+    for (const op of result.operators) {
+      const forwardFailed = result.forward !== 'passed' || result.exposed !== 'passed';
+      bump(forward, op, forwardFailed ? 'failed' : 'passed');
+      const outcome = result.gradient?.status;
+      if (outcome === 'passed') bump(gradient, op, 'passed');
+      else if (outcome === 'failed') bump(gradient, op, 'failed');
+      else bump(gradient, op, 'skipped');
+    }
+  }
+  const lines: string[] = [];
+  const operators = [...new Set([...forward.keys()])].sort();
+  const width = Math.max(8, ...operators.map((op) => op.length));
+  lines.push(`${'operator'.padEnd(width)}  forward pass/fail   gradient pass/fail/skipped`);
+  for (const op of operators) {
+    const f = forward.get(op)!;
+    const g = gradient.get(op) ?? { passed: 0, failed: 0, skipped: 0 };
+    lines.push(`${op.padEnd(width)}  ${`${f.passed}/${f.failed}`.padStart(17)}   ${`${g.passed}/${g.failed}/${g.skipped}`.padStart(26)}`);
+  }
+  const count = (status: CaseStatus) => report.results.filter((r) => r.status === status).length;
+  lines.push('');
+  lines.push(`${report.results.length} cases: ${count('passed')} passed, ${count('failed')} failed, `
+    + `${count('not-claimed')} not claimed, ${count('unsupported-by-runtime')} not loadable by onnxruntime`);
+  const gradientCases = report.results.filter((r) => r.gradient);
+  lines.push(`gradient checks: ${gradientCases.filter((r) => r.gradient!.status === 'passed').length} passed, `
+    + `${gradientCases.filter((r) => r.gradient!.status === 'failed').length} failed, `
+    + `${gradientCases.filter((r) => r.gradient!.status === 'skipped').length} skipped`);
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const filterIndex = args.indexOf('--filter');
+  const filter = filterIndex >= 0 ? new RegExp(args[filterIndex + 1]) : undefined;
+  const verbose = args.includes('--verbose');
+  const shared = process.env.CNN_STUDIO_SHARED ?? path.resolve(__dirname, '../../shared');
+  const testsDir = path.join(shared, 'onnx-backend-tests');
+  const report = await runConformance({
+    suiteDirs: [path.join(testsDir, 'node'), path.join(testsDir, 'pytorch-converted')],
+    filter,
+    gradient: !args.includes('--no-gradient'),
+    onCase: (result) => {
+      if (result.status === 'failed') console.log(`FAIL ${result.suite}/${result.name}: ${result.reason}`);
+      else if (verbose && result.status === 'unsupported-by-runtime') console.log(`unsupported by onnxruntime: ${result.suite}/${result.name}: ${result.reason}`);
+      else if (verbose && result.gradient?.status === 'skipped') console.log(`gradient skipped: ${result.suite}/${result.name}: ${result.gradient.reason}`);
+    },
+  });
+  for (const line of formatReport(report)) console.log(line);
+  console.log(`${report.passed} passed, ${report.failed} failed`);
+  process.exitCode = report.failed > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 2;
+  });
+}
