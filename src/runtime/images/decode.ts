@@ -1,0 +1,48 @@
+import type { Preprocessing } from './types';
+
+/** Decoded, oriented and resized pixels: interleaved, `channels` values per pixel, 0-255. */
+export interface Pixels {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+}
+
+type SharpModule = typeof import('sharp').default;
+
+export function loadSharp(): SharpModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('sharp') as SharpModule;
+}
+
+/** The image's own size after EXIF orientation. */
+export async function imageSize(source: string | Buffer): Promise<{ width: number; height: number }> {
+  const { info } = await loadSharp()(source, { pages: 1 }).rotate().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height };
+}
+
+/**
+ * Decodes JPEG/PNG/WebP/GIF (first frame), applies the EXIF orientation, drops alpha (composited on black)
+ * and resizes with the requested mode: stretch, center-crop (cover) or letterbox (contain on black).
+ */
+export async function decodeImage(source: string | Buffer, pre: Pick<Preprocessing, 'size' | 'resize' | 'channels'>): Promise<Pixels> {
+  const sharp = loadSharp();
+  const [height, width] = pre.size;
+  const fit = pre.resize === 'stretch' ? 'fill' : pre.resize === 'center-crop' ? 'cover' : 'contain';
+  let pipeline = sharp(source, { pages: 1 })
+    .rotate()
+    .flatten({ background: { r: 0, g: 0, b: 0 } })
+    .resize(width, height, { fit, position: 'centre', background: { r: 0, g: 0, b: 0, alpha: 1 } });
+  pipeline = pre.channels === 'gray' ? pipeline.toColourspace('b-w') : pipeline.toColourspace('srgb');
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  const channels = pre.channels === 'gray' ? 1 : 3;
+  if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, expected ${channels}`);
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels };
+}
+
+/** Decodes an image at its own size (oriented, RGB) for overlays and display. */
+export async function decodeOriginal(source: string | Buffer): Promise<Pixels> {
+  const { data, info } = await loadSharp()(source, { pages: 1 }).rotate().flatten({ background: { r: 0, g: 0, b: 0 } })
+    .toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: 3 };
+}
