@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import { JobCancelledError, runChildJob, runWorkerJob } from '../runtime/jobs/run-job';
+
+export { JobCancelledError };
+
+/** Runs heavy work in a worker thread or child process (dist/workers/<name>.js) with progress and cancellation. */
+export class JobControl implements vscode.Disposable {
+  private readonly statusItem = vscode.window.createStatusBarItem('cnnStudio.jobs', vscode.StatusBarAlignment.Left, 10);
+  private readonly running = new Set<string>();
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: (line: string) => void) {
+    this.statusItem.name = 'CNN Studio jobs';
+  }
+
+  /**
+   * Shows a cancellable notification while the job runs; cancelling terminates the worker (or kills the process)
+   * and rejects with JobCancelledError.
+   */
+  run<T>(title: string, script: string, input: unknown, options: { process?: 'worker' | 'child' } = {}): Promise<T> {
+    const scriptPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'workers', `${script}.js`).fsPath;
+    const start = options.process === 'child' ? runChildJob : runWorkerJob;
+    return Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+        async (progress, token) => {
+          const abort = new AbortController();
+          const subscription = token.onCancellationRequested(() => abort.abort());
+          const started = Date.now();
+          this.track(title, true);
+          try {
+            const value = await start<T>(scriptPath, input, {
+              signal: abort.signal,
+              onProgress: (message, increment) => progress.report({ message, increment }),
+            });
+            this.log(`${title}: done in ${Date.now() - started} ms`);
+            return value;
+          } catch (error) {
+            this.log(`${title}: ${error instanceof JobCancelledError ? 'cancelled' : `failed: ${(error as Error).message}`}`);
+            throw error;
+          } finally {
+            subscription.dispose();
+            this.track(title, false);
+          }
+        },
+      ),
+    );
+  }
+
+  private track(title: string, running: boolean): void {
+    if (running) this.running.add(title);
+    else this.running.delete(title);
+    if (this.running.size === 0) {
+      this.statusItem.hide();
+      return;
+    }
+    this.statusItem.text = `$(sync~spin) CNN: ${this.running.size === 1 ? [...this.running][0] : `${this.running.size} jobs`}`;
+    this.statusItem.tooltip = [...this.running].join('\n');
+    this.statusItem.show();
+  }
+
+  dispose(): void {
+    this.statusItem.dispose();
+  }
+}

@@ -1,0 +1,38 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { JobMessage } from './protocol';
+
+export type JobHandler<I, O> = (input: I, progress: (message: string, increment?: number) => void) => Promise<O>;
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function answer<I, O>(input: I, handler: JobHandler<I, O>, send: (message: JobMessage<O>) => void): Promise<void> {
+  try {
+    const value = await handler(input, (message, increment) => send({ type: 'progress', message, increment }));
+    send({ type: 'result', value });
+  } catch (error) {
+    send({ type: 'error', message: errorMessage(error) });
+  }
+}
+
+/** Body of a worker-thread job script: answers workerData with the handler's result. */
+export function serveWorkerJob<I, O>(handler: JobHandler<I, O>): void {
+  if (!parentPort) throw new Error('this script runs as a worker thread');
+  const port = parentPort;
+  void answer(workerData as I, handler, (message) => port.postMessage(message));
+}
+
+/** Body of a child-process job script: answers the first IPC message, then exits. */
+export function serveChildJob<I, O>(handler: JobHandler<I, O>): void {
+  if (!process.send) throw new Error('this script runs as a forked child process');
+  process.once('message', (input) => {
+    let lastSend: Promise<void> = Promise.resolve();
+    const send = (message: JobMessage<O>) => {
+      lastSend = new Promise((resolve) => process.send!(message, undefined, undefined, () => resolve()));
+    };
+    void answer(input as I, handler, send)
+      .then(() => lastSend)
+      .then(() => process.disconnect());
+  });
+}

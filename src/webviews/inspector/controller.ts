@@ -1,0 +1,75 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ModelSummary } from '../../runtime/inspect/types';
+import { panelHtml, webviewOptions } from '../shared/webview-resources';
+import { parsePageMessage, type HostMessage } from './protocol';
+
+/** Summarizes a model file off the extension host's thread; rejects with a readable message. */
+export type InspectModel = (file: string) => Promise<ModelSummary>;
+
+/** Owns one inspector WebviewPanel (custom editor or command panel): renders the page and answers its messages. */
+export class InspectorController implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The last answer, replayed when the page reloads (after being hidden) instead of inspecting again. */
+  private lastMessage: HostMessage | undefined;
+  private inspection = 0;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly file: string,
+    private readonly extensionUri: vscode.Uri,
+    private readonly inspect: InspectModel,
+    private readonly log: (line: string) => void,
+  ) {
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'inspector.svg');
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw) => this.onPageMessage(raw)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    panel.webview.html = panelHtml(panel.webview, extensionUri, 'inspector', `Inspect ${path.basename(file)}`);
+  }
+
+  private onPageMessage(raw: unknown): void {
+    const message = parsePageMessage(raw);
+    if (!message) {
+      this.log(`Inspector: ignored an unexpected message from the page: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    if (message.type === 'ready' && this.lastMessage && this.lastMessage.type !== 'loading') {
+      void this.post(this.lastMessage);
+    } else {
+      void this.reinspect();
+    }
+  }
+
+  /** Inspects the file again (page ready, reload button, file changed on disk). */
+  async reinspect(): Promise<void> {
+    const inspection = ++this.inspection;
+    await this.post({ type: 'loading', file: this.file });
+    let answer: HostMessage;
+    try {
+      answer = { type: 'summary', summary: await this.inspect(this.file) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(`Inspector: ${this.file}: ${message}`);
+      answer = { type: 'error', file: this.file, message };
+    }
+    if (inspection !== this.inspection) return;
+    await this.post(answer);
+  }
+
+  private async post(message: HostMessage): Promise<void> {
+    this.lastMessage = message;
+    try {
+      await this.panel.webview.postMessage(message);
+    } catch {
+      // The panel was closed while the model was being inspected.
+    }
+  }
+
+  dispose(): void {
+    this.inspection++;
+    while (this.disposables.length > 0) this.disposables.pop()?.dispose();
+  }
+}

@@ -1,0 +1,120 @@
+import type { LayerInfo } from '../../../runtime/inspect/types';
+import { h } from './dom';
+import { formatCount, formatExact, formatShape } from './format';
+
+export interface LayerColumn {
+  key: string;
+  label: string;
+  numeric: boolean;
+  value(layer: LayerInfo, index: number): string | number;
+  text(layer: LayerInfo, index: number): string;
+}
+
+export const LAYER_COLUMNS: LayerColumn[] = [
+  { key: 'index', label: '#', numeric: true, value: (_, index) => index, text: (_, index) => String(index + 1) },
+  { key: 'name', label: 'Name', numeric: false, value: (layer) => layer.name, text: (layer) => layer.name },
+  { key: 'type', label: 'Op type', numeric: false, value: (layer) => layer.type, text: (layer) => layer.type },
+  { key: 'outputShape', label: 'Output shape', numeric: false, value: (layer) => formatShape(layer.outputShape), text: (layer) => formatShape(layer.outputShape) },
+  { key: 'params', label: 'Params', numeric: true, value: (layer) => layer.params, text: (layer) => formatExact(layer.params) },
+  { key: 'macs', label: 'MACs', numeric: true, value: (layer) => layer.macs, text: (layer) => formatExact(layer.macs) },
+];
+
+/** Layer indices matching the filter (name, op type or shape contains it, case-insensitive), in the chosen order. */
+export function visibleLayerRows(layers: LayerInfo[], filter: string, sortColumn: string | null, descending: boolean): number[] {
+  const needle = filter.trim().toLowerCase();
+  const rows = layers
+    .map((_, index) => index)
+    .filter((index) => {
+      if (!needle) return true;
+      const layer = layers[index];
+      return [layer.name, layer.type, formatShape(layer.outputShape)].some((text) => text.toLowerCase().includes(needle));
+    });
+  const column = LAYER_COLUMNS.find((candidate) => candidate.key === sortColumn);
+  if (column) {
+    const direction = descending ? -1 : 1;
+    rows.sort((a, b) => {
+      const left = column.value(layers[a], a);
+      const right = column.value(layers[b], b);
+      const order = typeof left === 'number' && typeof right === 'number' ? left - right : String(left).localeCompare(String(right));
+      return order * direction || a - b;
+    });
+  }
+  return rows;
+}
+
+export interface LayerTableState {
+  filter: string;
+  sortColumn: string | null;
+  sortDescending: boolean;
+}
+
+/** The sortable, searchable layer table with a totals line for the rows shown. */
+export class LayerTable {
+  readonly element: HTMLElement;
+  private readonly table: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly totals: HTMLElement;
+  private readonly headerCells = new Map<string, HTMLElement>();
+
+  constructor(
+    private readonly layers: LayerInfo[],
+    private state: LayerTableState,
+    private readonly onChange: (state: LayerTableState) => void,
+    private readonly onOpenLayer: (index: number) => void,
+  ) {
+    const filter = h('vscode-textfield', { id: 'layer-filter', placeholder: 'Filter by name, op type or shape', value: state.filter }) as HTMLElement & { value: string };
+    filter.append(h('vscode-icon', { slot: 'content-before', name: 'search', title: 'search' }));
+    filter.addEventListener('input', () => this.update({ ...this.state, filter: filter.value }));
+
+    const header = h('vscode-table-header', { slot: 'header' });
+    for (const column of LAYER_COLUMNS) {
+      const cell = h('vscode-table-header-cell', { 'data-column': column.key, class: `sortable ${column.numeric ? 'numeric' : ''}`, title: `Sort by ${column.label}` }, column.label);
+      cell.addEventListener('click', () => this.sortBy(column.key));
+      this.headerCells.set(column.key, cell);
+      header.append(cell);
+    }
+    this.body = h('vscode-table-body', { slot: 'body' });
+    this.table = h('vscode-table', { id: 'layer-table', zebra: true, 'bordered-columns': true, resizable: true, columns: JSON.stringify(['6%', '30%', '14%', '20%', '14%', '16%']) }, header, this.body);
+    this.totals = h('div', { id: 'layer-totals', class: 'totals' });
+    this.element = h('div', { class: 'layer-view' }, h('div', { class: 'layer-toolbar' }, filter, this.totals), this.table);
+    this.render();
+  }
+
+  private sortBy(key: string): void {
+    const descending = this.state.sortColumn === key ? !this.state.sortDescending : LAYER_COLUMNS.find((column) => column.key === key)!.numeric;
+    this.update({ ...this.state, sortColumn: key, sortDescending: descending });
+  }
+
+  private update(state: LayerTableState): void {
+    this.state = state;
+    this.render();
+    this.onChange(state);
+  }
+
+  private render(): void {
+    const rows = visibleLayerRows(this.layers, this.state.filter, this.state.sortColumn, this.state.sortDescending);
+    this.body.replaceChildren(
+      ...rows.map((index) => {
+        const layer = this.layers[index];
+        const row = h('vscode-table-row', { 'data-layer-index': String(index), title: 'Double-click to show in the graph' });
+        for (const column of LAYER_COLUMNS) {
+          row.append(h('vscode-table-cell', { class: column.numeric ? 'numeric' : column.key === 'outputShape' || column.key === 'name' ? 'mono' : '' }, column.text(layer, index)));
+        }
+        row.addEventListener('dblclick', () => this.onOpenLayer(index));
+        return row;
+      }),
+    );
+    for (const [key, cell] of this.headerCells) {
+      const sorted = this.state.sortColumn === key;
+      cell.dataset.sort = sorted ? (this.state.sortDescending ? 'descending' : 'ascending') : '';
+      const column = LAYER_COLUMNS.find((candidate) => candidate.key === key)!;
+      cell.textContent = sorted ? `${column.label} ${this.state.sortDescending ? '▼' : '▲'}` : column.label;
+    }
+    const params = rows.reduce((sum, index) => sum + this.layers[index].params, 0);
+    const macs = rows.reduce((sum, index) => sum + this.layers[index].macs, 0);
+    this.totals.textContent = `${rows.length} of ${this.layers.length} layers · ${formatCount(params)} params · ${formatCount(macs)} MACs`;
+    this.totals.dataset.rows = String(rows.length);
+    this.totals.dataset.params = String(params);
+    this.totals.dataset.macs = String(macs);
+  }
+}

@@ -1,0 +1,198 @@
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-icon/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-table/index.js';
+import '@vscode-elements/elements/dist/vscode-table-body/index.js';
+import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
+import '@vscode-elements/elements/dist/vscode-table-header/index.js';
+import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
+import '@vscode-elements/elements/dist/vscode-table-row/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { ModelSummary, TensorInfo } from '../../../runtime/inspect/types';
+import { INSPECTOR_TABS, parseHostMessage, parsePageState, type InspectorTab, type PageMessage, type PageState } from '../protocol';
+import { h } from './dom';
+import { formatBytes, formatCount, formatExact, formatShape } from './format';
+import { layerNodeId } from './graph-model';
+import { GraphView } from './graph-view';
+import { LayerTable } from './layer-table';
+
+interface VsCodeApi {
+  postMessage(message: PageMessage): void;
+  getState(): unknown;
+  setState(state: PageState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app')!;
+let state: PageState | undefined = parsePageState(vscode.getState());
+
+function saveState(patch: Partial<PageState>): void {
+  if (!state) return;
+  state = { ...state, ...patch };
+  vscode.setState(state);
+}
+
+function baseName(file: string): string {
+  return file.split(/[\\/]/).pop() ?? file;
+}
+
+function showLoading(file: string): void {
+  app.replaceChildren(
+    h('div', { id: 'loading', class: 'loading' }, h('vscode-progress-ring'), h('span', {}, `Inspecting ${baseName(file)}…`)),
+  );
+}
+
+function showError(file: string, message: string): void {
+  const retry = h('vscode-button', { id: 'error-reload', icon: 'refresh' }, 'Try again');
+  retry.addEventListener('click', () => vscode.postMessage({ type: 'reload' }));
+  app.replaceChildren(
+    h(
+      'section',
+      { id: 'error', class: 'error-panel', role: 'alert' },
+      h('h2', {}, h('vscode-icon', { name: 'error' }), ' This file could not be opened as a model'),
+      h('p', {}, 'File: ', h('code', { id: 'error-file' }, file)),
+      h('pre', { id: 'error-message' }, message),
+      h('p', { class: 'muted' }, 'The Model Inspector reads ONNX files (.onnx) and TensorFlow.js models (model.json with its weight files).'),
+      retry,
+    ),
+  );
+}
+
+function stat(label: string, value: string, id: string, exact?: string): HTMLElement {
+  return h('div', { class: 'stat', id, title: exact ?? value }, h('div', { class: 'stat-value' }, value), h('div', { class: 'stat-label' }, label));
+}
+
+function renderSummaryHeader(summary: ModelSummary): HTMLElement {
+  const badges = h(
+    'div',
+    { class: 'badges' },
+    h('vscode-badge', { id: 'summary-format' }, summary.format),
+    summary.opset !== null && h('vscode-badge', { id: 'summary-opset' }, `opset ${summary.opset}`),
+    summary.irVersion !== null && h('vscode-badge', { id: 'summary-ir' }, `IR ${summary.irVersion}`),
+    summary.producer && h('span', { id: 'summary-producer', class: 'muted' }, `produced by ${summary.producer}`),
+  );
+  const dtypes = Object.entries(summary.paramBytesByDtype).map(([dtype, { count, bytes }]) =>
+    h('li', { 'data-dtype': dtype }, h('code', {}, dtype), ` ${formatExact(count)} values, ${formatBytes(bytes)}`),
+  );
+  return h(
+    'header',
+    { id: 'summary', class: 'summary' },
+    h('div', { class: 'title-row' }, h('h1', {}, baseName(summary.file)), badges),
+    h('div', { class: 'muted path', title: summary.file }, summary.file),
+    h(
+      'div',
+      { class: 'stats' },
+      stat('parameters', formatCount(summary.params), 'summary-params', formatExact(summary.params)),
+      stat('MACs', formatCount(summary.macs), 'summary-macs', formatExact(summary.macs)),
+      stat('layers', formatExact(summary.layers.length), 'summary-layers'),
+      stat('file size', formatBytes(summary.fileSize), 'summary-file-size', `${formatExact(summary.fileSize)} bytes`),
+    ),
+    dtypes.length > 0 && h('div', { class: 'dtypes' }, h('span', { class: 'muted' }, 'Weights by dtype:'), h('ul', { id: 'summary-dtypes' }, ...dtypes)),
+  );
+}
+
+function renderIoTable(summary: ModelSummary): HTMLElement {
+  const row = (kind: string, tensor: TensorInfo) =>
+    h(
+      'vscode-table-row',
+      { 'data-kind': kind },
+      h('vscode-table-cell', {}, kind),
+      h('vscode-table-cell', { class: 'mono' }, tensor.name),
+      h('vscode-table-cell', { class: 'mono' }, formatShape(tensor.shape)),
+      h('vscode-table-cell', {}, tensor.dtype),
+    );
+  return h(
+    'vscode-table',
+    { id: 'io-table', 'bordered-columns': true, columns: JSON.stringify(['12%', '38%', '30%', '20%']) },
+    h(
+      'vscode-table-header',
+      { slot: 'header' },
+      ...['', 'Name', 'Shape', 'Dtype'].map((label) => h('vscode-table-header-cell', {}, label || 'Kind')),
+    ),
+    h('vscode-table-body', { slot: 'body' }, ...summary.inputs.map((tensor) => row('input', tensor)), ...summary.outputs.map((tensor) => row('output', tensor))),
+  );
+}
+
+function renderHistogram(summary: ModelSummary): HTMLElement {
+  const entries = Object.entries(summary.ops).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const most = Math.max(1, ...entries.map(([, count]) => count));
+  const rows = entries.map(([op, count]) => {
+    const fill = h('div', { class: 'bar-fill' });
+    fill.style.width = `${(100 * count) / most}%`;
+    return h('div', { class: 'histogram-row', 'data-op': op }, h('span', { class: 'op mono' }, op), h('div', { class: 'bar' }, fill), h('span', { class: 'count' }, String(count)));
+  });
+  return h('div', { id: 'op-histogram', class: 'histogram' }, ...rows);
+}
+
+function showSummary(summary: ModelSummary): void {
+  const previous = state?.file === summary.file ? state : undefined;
+  state = {
+    file: summary.file,
+    tab: previous?.tab ?? 'overview',
+    filter: previous?.filter ?? '',
+    sortColumn: previous?.sortColumn ?? null,
+    sortDescending: previous?.sortDescending ?? false,
+    selectedNode: previous?.selectedNode ?? null,
+  };
+  vscode.setState(state);
+
+  const graph = new GraphView(summary, (selectedNode) => saveState({ selectedNode }));
+  const tabs = h('vscode-tabs', { id: 'tabs' }) as HTMLElement & { selectedIndex: number };
+  const selectTab = (tab: InspectorTab) => {
+    saveState({ tab });
+    if (tab === 'graph') graph.show(state?.selectedNode ?? null);
+  };
+  const layers = new LayerTable(
+    summary.layers,
+    { filter: state.filter, sortColumn: state.sortColumn, sortDescending: state.sortDescending },
+    (tableState) => saveState(tableState),
+    (index) => {
+      saveState({ selectedNode: layerNodeId(index) });
+      tabs.selectedIndex = INSPECTOR_TABS.indexOf('graph');
+      selectTab('graph');
+      requestAnimationFrame(() => graph.select(layerNodeId(index), true));
+    },
+  );
+
+  tabs.append(
+    h('vscode-tab-header', { slot: 'header', id: 'tab-overview' }, 'Overview'),
+    h(
+      'vscode-tab-panel',
+      {},
+      h('div', { class: 'overview' }, h('section', {}, h('h2', {}, 'Inputs and outputs'), renderIoTable(summary)), h('section', {}, h('h2', {}, 'Op types'), renderHistogram(summary))),
+    ),
+    h('vscode-tab-header', { slot: 'header', id: 'tab-layers' }, 'Layers ', h('vscode-badge', { variant: 'counter' }, String(summary.layers.length))),
+    h('vscode-tab-panel', {}, layers.element),
+    h('vscode-tab-header', { slot: 'header', id: 'tab-graph' }, 'Graph'),
+    h('vscode-tab-panel', {}, graph.element),
+  );
+  tabs.addEventListener('vsc-tabs-select', (event) => {
+    const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+    selectTab(INSPECTOR_TABS[index] ?? 'overview');
+  });
+
+  tabs.selectedIndex = INSPECTOR_TABS.indexOf(state.tab);
+  app.replaceChildren(h('main', { id: 'inspector', 'data-file': summary.file }, renderSummaryHeader(summary), tabs));
+  if (state.tab === 'graph') requestAnimationFrame(() => graph.show(state?.selectedNode ?? null));
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = parseHostMessage(event.data);
+  if (!message) return;
+  try {
+    if (message.type === 'loading') showLoading(message.file);
+    else if (message.type === 'error') showError(message.file, message.message);
+    else showSummary(message.summary);
+  } catch (error) {
+    const file = message.type === 'summary' ? message.summary.file : message.file;
+    showError(file, `The inspector page failed to show this model: ${(error as Error).message}`);
+  }
+});
+
+if (state) showLoading(state.file);
+vscode.postMessage({ type: 'ready' });
