@@ -1,0 +1,42 @@
+import * as fs from 'node:fs';
+import type * as Ort from 'onnxruntime-node';
+import { float16ToFloat32, float32ToFloat16 } from '../onnx/dtypes';
+import { createSession, onnxruntime, type SessionOptions } from '../onnx/session';
+
+export type OrtModule = typeof Ort;
+
+export interface LoadedSession {
+  session: Ort.InferenceSession;
+  /** The execution provider that runs it. */
+  provider: string;
+}
+
+/** Opens a model file on onnxruntime's CPU execution provider (bundled with onnxruntime-node on every platform). */
+export async function openSession(modelFile: string, options: SessionOptions = {}): Promise<LoadedSession> {
+  const providers = options.providers ?? ['cpu'];
+  const session = await createSession(new Uint8Array(fs.readFileSync(modelFile)), { ...options, providers });
+  return { session, provider: providers[0] };
+}
+
+export function loadOnnxRuntime(): OrtModule {
+  return onnxruntime();
+}
+
+/** A float32 array as an onnxruntime tensor of the input's dtype (float16 inputs get half-precision bits). */
+export function floatTensor(ort: OrtModule, dtype: string, data: Float32Array, dims: readonly number[]): Ort.Tensor {
+  if (dtype === 'float16') return new ort.Tensor('float16', Uint16Array.from(data, float32ToFloat16), dims);
+  if (dtype === 'float32') return new ort.Tensor('float32', data, dims);
+  if (dtype === 'float64') return new ort.Tensor('float64', Float64Array.from(data), dims);
+  if (dtype === 'uint8') return new ort.Tensor('uint8', Uint8Array.from(data, (v) => Math.min(255, Math.max(0, Math.round(v)))), dims);
+  throw new Error(`image input of type ${dtype} is not supported`);
+}
+
+/** An output tensor's values as float32 (float16 bits decoded). */
+export function tensorToFloat32(tensor: Ort.Tensor): Float32Array {
+  const data = tensor.data;
+  if (tensor.type === 'float16' && data instanceof Uint16Array) return Float32Array.from(data, float16ToFloat32);
+  if (data instanceof Float32Array) return data;
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Float32Array.from(data, (v) => Number(v));
+  if (ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
+  throw new Error(`output of type ${tensor.type} is not numeric`);
+}
