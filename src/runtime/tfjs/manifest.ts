@@ -1,0 +1,34 @@
+import type { ModelSummary } from '../inspect/types';
+
+export interface ManifestWeight { name: string; shape: number[]; dtype: string; quantization?: { dtype: string } }
+export interface WeightsManifestGroup { paths: string[]; weights: ManifestWeight[] }
+export interface ModelJson { format?: string; modelTopology?: Record<string, unknown>; weightsManifest?: WeightsManifestGroup[]; [key: string]: unknown }
+
+const storedBytes: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, int8: 1, complex64: 8, string: 0 };
+
+export function manifestWeights(json: ModelJson): ManifestWeight[] {
+  return (json.weightsManifest ?? []).flatMap((group) => group.weights ?? []);
+}
+
+/** Parameter totals by stored dtype (quantized weights count at their stored width). */
+export function paramTotals(weights: ManifestWeight[]): { params: number; paramBytesByDtype: ModelSummary['paramBytesByDtype'] } {
+  const paramBytesByDtype: ModelSummary['paramBytesByDtype'] = {};
+  let params = 0;
+  for (const weight of weights) {
+    const count = weight.shape.reduce((p, d) => p * d, 1);
+    const dtype = weight.quantization?.dtype ?? weight.dtype;
+    const entry = (paramBytesByDtype[dtype] ??= { count: 0, bytes: 0 });
+    entry.count += count;
+    entry.bytes += count * (storedBytes[dtype] ?? 4);
+    params += count;
+  }
+  return { params, paramBytesByDtype };
+}
+
+export function stringMetadata(json: ModelJson): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const key of ['format', 'generatedBy', 'convertedBy']) if (typeof json[key] === 'string') metadata[key] = json[key] as string;
+  const userDefined = json.userDefinedMetadata as Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(userDefined ?? {})) metadata[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  return metadata;
+}
