@@ -3,6 +3,9 @@ import { h, svg } from './dom';
 import { formatCount, formatShape } from './format';
 import { buildModelGraph, layoutModelGraph, type GraphLayout, type ModelGraph, type PlacedNode } from './graph-model';
 
+/** Below this zoom the node labels cannot be read. */
+const READABLE_SCALE = 0.75;
+
 interface ViewBox {
   x: number;
   y: number;
@@ -59,7 +62,7 @@ export class GraphView {
       this.stats.textContent = `${this.layout.nodes.length} nodes, ${this.layout.edges.length} edges, laid out in ${layoutMs.toFixed(0)} ms`;
       this.stats.dataset.layoutMs = layoutMs.toFixed(1);
       requestAnimationFrame(() => {
-        this.fit();
+        this.showStart();
         if (selected) this.select(selected, true);
       });
     }
@@ -155,6 +158,17 @@ export class GraphView {
       return h('tr', {}, h('td', { class: 'mono' }, tensor || '(none)'), h('td', { class: 'mono' }, shapeText));
     });
     return h('div', {}, h('h4', {}, heading), h('table', { class: 'tensor-list' }, h('tbody', {}, ...rows)));
+  }
+
+  /** Whole graph when it stays readable, otherwise its top (the model inputs) at a readable scale. */
+  private showStart(): void {
+    this.fit();
+    if (!this.layout || this.view.scale >= READABLE_SCALE) return;
+    const { width } = this.canvas.getBoundingClientRect();
+    const start = this.layout.nodes.find((node) => node.kind === 'input') ?? this.layout.nodes[0];
+    const centreX = start ? start.x : this.layout.width / 2;
+    this.view = { scale: READABLE_SCALE, x: centreX - width / 2 / READABLE_SCALE, y: 0 };
+    this.applyView();
   }
 
   fit(): void {

@@ -160,15 +160,15 @@ function showSummary(summary: ModelSummary): void {
   );
 
   tabs.append(
-    h('vscode-tab-header', { slot: 'header', id: 'tab-overview' }, 'Overview'),
+    h('vscode-tab-header', { slot: 'header', 'data-tab': 'overview' }, 'Overview'),
     h(
       'vscode-tab-panel',
       {},
       h('div', { class: 'overview' }, h('section', {}, h('h2', {}, 'Inputs and outputs'), renderIoTable(summary)), h('section', {}, h('h2', {}, 'Op types'), renderHistogram(summary))),
     ),
-    h('vscode-tab-header', { slot: 'header', id: 'tab-layers' }, 'Layers ', h('vscode-badge', { variant: 'counter' }, String(summary.layers.length))),
+    h('vscode-tab-header', { slot: 'header', 'data-tab': 'layers' }, 'Layers ', h('vscode-badge', { variant: 'counter' }, String(summary.layers.length))),
     h('vscode-tab-panel', {}, layers.element),
-    h('vscode-tab-header', { slot: 'header', id: 'tab-graph' }, 'Graph'),
+    h('vscode-tab-header', { slot: 'header', 'data-tab': 'graph' }, 'Graph'),
     h('vscode-tab-panel', {}, graph.element),
   );
   tabs.addEventListener('vsc-tabs-select', (event) => {
