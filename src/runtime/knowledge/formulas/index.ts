@@ -1,0 +1,58 @@
+import type { Argument } from '../call-parser';
+import type { LayerReport, LayerSpec } from './layer-spec';
+import { convReport } from './conv';
+import { convTransposeReport } from './conv-transpose';
+import { poolReport } from './pool';
+import { linearReport } from './linear';
+import { torchConv, torchConvTranspose, torchLinear, torchPool } from './torch-layers';
+import { keras, tfjs } from './keras-layers';
+
+type Reader = (args: Argument[]) => LayerSpec;
+
+/** Canonical symbol → how its call arguments map onto a layer whose size the hover can compute. */
+export const layerCallReaders: ReadonlyMap<string, Reader> = new Map<string, Reader>([
+  ['torch.nn.Conv1d', torchConv(1)],
+  ['torch.nn.Conv2d', torchConv(2)],
+  ['torch.nn.Conv3d', torchConv(3)],
+  ['torch.nn.ConvTranspose1d', torchConvTranspose(1)],
+  ['torch.nn.ConvTranspose2d', torchConvTranspose(2)],
+  ['torch.nn.ConvTranspose3d', torchConvTranspose(3)],
+  ['torch.nn.MaxPool1d', torchPool(1, 'max')],
+  ['torch.nn.MaxPool2d', torchPool(2, 'max')],
+  ['torch.nn.MaxPool3d', torchPool(3, 'max')],
+  ['torch.nn.AvgPool1d', torchPool(1, 'average')],
+  ['torch.nn.AvgPool2d', torchPool(2, 'average')],
+  ['torch.nn.AvgPool3d', torchPool(3, 'average')],
+  ['torch.nn.Linear', torchLinear],
+  ['keras.layers.Conv1D', keras.conv(1)],
+  ['keras.layers.Conv2D', keras.conv(2)],
+  ['keras.layers.Conv3D', keras.conv(3)],
+  ['keras.layers.Conv2DTranspose', keras.convTranspose(2)],
+  ['keras.layers.MaxPooling1D', keras.pool(1, 'max')],
+  ['keras.layers.MaxPooling2D', keras.pool(2, 'max')],
+  ['keras.layers.AveragePooling2D', keras.pool(2, 'average')],
+  ['keras.layers.Dense', keras.dense],
+  ['tf.layers.conv1d', tfjs.conv(1)],
+  ['tf.layers.conv2d', tfjs.conv(2)],
+  ['tf.layers.conv3d', tfjs.conv(3)],
+  ['tf.layers.conv2dTranspose', tfjs.convTranspose(2)],
+  ['tf.layers.maxPooling1d', tfjs.pool(1, 'max')],
+  ['tf.layers.maxPooling2d', tfjs.pool(2, 'max')],
+  ['tf.layers.averagePooling2d', tfjs.pool(2, 'average')],
+  ['tf.layers.dense', tfjs.dense],
+]);
+
+export function layerReport(spec: LayerSpec): LayerReport {
+  switch (spec.kind) {
+    case 'conv': return convReport(spec);
+    case 'convTranspose': return convTransposeReport(spec);
+    case 'pool': return poolReport(spec);
+    case 'linear': return linearReport(spec);
+  }
+}
+
+/** The parameter count and output-size formulas of a layer call, or undefined for symbols without a formula. */
+export function reportForCall(symbol: string, args: Argument[]): LayerReport | undefined {
+  const reader = layerCallReaders.get(symbol);
+  return reader ? layerReport(reader(args)) : undefined;
+}

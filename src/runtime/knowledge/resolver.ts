@@ -1,0 +1,123 @@
+import type { Framework } from './types';
+import type { KnowledgeIndex } from './index';
+import { type ImportMap, type Language, readImports } from './imports';
+
+export interface ResolvedSymbol {
+  /** Canonical symbol as written in the knowledge base. */
+  symbol: string;
+  framework: Framework;
+  entryId: string;
+  /** Source offsets of the whole name as written (`nn.Conv2d`, `tf.layers.conv2d`). */
+  start: number;
+  end: number;
+}
+
+const identifierChar = /[\w$]/;
+const frameworksByLanguage: Record<Language, Framework[]> = {
+  python: ['pytorch', 'keras', 'onnx'],
+  typescript: ['tfjs', 'onnx'],
+  javascript: ['tfjs', 'onnx'],
+};
+
+/** Spellings that mean the same module as the canonical one. */
+const equivalentPrefixes: Array<[string, string]> = [
+  ['tensorflow.keras.', 'keras.'],
+  ['torch.ao.quantization.', 'torch.quantization.'],
+  ['torch.nn.modules.', 'torch.nn.'],
+];
+
+function canonicalize(qualified: string): string {
+  for (const [prefix, canonical] of equivalentPrefixes) {
+    if (qualified.startsWith(prefix)) {
+      const rest = qualified.slice(prefix.length);
+      // torch.nn.modules.conv.Conv2d → torch.nn.Conv2d
+      return prefix === 'torch.nn.modules.' ? canonical + rest.slice(rest.indexOf('.') + 1) : canonical + rest;
+    }
+  }
+  return qualified;
+}
+
+/** Where the line holding `offset` starts, and whether `offset` sits in a comment or string on that line. */
+function lexicalContext(source: string, offset: number, python: boolean): { inComment: boolean; stringSpan?: [number, number] } {
+  let index = source.lastIndexOf('\n', offset - 1) + 1;
+  while (index < offset) {
+    const char = source[index];
+    if (python ? char === '#' : source.startsWith('//', index)) return { inComment: true };
+    if (char === '"' || char === "'" || char === '`') {
+      let end = index + 1;
+      while (end < source.length && source[end] !== char && source[end] !== '\n') end += source[end] === '\\' ? 2 : 1;
+      if (offset <= end) return { inComment: false, stringSpan: [index + 1, end] };
+      index = end + 1;
+      continue;
+    }
+    index++;
+  }
+  return { inComment: false };
+}
+
+/** ONNX op types are hovered where code names them as strings: `make_node("Conv", …)`, `node.op_type == "Relu"`. */
+function resolveOnnxString(index: KnowledgeIndex, source: string, span: [number, number]): ResolvedSymbol | undefined {
+  const text = source.slice(span[0], span[1]);
+  const owner = index.symbols.get(text);
+  if (!owner || owner.framework !== 'onnx') return undefined;
+  const lineStart = source.lastIndexOf('\n', span[0]) + 1;
+  const lineEnd = source.indexOf('\n', span[1]);
+  const line = source.slice(lineStart, lineEnd < 0 ? source.length : lineEnd);
+  if (!/make_node|op_?type|opType/i.test(line)) return undefined;
+  return { symbol: text, framework: 'onnx', entryId: owner.entryId, start: span[0], end: span[1] };
+}
+
+function chainAt(source: string, offset: number): { start: number; end: number } | undefined {
+  let end = offset;
+  while (end < source.length && identifierChar.test(source[end])) end++;
+  let start = offset;
+  while (start > 0 && identifierChar.test(source[start - 1])) start--;
+  if (start === end) return undefined;
+  while (start > 1 && source[start - 1] === '.' && identifierChar.test(source[start - 2])) {
+    start--;
+    while (start > 0 && identifierChar.test(source[start - 1])) start--;
+  }
+  if (/\d/.test(source[start])) return undefined;
+  return { start, end };
+}
+
+function expand(chain: string, imports: ImportMap): string {
+  const [head, ...rest] = chain.split('.');
+  const module = imports.get(head);
+  return canonicalize(module ? [module, ...rest].join('.') : chain);
+}
+
+/** A bare class name (`Conv2d`) is a symbol only when one framework imported in the file defines it. */
+function resolveClassName(index: KnowledgeIndex, name: string, imports: ImportMap): string | undefined {
+  const candidates = index.classNames.get(name);
+  if (!candidates) return undefined;
+  if (candidates.length === 1) return candidates[0];
+  const importedRoots = new Set([...imports.values()].map((module) => canonicalize(module).split('.')[0]));
+  const imported = candidates.filter((symbol) => importedRoots.has(symbol.split('.')[0]));
+  return imported.length === 1 ? imported[0] : undefined;
+}
+
+/**
+ * The knowledge-base symbol named at `offset`, or undefined. Qualified names are expanded through the file's
+ * imports; a lone lowercase word (`pool`, `relu`) only counts when imported from a framework module.
+ */
+export function resolveSymbolAt(index: KnowledgeIndex, source: string, language: Language, offset: number, imports = readImports(source, language)): ResolvedSymbol | undefined {
+  const python = language === 'python';
+  const context = lexicalContext(source, offset, python);
+  if (context.inComment) return undefined;
+  if (context.stringSpan) return resolveOnnxString(index, source, context.stringSpan);
+  const chain = chainAt(source, offset);
+  if (!chain) return undefined;
+  const before = source.slice(Math.max(0, chain.start - 9), chain.start);
+  if (source[chain.start - 1] === '.' || /\b(def|class|function)\s+$/.test(before)) return undefined;
+  const written = source.slice(chain.start, chain.end);
+  const allowed = frameworksByLanguage[language];
+  let symbol = expand(written, imports);
+  let owner = index.symbols.get(symbol);
+  if (!owner && python && !written.includes('.') && !imports.has(written)) {
+    const className = resolveClassName(index, written, imports);
+    if (className) { symbol = className; owner = index.symbols.get(className); }
+  }
+  if (!owner || owner.framework === 'onnx' || !allowed.includes(owner.framework)) return undefined;
+  return { symbol, framework: owner.framework, entryId: owner.entryId, start: chain.start, end: chain.end };
+}
