@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatRuntimeInfo, type RuntimeInfo } from '../../runtime/probe/runtime-info';
+import { formatRuntimeInfo, type RuntimeInfo } from '../../runtime/probe/report';
 import { JobCancelledError, type JobControl } from '../job-control';
 import type { Log } from '../log';
 import { readRuntimeSettings } from '../settings';

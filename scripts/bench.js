@@ -1,0 +1,120 @@
+// Benchmarks, printed as one table: `npm run bench` (builds first). Each benchmark is an entry of BENCHMARKS
+// returning rows { name, value, unit, note }; timings that depend on a clean require cache run in a fresh Node.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const HEAVY_MODULES = ['onnxruntime-node', '@tensorflow/tfjs', 'sharp'];
+
+/** Runs `body` (an async function's source, with `report(value)`) in a fresh Node process and returns its report. */
+function inFreshNode(body) {
+  const script = `
+    const report = (value) => process.stdout.write('\\n@@' + JSON.stringify(value));
+    (async () => { ${body} })().catch((error) => { console.error(error); process.exit(1); });`;
+  const output = execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return JSON.parse(output.slice(output.lastIndexOf('\n@@') + 3));
+}
+
+/** Median of several fresh-process runs, so one slow disk read does not decide the number. */
+function medianOf(runs, measure) {
+  const values = Array.from({ length: runs }, measure).sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)];
+}
+
+// A stand-in for the `vscode` module: every property is a callable, constructible stub returning more stubs, so
+// activate() can register whatever it registers without a real VS Code.
+const FAKE_VSCODE = String.raw`
+  const Module = require('module');
+  const stub = () => new Proxy(function () {}, {
+    get: (_, key) => (key === 'then' ? undefined : key === Symbol.toPrimitive ? () => '' : stub()),
+    apply: () => stub(),
+    construct: () => stub(),
+    set: () => true,
+  });
+  // Every name @types/vscode exports (namespaces, classes, enums), since bundlers copy the module's own keys.
+  const declarations = require('fs').readFileSync(require.resolve('@types/vscode/index.d.ts'), 'utf8');
+  const apiNames = new Set([...declarations.matchAll(/^\s*export (?:namespace|class|enum|const) (\w+)/gm)].map((match) => match[1]));
+  const fakeVscode = Object.fromEntries([...apiNames].map((name) => [name, stub()]));
+  const originalLoad = Module._load;
+  Module._load = function (request, ...rest) {
+    return request === 'vscode' ? fakeVscode : originalLoad.call(this, request, ...rest);
+  };
+  const context = { subscriptions: [], extensionUri: fakeVscode.Uri.file(process.cwd()), extensionPath: process.cwd(),
+    asAbsolutePath: (p) => require('path').join(process.cwd(), p), globalState: stub(), workspaceState: stub(),
+    globalStorageUri: stub(), storageUri: stub(), logUri: stub(), extensionMode: 1 };
+`;
+
+function bundleSize() {
+  const rows = [];
+  for (const file of ['dist/extension.js', 'dist/cli.js']) {
+    const full = path.join(root, file);
+    if (fs.existsSync(full)) rows.push({ name: `size of ${file}`, value: (fs.statSync(full).size / 1024).toFixed(1), unit: 'KiB' });
+  }
+  const workers = path.join(root, 'dist', 'workers');
+  const pages = path.join(root, 'dist', 'webviews');
+  for (const dir of [workers, pages].filter((folder) => fs.existsSync(folder))) {
+    for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.js'))) {
+      rows.push({ name: `size of ${path.relative(root, path.join(dir, file))}`, value: (fs.statSync(path.join(dir, file)).size / 1024).toFixed(1), unit: 'KiB' });
+    }
+  }
+  return rows;
+}
+
+function activation() {
+  let loadedModules = [];
+  let subscriptions = 0;
+  const requireTimes = [];
+  const ms = medianOf(5, () => {
+    const result = inFreshNode(`
+      ${FAKE_VSCODE}
+      const started = process.hrtime.bigint();
+      const extension = require('./dist/extension.js');
+      const required = process.hrtime.bigint();
+      await extension.activate(context);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const requireMs = Number(required - started) / 1e6;
+      const modules = Object.keys(require.cache).filter((file) => file.includes('node_modules'))
+        .map((file) => file.split('node_modules/').pop().split('/').slice(0, 2).join('/'));
+      report({ ms, requireMs, modules: [...new Set(modules)], subscriptions: context.subscriptions.length });`);
+    requireTimes.push(result.requireMs);
+    loadedModules = result.modules;
+    subscriptions = result.subscriptions;
+    return result.ms;
+  });
+  const heavyLoaded = HEAVY_MODULES.filter((name) => loadedModules.some((module) => module === name || module.startsWith(`${name}/`)));
+  const rows = [
+    { name: 'activate(): require dist/extension.js + activate()', value: ms.toFixed(1), unit: 'ms', note: `${subscriptions} disposables registered, median of 5 fresh processes` },
+    { name: '  of which require(dist/extension.js)', value: requireTimes.sort((a, b) => a - b)[2].toFixed(1), unit: 'ms', note: 'median' },
+    { name: 'node_modules loaded at activation', value: loadedModules.length, unit: 'packages', note: loadedModules.join(', ') || 'none' },
+    { name: `heavy runtimes loaded at activation (${HEAVY_MODULES.join(', ')})`, value: heavyLoaded.length, unit: 'modules', note: heavyLoaded.length === 0 ? 'PASS: none of them' : `FAIL: ${heavyLoaded.join(', ')}` },
+  ];
+  if (heavyLoaded.length > 0) process.exitCode = 1;
+  return rows;
+}
+
+function heavyRequireCost() {
+  return HEAVY_MODULES.map((name) => {
+    const ms = medianOf(3, () =>
+      inFreshNode(`
+        const started = process.hrtime.bigint();
+        require(${JSON.stringify(name)});
+        report(Number(process.hrtime.bigint() - started) / 1e6);`),
+    );
+    return { name: `for comparison: require('${name}')`, value: ms.toFixed(1), unit: 'ms', note: 'what activation would cost more if it were loaded eagerly' };
+  });
+}
+
+const BENCHMARKS = [bundleSize, activation, heavyRequireCost];
+
+function main() {
+  if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
+  const rows = BENCHMARKS.flatMap((benchmark) => benchmark());
+  const width = Math.max(...rows.map((row) => row.name.length));
+  for (const row of rows) {
+    const value = `${row.value} ${row.unit}`.padStart(14);
+    console.log(`${row.name.padEnd(width)}  ${value}${row.note ? `  (${row.note})` : ''}`);
+  }
+}
+
+main();
