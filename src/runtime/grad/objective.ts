@@ -1,0 +1,76 @@
+import type { Emitter } from './emitter';
+import type { Objective } from './index';
+import { softmaxAlong } from './helpers';
+
+export interface EmittedObjective {
+  /** The scalar objective. */
+  value: string;
+  /** d objective / d output, shaped like the output. */
+  seed: string;
+  extraInputs: string[];
+}
+
+/** Class axis of Softmax-based objectives: 1, or 0 for a 1-D output. */
+function classAxis(rank: number): number {
+  return rank >= 2 ? 1 : 0;
+}
+
+function requireRank(shapes: Record<string, number[]>, output: string): number {
+  const shape = shapes[output];
+  if (!shape) throw new Error(`the rank of the objective's output '${output}' is not known (give shapes or sample feeds)`);
+  return shape.length;
+}
+
+/** A tensor shaped like `output` that is 1 at `index` and 0 elsewhere. */
+function oneHot(emit: Emitter, output: string, index: number[], shape: number[]): string {
+  if (index.length !== shape.length) throw new Error(`the objective's index [${index}] does not address all ${shape.length} axes of its output`);
+  index.forEach((position, axis) => {
+    if (position < 0 || (shape[axis] >= 0 && position >= shape[axis])) throw new Error(`the objective's index [${index}] lies outside the output's shape [${shape}]`);
+  });
+  if (shape.every((dim) => dim >= 0)) {
+    const values = new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(0);
+    values[index.reduce((flat, position, axis) => flat * shape[axis] + position, 0)] = 1;
+    return emit.float(values, shape);
+  }
+  const one = emit.float([1], new Array(shape.length).fill(1));
+  const endPads = emit.sub(emit.shapeOf(output), emit.int64(index.map((position) => position + 1)));
+  const pads = emit.node('Concat', [emit.int64(index), endPads], { axis: 0 });
+  return emit.node('Pad', [one, pads], { mode: 'constant' });
+}
+
+export function emitObjective(emit: Emitter, objective: Objective, shapes: Record<string, number[]>): EmittedObjective {
+  const output = objective.output;
+  switch (objective.kind) {
+    case 'weighted-sum': {
+      const weights = objective.weightsInput;
+      return { value: emit.reduceSum(emit.mul(output, weights), undefined, false), seed: weights, extraInputs: [weights] };
+    }
+    case 'select': {
+      const mask = oneHot(emit, output, objective.index, shapes[output] ?? []);
+      return { value: emit.reduceSum(emit.mul(output, mask), undefined, false), seed: mask, extraInputs: [] };
+    }
+    case 'softmax-prob': {
+      const rank = requireRank(shapes, output);
+      const axis = classAxis(rank);
+      const mask = oneHot(emit, output, objective.index, shapes[output]);
+      const probabilities = softmaxAlong(emit, 'Softmax', output, axis, rank);
+      const picked = emit.mul(probabilities, mask);
+      // d p_k / d z = p * (e_k - p_k) along the class axis of the picked position.
+      const pickedPerRow = emit.reduceSum(picked, [axis], true);
+      const seed = emit.sub(picked, emit.mul(probabilities, pickedPerRow));
+      return { value: emit.reduceSum(picked, undefined, false), seed, extraInputs: [] };
+    }
+    case 'cross-entropy': {
+      const rank = requireRank(shapes, output);
+      const axis = classAxis(rank);
+      const labels = objective.labelsInput;
+      const logProbabilities = softmaxAlong(emit, 'LogSoftmax', output, axis, rank);
+      const labelMass = emit.reduceSum(labels, [axis], true);
+      const positions = emit.sizeOf(labelMass);
+      const value = emit.div(emit.neg(emit.reduceSum(emit.mul(labels, logProbabilities), undefined, false)), positions);
+      const probabilities = emit.node('Exp', [logProbabilities]);
+      const seed = emit.div(emit.sub(emit.mul(probabilities, labelMass), labels), positions);
+      return { value, seed, extraInputs: [labels] };
+    }
+  }
+}

@@ -1,0 +1,6 @@
+import type { GradientRuleEntry } from './types';
+
+/** Identity: the gradient passes through. */
+export const identityGradient: GradientRuleEntry = {
+  backward: (context) => [context.gradOut],
+};

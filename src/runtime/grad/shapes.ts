@@ -1,0 +1,63 @@
+import { createMessage, OnnxModel, OnnxValueInfo, toNumber } from '../onnx/codec';
+import { tensorDims } from '../onnx/dtypes';
+import { createSession, runSession, SessionOptions, TensorValue } from '../onnx/session';
+
+/** Tensor name → dims; -1 marks a dimension whose size is not known statically. */
+export type ShapeMap = Record<string, number[]>;
+
+/** Shapes declared by the model itself: inputs, outputs, value_info, initializers and Constant nodes. */
+export function declaredShapes(model: OnnxModel): ShapeMap {
+  const shapes: ShapeMap = {};
+  const graph = model.graph;
+  for (const info of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.value_info ?? [])]) {
+    const dims = info.type?.tensor_type?.shape?.dim;
+    if (!dims) continue;
+    shapes[info.name] = dims.map((dim) => (dim.dim_value !== undefined && dim.dim_value !== null && toNumber(dim.dim_value) > 0 ? toNumber(dim.dim_value) : -1));
+  }
+  for (const tensor of graph.initializer ?? []) if (tensor.name) shapes[tensor.name] = tensorDims(tensor);
+  for (const node of graph.node ?? []) {
+    const value = node.op_type === 'Constant' ? node.attribute.find((attribute) => attribute.name === 'value')?.t : undefined;
+    if (value) shapes[node.output[0]] = tensorDims(value);
+  }
+  return shapes;
+}
+
+/** Graph value elem types declared by the model (inputs, outputs, value_info, initializers). */
+export function declaredTypes(model: OnnxModel): Map<string, number> {
+  const types = new Map<string, number>();
+  const graph = model.graph;
+  for (const info of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.value_info ?? [])]) {
+    const type = info.type?.tensor_type?.elem_type;
+    if (type) types.set(info.name, type);
+  }
+  for (const tensor of graph.initializer ?? []) if (tensor.name) types.set(tensor.name, tensor.data_type);
+  return types;
+}
+
+/**
+ * Measures the shape and element type of every tensor by running the forward model once on these feeds with
+ * all node outputs exposed.
+ */
+export async function probeShapes(model: OnnxModel, feeds: Record<string, TensorValue>, options: SessionOptions = {}): Promise<ShapeMap> {
+  const exposed = new Set(model.graph.output.map((output) => output.name));
+  const extraOutputs: OnnxValueInfo[] = [];
+  for (const node of model.graph.node) {
+    for (const name of node.output) {
+      if (!name || exposed.has(name)) continue;
+      exposed.add(name);
+      extraOutputs.push(createMessage<OnnxValueInfo>('ValueInfoProto', { name }));
+    }
+  }
+  const probe: OnnxModel = { ...model, graph: { ...model.graph, output: [...model.graph.output, ...extraOutputs] } };
+  const inputNames = new Set(model.graph.input.map((input) => input.name));
+  const session = await createSession(probe, { ...options, optimization: 'disabled' });
+  try {
+    const results = await runSession(session, Object.fromEntries(Object.entries(feeds).filter(([name]) => inputNames.has(name))));
+    const shapes = declaredShapes(model);
+    for (const [name, value] of Object.entries(feeds)) shapes[name] = [...value.dims];
+    for (const [name, value] of Object.entries(results)) shapes[name] = [...value.dims];
+    return shapes;
+  } finally {
+    await session.release();
+  }
+}

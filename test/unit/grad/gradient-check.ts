@@ -1,0 +1,169 @@
+import * as assert from 'node:assert/strict';
+import { createMessage, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from '../../../src/runtime/onnx/codec';
+import { DataType } from '../../../src/runtime/onnx/dtypes';
+import { createSession, runSession, TensorValue } from '../../../src/runtime/onnx/session';
+import { AttributeValue, floatAttribute, makeAttribute, makeTensor } from '../../../src/runtime/grad/emitter';
+import { computeGradients } from '../../../src/runtime/grad/index';
+
+/** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
+export function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface CaseInput {
+  dims: number[];
+  /** Fixed values; random in [-1, 1) otherwise (shifted to [0.5, 1.5) with `positive`). */
+  values?: number[];
+  positive?: boolean;
+  /** An int64 initializer (shapes, axes, pads…). */
+  int64?: boolean;
+  /** A float initializer that is not differentiated. */
+  fixed?: boolean;
+  /** Left out ('' input). */
+  absent?: boolean;
+}
+
+export interface OpCase {
+  op: string;
+  opset: number;
+  attributes?: Record<string, AttributeValue>;
+  floatAttributes?: Record<string, number>;
+  inputs: CaseInput[];
+  outputCount?: number;
+  /** Which output the random projection reads. */
+  objectiveOutput?: number;
+  /** Element type to try first; double falls back to float when onnxruntime has no double kernel. */
+  precision?: 'float64' | 'float32';
+  seed?: number;
+}
+
+function buildModel(testCase: OpCase, elemType: number, values: (number[] | undefined)[]): OnnxModel {
+  const inputs: OnnxValueInfo[] = [];
+  const initializers: OnnxTensor[] = [];
+  const inputNames = testCase.inputs.map((input, index) => (input.absent ? '' : `in${index}`));
+  testCase.inputs.forEach((input, index) => {
+    if (input.absent) return;
+    const name = inputNames[index];
+    if (input.int64) initializers.push(makeTensor(name, DataType.INT64, input.dims, input.values!));
+    else if (input.fixed) initializers.push(makeTensor(name, elemType, input.dims, values[index]!));
+    else inputs.push(createMessage('ValueInfoProto', { name, type: { tensor_type: { elem_type: elemType, shape: { dim: input.dims.map((dim) => ({ dim_value: dim })) } } } }));
+  });
+  while (inputNames.length > 0 && inputNames[inputNames.length - 1] === '') inputNames.pop();
+  const outputNames = Array.from({ length: testCase.outputCount ?? 1 }, (_, index) => `out${index}`);
+  const attribute = [
+    ...Object.entries(testCase.attributes ?? {}).map(([name, value]) => makeAttribute(name, value)),
+    ...Object.entries(testCase.floatAttributes ?? {}).map(([name, value]) => floatAttribute(name, value)),
+  ];
+  const node = createMessage<OnnxNode>('NodeProto', { name: `${testCase.op}_node`, op_type: testCase.op, input: inputNames, output: outputNames, attribute });
+  return createMessage<OnnxModel>('ModelProto', {
+    ir_version: 8,
+    opset_import: [{ domain: '', version: testCase.opset }],
+    graph: {
+      name: 'case',
+      node: [node],
+      input: inputs,
+      initializer: initializers,
+      output: outputNames.map((name) => createMessage('ValueInfoProto', { name, type: { tensor_type: { elem_type: elemType } } })),
+    },
+  });
+}
+
+/** Max |analytic − central difference| / max(1, max |central difference|) for every float input of a model. */
+export async function finiteDifferenceError(
+  model: OnnxModel,
+  feeds: Record<string, TensorValue<Float32Array | Float64Array>>,
+  wrt: string[],
+  objectiveOutput: string,
+  options: { eps: number; coordinates?: number; seed?: number; batchFeeds?: boolean },
+): Promise<{ error: number; checked: number }> {
+  const forward = await createSession(model);
+  const first = await runSession(forward, feeds);
+  const next = random(options.seed ?? 7);
+  const outputDims = first[objectiveOutput].dims;
+  const isDouble = first[objectiveOutput].data instanceof Float64Array;
+  const size = outputDims.reduce((a, b) => a * b, 1);
+  const projection = (isDouble ? Float64Array : Float32Array).from({ length: size }, () => next() * 2 - 1);
+  const objectiveOf = async (changed: Record<string, TensorValue>): Promise<number> => {
+    const result = await runSession(forward, changed, [objectiveOutput]);
+    const data = result[objectiveOutput].data as Float32Array | Float64Array;
+    let total = 0;
+    for (let i = 0; i < data.length; i++) total += data[i] * projection[i];
+    return total;
+  };
+  const analytic = await computeGradients(model, { objective: { kind: 'weighted-sum', output: objectiveOutput, weightsInput: 'projection__' }, wrt }, {
+    ...feeds,
+    projection__: { data: projection, dims: outputDims },
+  });
+  assert.ok(Math.abs(analytic.objective - (await objectiveOf(feeds))) <= 1e-4 * (1 + Math.abs(analytic.objective)), 'objective value differs from the forward pass');
+  let error = 0;
+  let checked = 0;
+  for (const name of wrt) {
+    const gradient = analytic.gradients[name];
+    const base = feeds[name] ?? modelTensor(model, name);
+    assert.deepEqual(gradient.dims, base.dims, `gradient of ${name} has the wrong shape`);
+    const count = base.data.length;
+    const positions = options.coordinates && options.coordinates < count
+      ? Array.from({ length: options.coordinates }, () => Math.floor(next() * count))
+      : [...Array(count).keys()];
+    let scale = 1;
+    const differences: [number, number][] = [];
+    for (const position of positions) {
+      const shifted = (delta: number) => {
+        const data = base.data.slice();
+        data[position] += delta;
+        return { ...feeds, [name]: { data, dims: base.dims } };
+      };
+      const difference = ((await objectiveOf(shifted(options.eps))) - (await objectiveOf(shifted(-options.eps)))) / (2 * options.eps);
+      scale = Math.max(scale, Math.abs(difference));
+      differences.push([gradient.data[position], difference]);
+    }
+    for (const [value, difference] of differences) error = Math.max(error, Math.abs(value - difference) / scale);
+    checked += positions.length;
+  }
+  await forward.release();
+  return { error, checked };
+}
+
+function modelTensor(model: OnnxModel, name: string): TensorValue<Float32Array | Float64Array> {
+  const tensor = model.graph.initializer.find((t) => t.name === name)!;
+  const raw = tensor.raw_data!;
+  const bytes = Uint8Array.prototype.slice.call(raw).buffer as ArrayBuffer;
+  return { data: tensor.data_type === DataType.DOUBLE ? new Float64Array(bytes) : new Float32Array(bytes), dims: tensor.dims.map(Number) };
+}
+
+/** Checks one operator's gradient against central finite differences; returns the precision used. */
+export async function checkOperatorGradient(testCase: OpCase): Promise<'float64' | 'float32'> {
+  const next = random(testCase.seed ?? 1);
+  const values = testCase.inputs.map((input) => input.values ?? (input.int64 || input.absent ? undefined : Array.from({ length: input.dims.reduce((a, b) => a * b, 1) }, () => (input.positive ? 0.5 + next() : next() * 2 - 1))));
+  const precisions: ('float64' | 'float32')[] = testCase.precision === 'float32' ? ['float32'] : ['float64', 'float32'];
+  for (const precision of precisions) {
+    const elemType = precision === 'float64' ? DataType.DOUBLE : DataType.FLOAT;
+    const model = buildModel(testCase, elemType, values);
+    const feeds: Record<string, TensorValue<Float32Array | Float64Array>> = {};
+    const wrt: string[] = [];
+    testCase.inputs.forEach((input, index) => {
+      if (input.absent || input.int64 || input.fixed) return;
+      feeds[`in${index}`] = { data: (precision === 'float64' ? Float64Array : Float32Array).from(values[index]!), dims: input.dims };
+      wrt.push(`in${index}`);
+    });
+    let result: { error: number; checked: number };
+    try {
+      result = await finiteDifferenceError(model, feeds, wrt, `out${testCase.objectiveOutput ?? 0}`, { eps: precision === 'float64' ? 1e-6 : 2e-3, coordinates: 48 });
+    } catch (error) {
+      if (precision === 'float64' && /implementation|NOT_IMPLEMENTED|not implemented|type/i.test(String(error))) continue;
+      throw error;
+    }
+    assert.ok(result.checked > 0, 'no coordinate was checked');
+    const tolerance = precision === 'float64' ? 1e-6 : 5e-3;
+    assert.ok(result.error <= tolerance, `${testCase.op}: gradient differs from finite differences by ${result.error.toExponential(2)} (${precision})`);
+    return precision;
+  }
+  throw new Error('unreachable');
+}
