@@ -1,0 +1,75 @@
+"""Independent facts about ONNX files, computed with the onnx package and numpy, for checking the inspector.
+
+Usage: /usr/bin/python3 scripts/reference/onnx_counts.py MODEL.onnx [...]  → JSON on stdout, one entry per file:
+  params    elements of floating-point initializers and Constant tensors of rank >= 1 (weights; int64 shape
+            constants and scalars excluded)
+  macs      Conv: output elements x prod(W.shape[1:]); Gemm/MatMul: output elements x K; symbolic dims as 1
+  shapes    every tensor's shape from onnx.shape_inference (dims: int, symbol name, or null)
+  inputs    graph inputs that are not initializers, outputs: graph outputs, with dtype names and shapes
+"""
+import json
+import sys
+
+import numpy as np
+import onnx
+from onnx import numpy_helper, shape_inference
+
+
+def dims_of(value_info):
+    tensor_type = value_info.type.tensor_type
+    if not tensor_type.HasField('shape'):
+        return None
+    return [d.dim_value if d.HasField('dim_value') else (d.dim_param or None) for d in tensor_type.shape.dim]
+
+
+def elements(shape):
+    if shape is None or any(d is None for d in shape):
+        return None
+    return int(np.prod([d if isinstance(d, int) else 1 for d in shape], dtype=np.int64))
+
+
+def summarize(path):
+    model = onnx.load(path)
+    graph = model.graph
+    weights = [numpy_helper.to_array(t) for t in graph.initializer]
+    weights += [numpy_helper.to_array(a.t) for n in graph.node if n.op_type == 'Constant' for a in n.attribute if a.name == 'value']
+    params = sum(int(w.size) for w in weights if w.ndim >= 1 and np.issubdtype(w.dtype, np.floating))
+
+    inferred = shape_inference.infer_shapes(model).graph
+    shapes = {}
+    for info in list(inferred.input) + list(inferred.value_info) + list(inferred.output):
+        shapes[info.name] = dims_of(info)
+    for tensor in graph.initializer:
+        shapes[tensor.name] = list(tensor.dims)
+
+    macs = 0
+    for node in graph.node:
+        out = elements(shapes.get(node.output[0]))
+        if out is None:
+            continue
+        if node.op_type == 'Conv':
+            macs += out * int(np.prod(shapes[node.input[1]][1:]))
+        elif node.op_type == 'Gemm':
+            trans_a = next((a.i for a in node.attribute if a.name == 'transA'), 0)
+            a = shapes[node.input[0]]
+            macs += out * (a[0] if trans_a else a[1])
+        elif node.op_type == 'MatMul':
+            macs += out * shapes[node.input[0]][-1]
+
+    initializer_names = {t.name for t in graph.initializer}
+    elem = onnx.mapping.TENSOR_TYPE_TO_NP_TYPE
+    io = lambda infos: [{'name': i.name, 'dtype': np.dtype(elem[i.type.tensor_type.elem_type]).name, 'shape': dims_of(i)} for i in infos]
+    return {
+        'ir_version': model.ir_version,
+        'opset': next(o.version for o in model.opset_import if o.domain in ('', 'ai.onnx')),
+        'params': params,
+        'macs': int(macs),
+        'inputs': io([i for i in graph.input if i.name not in initializer_names]),
+        'outputs': io(graph.output),
+        'ops': {op: sum(1 for n in graph.node if n.op_type == op) for op in sorted({n.op_type for n in graph.node})},
+        'shapes': shapes,
+    }
+
+
+if __name__ == '__main__':
+    json.dump({path: summarize(path) for path in sys.argv[1:]}, sys.stdout)
