@@ -1,0 +1,176 @@
+import { imageToTensor } from '../images';
+import { readInputFacts, type ModelInputFacts } from '../images/model-input';
+import { resolvePreprocessing } from '../images/resolve';
+import type { Preprocessing } from '../images/types';
+import { GradientSession, probeShapes, type ShapeMap } from '../grad';
+import { readModelFile, type OnnxModel } from '../onnx/codec';
+import { exposeTensors } from '../onnx/graph';
+import { createSession, runSession, type SessionOptions } from '../onnx/session';
+import { classify, softmax, isDistribution } from '../predict/classify';
+import { attributionMethod } from './methods';
+import type { Activation, ExplainContext } from './methods/types';
+import { chooseTargetLayer, type LayerChoice } from './target-layer';
+import type { FloatMap } from './tensor-math';
+import { toFloat32Model } from './float32-model';
+import type * as Ort from 'onnxruntime-node';
+
+export interface ExplainOptions {
+  method: string;
+  /** Node or tensor name; default: the last layer with spatial extent. */
+  layer?: string;
+  /** Class index; default: the top prediction. */
+  targetClass?: number;
+  overrides?: Partial<Preprocessing>;
+  session?: SessionOptions;
+}
+
+export interface Explanation {
+  method: string;
+  layer: LayerChoice | null;
+  targetClass: number;
+  /** The model output at the class (logit, or probability for models that output a distribution). */
+  score: number;
+  probability: number;
+  /** The map before upsampling and normalization: at the layer's resolution for CAM methods, the input's otherwise. */
+  cam: FloatMap;
+  preprocessing: Preprocessing;
+  timings: { totalMs: number };
+}
+
+/** An ONNX model opened for attribution: float32 forward graph, measured shapes, and gradient sessions built on demand. */
+export class Explainer {
+  private forwardSessions = new Map<string, Ort.InferenceSession>();
+  private gradientSessions = new Map<string, GradientSession>();
+
+  private constructor(
+    readonly modelFile: string,
+    readonly model: OnnxModel,
+    readonly facts: ModelInputFacts,
+    readonly preprocessing: Preprocessing,
+    readonly shapes: ShapeMap,
+    readonly output: string,
+    private readonly sessionOptions: SessionOptions,
+  ) {}
+
+  static async open(modelFile: string, options: { overrides?: Partial<Preprocessing>; session?: SessionOptions; sampleImage: string | Buffer }): Promise<Explainer> {
+    const facts = readInputFacts(modelFile);
+    const preprocessing = resolvePreprocessing(modelFile, facts, options.overrides);
+    const model = toFloat32Model(readModelFile(modelFile));
+    const { data, dims } = await imageToTensor(options.sampleImage, preprocessing);
+    const shapes = await probeShapes(model, { [facts.name]: { data, dims } }, options.session);
+    return new Explainer(modelFile, model, facts, preprocessing, shapes, model.graph.output[0].name, options.session ?? {});
+  }
+
+  /** The output index addressing a class: the class on the output's one non-unit axis, 0 elsewhere. */
+  private outputIndex(targetClass: number): number[] {
+    const dims = this.shapes[this.output];
+    const classAxis = dims.findIndex((dim) => dim !== 1);
+    return dims.map((_, axis) => (axis === classAxis ? targetClass : 0));
+  }
+
+  private async forwardSession(exposed: string[]): Promise<Ort.InferenceSession> {
+    const key = exposed.join('\u0000');
+    let session = this.forwardSessions.get(key);
+    if (!session) {
+      session = await createSession(exposed.length > 0 ? exposeTensors(this.model, exposed) : this.model, this.sessionOptions);
+      this.forwardSessions.set(key, session);
+    }
+    return session;
+  }
+
+  private async gradientSession(wrt: string, targetClass: number, sample: Float32Array): Promise<GradientSession> {
+    const key = `${wrt}\u0000${targetClass}`;
+    let session = this.gradientSessions.get(key);
+    if (!session) {
+      session = await GradientSession.create(this.model, {
+        objective: { kind: 'select', output: this.output, index: this.outputIndex(targetClass) },
+        wrt: [wrt],
+        activations: wrt === this.facts.name ? [] : [wrt],
+      }, { ...this.sessionOptions, shapes: this.shapes, sampleFeeds: { [this.facts.name]: { data: sample, dims: this.inputDims } } });
+      this.gradientSessions.set(key, session);
+    }
+    return session;
+  }
+
+  get inputDims(): number[] {
+    return this.shapes[this.facts.name];
+  }
+
+  /** Runs the model and returns its (first) output's values. */
+  async outputs(input: Float32Array, exposed: string[] = []): Promise<{ output: Float32Array; exposed: Record<string, Activation> }> {
+    const session = await this.forwardSession(exposed);
+    const results = await runSession(session, { [this.facts.name]: { data: input, dims: this.inputDims } }, [this.output, ...exposed]);
+    const asFloat = (name: string): Activation => ({ data: results[name].data as Float32Array, dims: results[name].dims });
+    return { output: results[this.output].data as Float32Array, exposed: Object.fromEntries(exposed.map((name) => [name, asFloat(name)])) };
+  }
+
+  async explain(image: string | Buffer, options: Omit<ExplainOptions, 'overrides' | 'session'>): Promise<Explanation> {
+    const started = performance.now();
+    const method = attributionMethod(options.method);
+    const { data: input } = await imageToTensor(image, this.preprocessing);
+    const { output } = await this.outputs(input);
+    const targetClass = options.targetClass ?? classify(output, 1).top[0].index;
+    if (!(targetClass >= 0 && targetClass < output.length)) throw new Error(`class ${targetClass} is outside the output's ${output.length} classes`);
+    const outputIsDistribution = isDistribution(output);
+    const probability = (values: Float32Array) => (outputIsDistribution ? values[targetClass] : softmax(values)[targetClass]);
+    const layer = method.resolution === 'layer' || options.layer ? chooseTargetLayer(this.model, this.shapes, this.output, options.layer) : null;
+    const needLayer = () => {
+      if (!layer) throw new Error(`${method.label} needs a target layer`);
+      return layer.tensor;
+    };
+    const context: ExplainContext = {
+      input,
+      inputDims: this.inputDims,
+      layout: this.preprocessing.layout,
+      targetClass,
+      layerGradient: async () => {
+        const tensor = needLayer();
+        const result = await (await this.gradientSession(tensor, targetClass, input)).run({ [this.facts.name]: { data: input, dims: this.inputDims } });
+        return { activation: result.activations[tensor], gradient: result.gradients[tensor] };
+      },
+      layerActivation: async () => {
+        const tensor = needLayer();
+        return (await this.outputs(input, [tensor])).exposed[tensor];
+      },
+      inputGradients: async (inputs) => {
+        const session = await this.gradientSession(this.facts.name, targetClass, input);
+        const gradients: Float32Array[] = [];
+        const scores: number[] = [];
+        for (const each of inputs) {
+          const result = await session.run({ [this.facts.name]: { data: each, dims: this.inputDims } });
+          gradients.push(Float32Array.from(result.gradients[this.facts.name].data));
+          scores.push(result.objective);
+        }
+        return { gradients, scores };
+      },
+      scores: async (inputs) => {
+        const scores: number[] = [];
+        for (const each of inputs) scores.push((await this.outputs(each)).output[targetClass]);
+        return scores;
+      },
+      probabilities: async (inputs) => {
+        const values: number[] = [];
+        for (const each of inputs) values.push(probability((await this.outputs(each)).output));
+        return values;
+      },
+    };
+    const cam = await method.compute(context);
+    return {
+      method: method.name,
+      layer,
+      targetClass,
+      score: output[targetClass],
+      probability: probability(output),
+      cam,
+      preprocessing: this.preprocessing,
+      timings: { totalMs: performance.now() - started },
+    };
+  }
+
+  async release(): Promise<void> {
+    for (const session of this.forwardSessions.values()) await session.release();
+    for (const session of this.gradientSessions.values()) await session.release();
+    this.forwardSessions.clear();
+    this.gradientSessions.clear();
+  }
+}

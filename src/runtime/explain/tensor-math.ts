@@ -1,0 +1,81 @@
+/** Small array helpers for attribution maps: [C, H, W] float tensors stored flat. */
+
+export interface FloatMap {
+  data: Float32Array;
+  /** [height, width]. */
+  size: [number, number];
+}
+
+/**
+ * Bilinear resize of one plane with half-pixel centers and edge clamping, the convention of
+ * torch.nn.functional.interpolate(mode='bilinear', align_corners=False) and onnxruntime's Resize.
+ */
+export function resizeBilinear(plane: ArrayLike<number>, from: [number, number], to: [number, number]): Float32Array {
+  const [inH, inW] = from;
+  const [outH, outW] = to;
+  const out = new Float32Array(outH * outW);
+  const axis = (outIndex: number, inSize: number, outSize: number) => {
+    const source = Math.max(0, (outIndex + 0.5) * (inSize / outSize) - 0.5);
+    const low = Math.min(Math.floor(source), inSize - 1);
+    const high = Math.min(low + 1, inSize - 1);
+    return { low, high, weight: source - low };
+  };
+  for (let y = 0; y < outH; y++) {
+    const row = axis(y, inH, outH);
+    for (let x = 0; x < outW; x++) {
+      const column = axis(x, inW, outW);
+      const top = plane[row.low * inW + column.low] * (1 - column.weight) + plane[row.low * inW + column.high] * column.weight;
+      const bottom = plane[row.high * inW + column.low] * (1 - column.weight) + plane[row.high * inW + column.high] * column.weight;
+      out[y * outW + x] = top * (1 - row.weight) + bottom * row.weight;
+    }
+  }
+  return out;
+}
+
+export function minMaxNormalize(values: ArrayLike<number>): Float32Array {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    min = Math.min(min, values[i]);
+    max = Math.max(max, values[i]);
+  }
+  const range = max - min;
+  return Float32Array.from(values as ArrayLike<number>, (value) => (range > 0 ? (value - min) / range : 0));
+}
+
+/**
+ * Reduces a model-input-shaped attribution ([1,C,H,W] or [1,H,W,C]) over channels to an H×W map:
+ * the largest |value| (gradient saliency) or the signed sum (integrated gradients, whose sum is meaningful).
+ */
+export function reduceInputChannels(values: ArrayLike<number>, dims: readonly number[], layout: 'nchw' | 'nhwc', how: 'max-abs' | 'sum'): FloatMap {
+  const [channels, height, width] = layout === 'nchw' ? [dims[1], dims[2], dims[3]] : [dims[3], dims[1], dims[2]];
+  const plane = height * width;
+  const out = new Float32Array(plane);
+  for (let p = 0; p < plane; p++) {
+    let acc = 0;
+    for (let k = 0; k < channels; k++) {
+      const value = values[layout === 'nchw' ? k * plane + p : p * channels + k];
+      acc = how === 'max-abs' ? Math.max(acc, Math.abs(value)) : acc + value;
+    }
+    out[p] = acc;
+  }
+  return { data: out, size: [height, width] };
+}
+
+/** [height, width, channels] of a model input. */
+export function inputGeometry(dims: readonly number[], layout: 'nchw' | 'nhwc'): [number, number, number] {
+  return layout === 'nchw' ? [dims[2], dims[3], dims[1]] : [dims[1], dims[2], dims[3]];
+}
+
+/** A deterministic normal-distribution source (mulberry32 + Box-Muller), so attributions are reproducible. */
+export function seededNormal(seed: number): () => number {
+  let state = seed >>> 0;
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+}
