@@ -1,5 +1,5 @@
 import type { Framework } from './types';
-import type { KnowledgeIndex } from './index';
+import type { KnowledgeIndex } from './knowledge-index';
 import type { LayerReport } from './formulas/layer-spec';
 import type { Language } from './imports';
 import { parseCallAt } from './call-parser';

@@ -1,5 +1,5 @@
 import type { Framework } from './types';
-import type { KnowledgeIndex } from './index';
+import type { KnowledgeIndex } from './knowledge-index';
 import { type ImportMap, type Language, readImports } from './imports';
 
 export interface ResolvedSymbol {
@@ -24,6 +24,9 @@ const equivalentPrefixes: Array<[string, string]> = [
   ['tensorflow.keras.', 'keras.'],
   ['torch.ao.quantization.', 'torch.quantization.'],
   ['torch.nn.modules.', 'torch.nn.'],
+  ['torchvision.models.detection.anchor_utils.', 'torchvision.models.detection.rpn.'],
+  ['torchvision.ops.poolers.', 'torchvision.ops.'],
+  ['torchvision.ops.focal_loss.', 'torchvision.ops.'],
 ];
 
 function canonicalize(qualified: string): string {
