@@ -105,7 +105,9 @@ function heavyRequireCost() {
   });
 }
 
-const BENCHMARKS = [bundleSize, activation, heavyRequireCost];
+const { gradients } = require('./bench/grad');
+
+const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients];
 
 function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
