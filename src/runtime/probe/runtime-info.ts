@@ -102,6 +102,7 @@ export async function probeTfjsBackends(loaders: TfjsLoaders = defaultTfjsLoader
     return { version: null, error: firstLine(error), backends: [] };
   }
   const results: ProbeResult[] = [];
+  const backendInUse = tf.engine().backendName;
   const tryBackend = async (name: string, label: string) => {
     try {
       const switched = await withTimeout(tf.setBackend(name), 20000, `the ${name} backend`);
@@ -136,6 +137,7 @@ export async function probeTfjsBackends(loaders: TfjsLoaders = defaultTfjsLoader
     results.push({ name: 'wasm', available: false, detail: firstLine(error) });
   }
   await tryBackend('cpu', 'cpu');
+  if (backendInUse) await tf.setBackend(backendInUse);
   return { version: tf.version.tfjs ?? null, error: null, backends: results };
 }
 
