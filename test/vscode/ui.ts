@@ -21,7 +21,6 @@ export async function runUiTests(): Promise<LayerResult> {
   const result: LayerResult = { layer: 'UI (code-server in Chromium)', passed: 0, failed: 0, seconds: 0 };
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 180_000 });
   for (const file of findSpecs(path.join(paths.repoRoot, 'test', 'ui'))) mocha.addFile(file);
-  mocha.rootHooks({ afterAll: () => closeWorkbenchSession() });
   try {
     const stats = await new Promise<Mocha.Stats>((resolve) => {
       const runner = mocha.run(() => resolve(runner.stats as Mocha.Stats));
@@ -31,7 +30,7 @@ export async function runUiTests(): Promise<LayerResult> {
   } catch (error) {
     result.error = (error as Error).message;
   } finally {
-    await closeWorkbenchSession();
+    await closeWorkbenchSession({ keepLogs: result.failed > 0 || result.error !== undefined });
   }
   result.seconds = (Date.now() - started) / 1000;
   return result;

@@ -29,22 +29,40 @@ export function workbenchSession(): Promise<Session> {
   return session;
 }
 
-export async function closeWorkbenchSession(): Promise<void> {
+/** Stops code-server and Chromium; with keepLogs, first copies VS Code's logs into test-results/code-server-logs. */
+export async function closeWorkbenchSession({ keepLogs = false } = {}): Promise<void> {
   if (!session) return;
   const current = session;
   session = undefined;
   const { server, browser } = await current.catch(() => ({ server: undefined, browser: undefined }));
   await browser?.close();
+  if (server && keepLogs) {
+    const logs = path.join(paths.resultsDir, 'code-server-logs');
+    fs.rmSync(logs, { recursive: true, force: true });
+    fs.mkdirSync(logs, { recursive: true });
+    const vscodeLogs = path.join(server.workDir, 'user-data', 'logs');
+    if (fs.existsSync(vscodeLogs)) fs.cpSync(vscodeLogs, logs, { recursive: true });
+    fs.copyFileSync(server.process.logFile, path.join(logs, 'code-server.log'));
+    console.log(`[vscode-harness] VS Code logs kept in ${path.relative(paths.repoRoot, logs)}`);
+  }
   await server?.stop();
 }
 
 const workbenchTimeoutMs = 90_000;
+/** The browser console's errors per page, saved beside a failure's screenshot. */
+const consoleErrors = new WeakMap<Page, string[]>();
 
 /** A new browser page showing the workbench on the sample workspace, once its explorer has loaded. */
 export async function openWorkbench(): Promise<Page> {
   const { server, browser } = await workbenchSession();
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   const page = await context.newPage();
+  const errors: string[] = [];
+  consoleErrors.set(page, errors);
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.stack ?? error.message));
   await page.goto(server.url, { timeout: workbenchTimeoutMs });
   try {
     await page.locator('.monaco-workbench').waitFor({ timeout: workbenchTimeoutMs });
@@ -99,12 +117,40 @@ export function activeWebview(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
 }
 
-/** Saves a screenshot of the page into test-results/ when the test just run has failed; returns its path. */
-export async function screenshotOnFailure(test: Mocha.Runnable | undefined, page: Page | undefined): Promise<string | undefined> {
-  if (!test || !page || test.state !== 'failed') return undefined;
+/**
+ * Waits until the active webview shows selector. Fails at once, with VS Code's message, when the editor itself
+ * could not be opened (an exception in the extension's editor provider), instead of waiting for the timeout.
+ */
+export async function waitForWebview(page: Page, selector: string, timeoutMs = 90_000): Promise<FrameLocator> {
+  const view = activeWebview(page);
+  const editorError = page.getByText('The editor could not be opened').first();
+  const outcome = await Promise.race([
+    view.locator(selector).first().waitFor({ timeout: timeoutMs }).then(() => 'shown', () => 'timeout'),
+    editorError.waitFor({ timeout: timeoutMs }).then(() => 'editor error', () => 'timeout'),
+  ]);
+  if (outcome === 'editor error') {
+    throw new Error(`VS Code could not open the editor: "${(await editorError.innerText()).trim()}" (the extension host log says why)`);
+  }
+  if (outcome === 'timeout') throw new Error(`the webview did not show ${selector} within ${timeoutMs / 1000} s`);
+  return view;
+}
+
+/** Saves a screenshot into test-results/<name>.png, and the browser console's errors into <name>.console.txt. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(paths.resultsDir, { recursive: true });
-  const file = path.join(paths.resultsDir, `${test.fullTitle().replace(/[^\w.-]+/g, '_').slice(0, 150)}.png`);
-  await page.screenshot({ path: file, fullPage: true }).catch((error: Error) => console.error(`screenshot failed: ${error.message}`));
-  console.log(`      screenshot: ${path.relative(paths.repoRoot, file)}`);
-  return file;
+  const base = path.join(paths.resultsDir, name.replace(/[^\w.-]+/g, '_').slice(0, 150));
+  fs.writeFileSync(`${base}.console.txt`, (consoleErrors.get(page) ?? []).join('\n\n'));
+  await page.screenshot({ path: `${base}.png`, fullPage: true });
+  return `${base}.png`;
+}
+
+/** After a failed test (or hook), saves a screenshot named after it into test-results/. */
+export async function screenshotOnFailure(test: Mocha.Runnable | undefined, page: Page | undefined): Promise<void> {
+  if (!test || !page || page.isClosed() || test.state !== 'failed') return;
+  try {
+    const file = await saveScreenshot(page, test.fullTitle());
+    console.log(`      screenshot: ${path.relative(paths.repoRoot, file)}`);
+  } catch (error) {
+    console.error(`      screenshot failed: ${(error as Error).message}`);
+  }
 }
