@@ -127,8 +127,9 @@ def main():
         output.retain_grad()
         captured["activation"] = output
 
-    module_at(model, args.layer).register_forward_hook(keep)
+    hook = module_at(model, args.layer).register_forward_hook(keep)
     logits = model(torch.from_numpy(pixels.copy()))
+    hook.remove()
     target = int(logits.argmax(dim=1)) if args.target is None else args.target
     logits[0, target].backward()
     activation = captured["activation"]
