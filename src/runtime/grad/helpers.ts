@@ -124,3 +124,33 @@ export function channelFirstColumns(emit: Emitter, channelFirst: string, geometr
   });
   return slices.length === 1 ? slices[0] : emit.node('Concat', slices, { axis: 1 });
 }
+
+/**
+ * Correlates im2col columns [A, taps, N, ...] with another channel-first tensor [B, N, ...] over every position
+ * (N and the spatial axes): the weight gradient of a convolution, shaped `weightDims` = [B, A/group, ...kernel].
+ */
+export function correlateColumns(emit: Emitter, columns: string, other: string, channelsA: number, channelsB: number, taps: number, group: number, weightDims: number[]): string {
+  if (group === 1) {
+    const product = emit.node('Gemm', [emit.reshape(other, [channelsB, -1]), emit.reshape(columns, [channelsA * taps, -1])], { transB: 1 });
+    return emit.reshape(product, weightDims);
+  }
+  const groupedColumns = emit.reshape(columns, [group, (channelsA / group) * taps, -1]);
+  const groupedOther = emit.transpose(emit.reshape(other, [group, channelsB / group, -1]), [0, 2, 1]);
+  const product = emit.node('MatMul', [groupedColumns, groupedOther]);
+  return emit.reshape(emit.transpose(product, [0, 2, 1]), weightDims);
+}
+
+/** Static spatial dims (axes 2 and on) of a tensor; fails when they are not known. */
+export function spatialDims(context: RuleContext, tensor: string): number[] {
+  const shape = context.shape(tensor);
+  const spatial = shape?.slice(2);
+  if (!spatial || spatial.length === 0 || spatial.some((dim) => dim < 0)) {
+    context.fail(`the spatial size of '${tensor}' is not known statically (give shapes or sample feeds)`);
+  }
+  return spatial;
+}
+
+/** Moves axis 1 first: [N, C, ...] → [C, N, ...]. */
+export function channelFirst(emit: Emitter, tensor: string, rank: number): string {
+  return emit.transpose(tensor, [1, 0, ...[...Array(rank - 2).keys()].map((axis) => axis + 2)]);
+}

@@ -89,7 +89,8 @@ export async function finiteDifferenceError(
   const outputDims = first[objectiveOutput].dims;
   const isDouble = first[objectiveOutput].data instanceof Float64Array;
   const size = outputDims.reduce((a, b) => a * b, 1);
-  const projection = (isDouble ? Float64Array : Float32Array).from({ length: size }, () => next() * 2 - 1);
+  const projectionValues = Array.from({ length: size }, () => next() * 2 - 1);
+  const projection = isDouble ? Float64Array.from(projectionValues) : Float32Array.from(projectionValues);
   const objectiveOf = async (changed: Record<string, TensorValue>): Promise<number> => {
     const result = await runSession(forward, changed, [objectiveOutput]);
     const data = result[objectiveOutput].data as Float32Array | Float64Array;

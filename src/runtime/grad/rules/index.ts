@@ -1,47 +1,77 @@
 import { addGradient, subGradient } from './add-sub';
+import { averagePoolGradient } from './average-pool';
+import { batchNormalizationGradient } from './batch-normalization';
 import { castGradient } from './cast';
 import { clipGradient } from './clip';
+import { concatGradient } from './concat';
+import { convGradient } from './conv';
+import { convTransposeGradient } from './conv-transpose';
 import { divGradient } from './div';
 import { dropoutGradient } from './dropout';
 import { gemmGradient } from './gemm';
+import { globalAveragePoolGradient, globalMaxPoolGradient } from './global-pool';
 import { hardSigmoidGradient } from './hard-sigmoid';
 import { hardSwishGradient } from './hard-swish';
 import { identityGradient } from './identity';
+import { instanceNormalizationGradient } from './instance-normalization';
 import { leakyReluGradient } from './leaky-relu';
 import { logSoftmaxGradient } from './log-softmax';
 import { matMulGradient } from './matmul';
+import { maxPoolGradient } from './max-pool';
 import { mulGradient } from './mul';
+import { padGradient } from './pad';
 import { preluGradient } from './prelu';
+import { reduceMeanGradient, reduceSumGradient } from './reduce';
 import { reluGradient } from './relu';
 import { reshapeGradient } from './reshape';
+import { resizeGradient } from './resize';
 import { sigmoidGradient } from './sigmoid';
+import { sliceGradient } from './slice';
 import { softmaxGradient } from './softmax';
+import { splitGradient } from './split';
 import { tanhGradient } from './tanh';
+import { transposeGradient } from './transpose';
 import type { GradientRuleEntry } from './types';
 
 /** Gradient rules by operator type (default ONNX domain). */
 export const gradientRules: Record<string, GradientRuleEntry> = {
   Add: addGradient,
+  AveragePool: averagePoolGradient,
+  BatchNormalization: batchNormalizationGradient,
   Cast: castGradient,
   Clip: clipGradient,
+  Concat: concatGradient,
+  Conv: convGradient,
+  ConvTranspose: convTransposeGradient,
   Div: divGradient,
   Dropout: dropoutGradient,
   Flatten: reshapeGradient,
   Gemm: gemmGradient,
+  GlobalAveragePool: globalAveragePoolGradient,
+  GlobalMaxPool: globalMaxPoolGradient,
   HardSigmoid: hardSigmoidGradient,
   HardSwish: hardSwishGradient,
   Identity: identityGradient,
+  InstanceNormalization: instanceNormalizationGradient,
   LeakyRelu: leakyReluGradient,
   LogSoftmax: logSoftmaxGradient,
   MatMul: matMulGradient,
+  MaxPool: maxPoolGradient,
   Mul: mulGradient,
+  Pad: padGradient,
   PRelu: preluGradient,
+  ReduceMean: reduceMeanGradient,
+  ReduceSum: reduceSumGradient,
   Relu: reluGradient,
   Reshape: reshapeGradient,
+  Resize: resizeGradient,
   Sigmoid: sigmoidGradient,
+  Slice: sliceGradient,
   Softmax: softmaxGradient,
+  Split: splitGradient,
   Squeeze: reshapeGradient,
   Sub: subGradient,
   Tanh: tanhGradient,
+  Transpose: transposeGradient,
   Unsqueeze: reshapeGradient,
 };

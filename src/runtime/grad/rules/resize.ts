@@ -1,0 +1,76 @@
+import type { GradientRuleEntry, RuleContext } from './types';
+
+/** Source coordinate of output position `o` on one axis, per coordinate_transformation_mode. */
+function sourceCoordinate(context: RuleContext, mode: string, o: number, inSize: number, outSize: number, scale: number): number {
+  switch (mode) {
+    case 'half_pixel': return (o + 0.5) / scale - 0.5;
+    case 'pytorch_half_pixel': return outSize > 1 ? (o + 0.5) / scale - 0.5 : 0;
+    case 'align_corners': return outSize === 1 ? 0 : (o * (inSize - 1)) / (outSize - 1);
+    case 'asymmetric': return o / scale;
+    case 'tf_half_pixel_for_nn': return (o + 0.5) / scale;
+    default: return context.fail(`coordinate_transformation_mode ${mode} is not supported`);
+  }
+}
+
+function nearestIndex(context: RuleContext, mode: string, coordinate: number): number {
+  switch (mode) {
+    case 'round_prefer_floor': return coordinate === Math.floor(coordinate) + 0.5 ? Math.floor(coordinate) : Math.round(coordinate);
+    case 'round_prefer_ceil': return Math.round(coordinate);
+    case 'floor': return Math.floor(coordinate);
+    case 'ceil': return Math.ceil(coordinate);
+    default: return context.fail(`nearest_mode ${mode} is not supported`);
+  }
+}
+
+/** The [out, in] interpolation matrix of one axis. */
+function axisMatrix(context: RuleContext, inSize: number, outSize: number, scale: number): number[] {
+  const mode = context.string('mode', 'nearest');
+  const transform = context.string('coordinate_transformation_mode', 'half_pixel');
+  const matrix = new Array<number>(outSize * inSize).fill(0);
+  for (let o = 0; o < outSize; o++) {
+    const coordinate = sourceCoordinate(context, transform, o, inSize, outSize, scale);
+    if (mode === 'nearest') {
+      const index = Math.min(Math.max(nearestIndex(context, context.string('nearest_mode', 'round_prefer_floor'), coordinate), 0), inSize - 1);
+      matrix[o * inSize + index] = 1;
+    } else {
+      const clamped = Math.min(Math.max(coordinate, 0), inSize - 1);
+      const low = Math.floor(clamped);
+      const high = Math.min(low + 1, inSize - 1);
+      const fraction = clamped - low;
+      matrix[o * inSize + low] += 1 - fraction;
+      matrix[o * inSize + high] += fraction;
+    }
+  }
+  return matrix;
+}
+
+/**
+ * Resize (opset 11 form; Upsample is rewritten to it) in nearest or linear mode over the last two axes: each
+ * resized axis is a fixed linear map, so dx applies its interpolation matrix transposed.
+ */
+export const resizeGradient: GradientRuleEntry = {
+  backward: (context) => {
+    const emit = context.emit;
+    const mode = context.string('mode', 'nearest');
+    if (mode !== 'nearest' && mode !== 'linear') context.fail(`mode ${mode} is not supported`);
+    if (context.int('antialias', 0) !== 0 || context.has('axes')) context.fail('antialias and axes are not supported');
+    const x = context.input(0);
+    const inShape = context.staticShape(x);
+    const outShape = context.staticShape(context.output(0));
+    const scales = context.input(2) ? context.constantValues(context.input(2)) : undefined;
+    const rank = inShape.length;
+    let gradient = context.gradOut;
+    for (let axis = rank - 1; axis >= 0; axis--) {
+      const scale = scales && scales.length === rank ? scales[axis] : outShape[axis] / inShape[axis];
+      const matrix = axisMatrix(context, inShape[axis], outShape[axis], scale);
+      const identity = inShape[axis] === outShape[axis] && matrix.every((value, i) => value === (Math.floor(i / inShape[axis]) === i % inShape[axis] ? 1 : 0));
+      if (identity) continue;
+      if (axis === rank - 1) gradient = emit.node('MatMul', [gradient, emit.float(matrix, [outShape[axis], inShape[axis]])]);
+      else if (axis === rank - 2) {
+        const transposed = Array.from({ length: matrix.length }, (_, i) => matrix[(i % outShape[axis]) * inShape[axis] + Math.floor(i / outShape[axis])]);
+        gradient = emit.node('MatMul', [emit.float(transposed, [inShape[axis], outShape[axis]]), gradient]);
+      } else context.fail(`resizing axis ${axis} is not supported (only the last two axes)`);
+    }
+    return [gradient];
+  },
+};
