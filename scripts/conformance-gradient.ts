@@ -4,7 +4,7 @@
  * central finite differences of the original model (also run by onnxruntime).
  */
 import type * as Ort from 'onnxruntime-node';
-import { computeGradients } from '../src/runtime/grad';
+import { computeGradients, UnsupportedGradientError } from '../src/runtime/grad';
 import { gradientRules } from '../src/runtime/grad/rules';
 import { createMessage, OnnxModel, OnnxTensor } from '../src/runtime/onnx/codec';
 import { DataType, tensorDims, tensorValues } from '../src/runtime/onnx/dtypes';
@@ -12,9 +12,11 @@ import { realInputs } from '../src/runtime/onnx/graph';
 import { onnxruntime, TensorValue } from '../src/runtime/onnx/session';
 import { defaultOpset, shapeRules } from '../src/runtime/onnx/shapes';
 import type { TestDataSet } from './conformance';
+import { compareToExpected } from './conformance-compare';
 
 export interface GradientOutcome {
-  status: 'passed' | 'failed' | 'skipped';
+  /** unsupported: the gradient builder refused the configuration with an UnsupportedGradientError naming it. */
+  status: 'passed' | 'failed' | 'skipped' | 'unsupported';
   reason?: string;
   /** Coordinates compared against finite differences, and those skipped as lying within eps of a kink. */
   compared?: number;
@@ -129,8 +131,12 @@ export async function gradientCheck(model: OnnxModel, session: Ort.InferenceSess
         ...wrtFeeds, [weightsInput]: { data: projection, dims },
       }, { threads: 1 });
       gradients = result.gradients;
+      // The builder's forward graph (opset upgrade and all) must still compute the case's expected output.
+      const mismatch = compareToExpected(result.outputs[output.name], output.expected);
+      if (mismatch) return { status: 'failed', reason: `output ${output.name} of the gradient model: ${mismatch}` };
     } catch (error) {
-      return { status: 'failed', reason: `output ${output.name}: ${(error as Error).message.split('\n')[0]}` };
+      const message = `output ${output.name}: ${(error as Error).message.split('\n')[0]}`;
+      return { status: error instanceof UnsupportedGradientError ? 'unsupported' : 'failed', reason: message };
     }
 
     const objective = async (changed: string, data: FloatArray): Promise<{ value: number; values: FloatArray }> => {

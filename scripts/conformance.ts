@@ -15,14 +15,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import { decodeModel, decodeTensor, encodeModel, OnnxGraph, OnnxModel, OnnxTensor, toNumber } from '../src/runtime/onnx/codec';
-import { DataType, dtypeName, float16ToFloat32, tensorDims, tensorValues } from '../src/runtime/onnx/dtypes';
+import { DataType, dtypeName, tensorDims, tensorValues } from '../src/runtime/onnx/dtypes';
 import { exposeTensors, realInputs } from '../src/runtime/onnx/graph';
 import { onnxruntime } from '../src/runtime/onnx/session';
 import { inferShapes } from '../src/runtime/onnx/shapes';
+import { compareToExpected } from './conformance-compare';
 import { claimedOperators, gradientCheck, GradientOutcome, hasGradientRules } from './conformance-gradient';
-
-export const FORWARD_RTOL = 1e-3;
-export const FORWARD_ATOL = 1e-7;
 
 /**
  * Cases where onnxruntime's kernels knowingly differ from the ONNX reference, as listed in onnxruntime's own backend
@@ -95,43 +93,6 @@ export function toOrt(tensor: OnnxTensor): Ort.Tensor {
     return new ort.Tensor('float16', raw, dims);
   }
   return new ort.Tensor(type, tensorValues(tensor) as never, dims);
-}
-
-function numbersOf(data: Ort.Tensor['data'], type: string): ArrayLike<number | bigint | string> {
-  if (type === 'float16' && data instanceof Uint16Array) return Float32Array.from(data, float16ToFloat32);
-  return data as ArrayLike<number | bigint | string>;
-}
-
-/** Null when `actual` reproduces `expected`; otherwise what differs. */
-export function compareToExpected(actual: Ort.Tensor, expected: OnnxTensor, rtol = FORWARD_RTOL, atol = FORWARD_ATOL): string | null {
-  const expectedDims = tensorDims(expected);
-  if (actual.dims.length !== expectedDims.length || actual.dims.some((d, i) => d !== expectedDims[i])) {
-    return `shape [${actual.dims.join(',')}] instead of [${expectedDims.join(',')}]`;
-  }
-  const got = numbersOf(actual.data, actual.type);
-  const want: ArrayLike<number | bigint | string> = expected.data_type === DataType.STRING
-    ? (expected.string_data ?? []).map((bytes) => Buffer.from(bytes).toString('utf8'))
-    : tensorValues(expected);
-  if (got.length !== want.length) return `${got.length} values instead of ${want.length}`;
-  const floating = [DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16, DataType.BFLOAT16].includes(expected.data_type as 1);
-  let worst = -1;
-  let worstExcess = 0;
-  for (let i = 0; i < want.length; i++) {
-    const a = got[i];
-    const e = want[i];
-    if (!floating) {
-      // bool comes back as booleans or bytes depending on the runtime version; compare by value.
-      if (typeof e === 'bigint' ? BigInt(a as bigint) !== e : Number(a) !== Number(e) && a !== e) return `element ${i}: ${a} instead of ${e}`;
-      continue;
-    }
-    const x = Number(a);
-    const y = Number(e);
-    if (Number.isNaN(y) && Number.isNaN(x)) continue;
-    if (x === y) continue;
-    const excess = Math.abs(x - y) - (atol + rtol * Math.abs(y));
-    if (!(excess <= 0) && (worst < 0 || !(excess <= worstExcess))) { worst = i; worstExcess = excess; }
-  }
-  return worst < 0 ? null : `element ${worst}: ${Number(got[worst])} instead of ${Number(want[worst])}`;
 }
 
 export interface TestDataSet { inputs: OnnxTensor[]; outputs: OnnxTensor[] }
@@ -296,14 +257,14 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   };
 }
 
-interface Tally { passed: number; failed: number; skipped: number }
+interface Tally { passed: number; failed: number; skipped: number; unsupported: number }
 
 /** Per-operator table of forward (including exposed intermediates) and gradient outcomes over the claimed cases. */
 export function formatReport(report: ConformanceReport): string[] {
   const forward = new Map<string, Tally>();
   const gradient = new Map<string, Tally>();
   const bump = (table: Map<string, Tally>, op: string, key: keyof Tally) => {
-    const tally = table.get(op) ?? { passed: 0, failed: 0, skipped: 0 };
+    const tally = table.get(op) ?? { passed: 0, failed: 0, skipped: 0, unsupported: 0 };
     tally[key]++;
     table.set(op, tally);
   };
@@ -313,18 +274,18 @@ export function formatReport(report: ConformanceReport): string[] {
       const forwardFailed = result.forward !== 'passed' || result.exposed !== 'passed';
       bump(forward, op, forwardFailed ? 'failed' : 'passed');
       const outcome = result.gradient?.status;
-      if (outcome) bump(gradient, op, outcome === 'passed' ? 'passed' : outcome === 'failed' ? 'failed' : 'skipped');
+      if (outcome) bump(gradient, op, outcome);
     }
   }
   const lines: string[] = [];
   const operators = [...new Set([...forward.keys()])].sort();
   const width = Math.max(8, ...operators.map((op) => op.length));
-  lines.push(`${'operator'.padEnd(width)}  forward pass/fail   gradient pass/fail/skipped`);
+  lines.push(`${'operator'.padEnd(width)}  forward pass/fail   gradient pass/fail/skipped/refused`);
   for (const op of operators) {
     const f = forward.get(op)!;
     const g = gradient.get(op);
-    const gradientColumn = g ? `${g.passed}/${g.failed}/${g.skipped}` : '-';
-    lines.push(`${op.padEnd(width)}  ${`${f.passed}/${f.failed}`.padStart(17)}   ${gradientColumn.padStart(26)}`);
+    const gradientColumn = g ? `${g.passed}/${g.failed}/${g.skipped}/${g.unsupported}` : '-';
+    lines.push(`${op.padEnd(width)}  ${`${f.passed}/${f.failed}`.padStart(17)}   ${gradientColumn.padStart(34)}`);
   }
   const count = (status: CaseStatus) => report.results.filter((r) => r.status === status).length;
   lines.push('');
@@ -333,7 +294,8 @@ export function formatReport(report: ConformanceReport): string[] {
   const gradientCases = report.results.filter((r) => r.gradient);
   lines.push(`gradient checks: ${gradientCases.filter((r) => r.gradient!.status === 'passed').length} passed, `
     + `${gradientCases.filter((r) => r.gradient!.status === 'failed').length} failed, `
-    + `${gradientCases.filter((r) => r.gradient!.status === 'skipped').length} skipped`);
+    + `${gradientCases.filter((r) => r.gradient!.status === 'skipped').length} skipped, `
+    + `${gradientCases.filter((r) => r.gradient!.status === 'unsupported').length} refused by the builder (configuration without a rule)`);
   return lines;
 }
 
@@ -352,6 +314,7 @@ async function main(): Promise<void> {
       if (result.status === 'failed') console.log(`FAIL ${result.suite}/${result.name}: ${result.reason}`);
       else if (verbose && result.status === 'unsupported-by-runtime') console.log(`unsupported by onnxruntime: ${result.suite}/${result.name}: ${result.reason}`);
       else if (verbose && result.gradient?.status === 'skipped') console.log(`gradient skipped: ${result.suite}/${result.name}: ${result.gradient.reason}`);
+      else if (verbose && result.gradient?.status === 'unsupported') console.log(`gradient refused: ${result.suite}/${result.name}: ${result.gradient.reason}`);
     },
   });
   for (const line of formatReport(report)) console.log(line);
