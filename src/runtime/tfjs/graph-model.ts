@@ -81,13 +81,14 @@ export function inspectGraphModel(json: ModelJson, file: string, fileSize: numbe
       const ksize = intList(node.attr?.ksize) ?? [1, 1, 1, 1];
       const input = inputShapes[0];
       output = windowed(node, input, text(node.attr?.data_format) === 'NCHW' ? [ksize[2], ksize[3]] : [ksize[1], ksize[2]], input ? input[text(node.attr?.data_format) === 'NCHW' ? 1 : 3] : null);
-    } else if ((node.op === 'MatMul' || node.op === '_FusedMatMul') && inputShapes[0] && inputShapes[1]) {
-      const [a, b] = inputShapes as Shape[];
+    } else if ((node.op === 'MatMul' || node.op === '_FusedMatMul') && inputShapes[1]?.length === 2) {
+      // Per sample (one row of A); the weight operand alone fixes K and N when A's shape is unknown.
+      const b = inputShapes[1];
+      const a = inputShapes[0];
       const transposeA = node.attr?.transpose_a?.b ?? false;
       const transposeB = node.attr?.transpose_b?.b ?? false;
-      output = [transposeA ? a[1] : a[0], transposeB ? b[0] : b[1]];
-      const k = transposeA ? a[0] : a[1];
-      const n = output[1];
+      const [k, n] = transposeB ? [b[1], b[0]] : [b[0], b[1]];
+      output = [a?.length === 2 ? (transposeA ? a[1] : a[0]) : null, n];
       layerMacs = typeof k === 'number' && typeof n === 'number' ? k * n : 0;
     } else if (elementwise.has(node.op)) {
       output = inputShapes[0];

@@ -10,11 +10,15 @@ export function manifestWeights(json: ModelJson): ManifestWeight[] {
   return (json.weightsManifest ?? []).flatMap((group) => group.weights ?? []);
 }
 
+const floatTypes = new Set(['float32', 'float16']);
+
 /** Parameter totals by stored dtype (quantized weights count at their stored width). */
 export function paramTotals(weights: ManifestWeight[]): { params: number; paramBytesByDtype: ModelSummary['paramBytesByDtype'] } {
   const paramBytesByDtype: ModelSummary['paramBytesByDtype'] = {};
   let params = 0;
   for (const weight of weights) {
+    // Graph models also store shape and index constants (int32) in the manifest; those are not parameters.
+    if (!floatTypes.has(weight.dtype)) continue;
     const count = weight.shape.reduce((p, d) => p * d, 1);
     const dtype = weight.quantization?.dtype ?? weight.dtype;
     const entry = (paramBytesByDtype[dtype] ??= { count: 0, bytes: 0 });
