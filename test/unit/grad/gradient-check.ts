@@ -22,6 +22,8 @@ export interface CaseInput {
   /** Fixed values; random in [-1, 1) otherwise (shifted to [0.5, 1.5) with `positive`). */
   values?: number[];
   positive?: boolean;
+  /** Multiplies the random values (to reach Clip bounds, HardSwish's kinks…). */
+  scale?: number;
   /** An int64 initializer (shapes, axes, pads…). */
   int64?: boolean;
   /** A float initializer that is not differentiated. */
@@ -142,7 +144,7 @@ function modelTensor(model: OnnxModel, name: string): TensorValue<Float32Array |
 /** Checks one operator's gradient against central finite differences; returns the precision used. */
 export async function checkOperatorGradient(testCase: OpCase): Promise<'float64' | 'float32'> {
   const next = random(testCase.seed ?? 1);
-  const values = testCase.inputs.map((input) => input.values ?? (input.int64 || input.absent ? undefined : Array.from({ length: input.dims.reduce((a, b) => a * b, 1) }, () => (input.positive ? 0.5 + next() : next() * 2 - 1))));
+  const values = testCase.inputs.map((input) => input.values ?? (input.int64 || input.absent ? undefined : Array.from({ length: input.dims.reduce((a, b) => a * b, 1) }, () => (input.positive ? 0.5 + next() : (next() * 2 - 1) * (input.scale ?? 1)))));
   const precisions: ('float64' | 'float32')[] = testCase.precision === 'float32' ? ['float32'] : ['float64', 'float32'];
   for (const precision of precisions) {
     const elemType = precision === 'float64' ? DataType.DOUBLE : DataType.FLOAT;

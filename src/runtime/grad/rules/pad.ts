@@ -1,7 +1,8 @@
 import { normalizeAxis } from '../helpers';
 import type { GradientRuleEntry } from './types';
 
-const INT64_MAX = 2 ** 63 - 1;
+// "To the end": the largest bound that survives the trip through a JS number into int64.
+const TO_END = Number.MAX_SAFE_INTEGER;
 
 /**
  * Pad in constant mode (opset 11 form, pads as a constant input): dy cropped back to the input's extent, with
@@ -25,10 +26,10 @@ export const padGradient: GradientRuleEntry = {
     const cropAxes = [...Array(rank).keys()].filter((axis) => pads[axis] > 0 || pads[axis + rank] > 0);
     const dx = cropAxes.length === 0
       ? restored
-      : emit.slice(restored, cropAxes.map((axis) => Math.max(pads[axis], 0)), cropAxes.map((axis) => (pads[axis + rank] > 0 ? -pads[axis + rank] : INT64_MAX)), cropAxes);
+      : emit.slice(restored, cropAxes.map((axis) => Math.max(pads[axis], 0)), cropAxes.map((axis) => (pads[axis + rank] > 0 ? -pads[axis + rank] : TO_END)), cropAxes);
     const cropped = cropAxes.length === 0
       ? dy
-      : emit.slice(dy, cropAxes.map((axis) => Math.max(pads[axis], 0)), cropAxes.map((axis) => (pads[axis + rank] > 0 ? -pads[axis + rank] : INT64_MAX)), cropAxes);
+      : emit.slice(dy, cropAxes.map((axis) => Math.max(pads[axis], 0)), cropAxes.map((axis) => (pads[axis + rank] > 0 ? -pads[axis + rank] : TO_END)), cropAxes);
     const dvalue = context.input(2) && context.needs(2)
       ? emit.reshapeLike(emit.sub(emit.reduceSum(dy, undefined, false), emit.reduceSum(cropped, undefined, false)), context.input(2))
       : undefined;

@@ -1,7 +1,8 @@
 import { normalizeAxis } from '../helpers';
 import type { GradientRuleEntry } from './types';
 
-const INT64_MAX = 2 ** 63 - 1;
+// "To the end": the largest bound that survives the trip through a JS number into int64.
+const TO_END = Number.MAX_SAFE_INTEGER;
 
 /**
  * Slice (opset 10 form: bounds as inputs, which must be constants): along each sliced axis dy is spread back to
@@ -34,7 +35,7 @@ export const sliceGradient: GradientRuleEntry = {
       }
       const first = step > 0 ? start : start + (count - 1) * step;
       const stride = Math.abs(step);
-      if (step < 0) gradient = emit.slice(gradient, [-1], [-INT64_MAX], [axis], [-1]);
+      if (step < 0) gradient = emit.slice(gradient, [-1], [-TO_END], [axis], [-1]);
       if (stride > 1) {
         const zerosAfter = new Array(2 * (rank + 1)).fill(0);
         zerosAfter[rank + 1 + axis + 1] = stride - 1;
@@ -43,7 +44,7 @@ export const sliceGradient: GradientRuleEntry = {
         const merged = emit.node('Concat', [
           emit.slice(shapeNow, [0], [axis], [0]),
           emit.int64([count * stride]),
-          emit.slice(shapeNow, [axis + 1], [INT64_MAX], [0]),
+          emit.slice(shapeNow, [axis + 1], [TO_END], [0]),
         ], { axis: 0 });
         gradient = emit.reshape(interleaved, merged);
       }
