@@ -17,7 +17,8 @@ export interface CspSources {
  */
 export function buildCsp({ cspSource, nonce }: CspSources): string {
   if (!/^[A-Za-z0-9+/=]+$/.test(nonce)) throw new Error('a CSP nonce must be base64');
-  if (/[;'"\s]/.test(cspSource)) throw new Error(`unsafe CSP source: ${cspSource}`);
+  // cspSource may list several sources (code-server gives "'self' https://*.vscode-cdn.net"); it must not end the directive.
+  if (/[;,\r\n]/.test(cspSource)) throw new Error(`unsafe CSP source: ${cspSource}`);
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,

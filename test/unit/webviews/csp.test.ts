@@ -26,9 +26,16 @@ describe('webview CSP and page shell', () => {
     }
   });
 
+  it('accepts a cspSource that lists several sources, as VS Code in the browser gives', () => {
+    const policy = directives(buildCsp({ cspSource: "'self' https://*.vscode-cdn.net", nonce: 'abc' }));
+    assert.deepEqual(policy.get('font-src'), ["'self'", 'https://*.vscode-cdn.net']);
+    assert.deepEqual(policy.get('style-src'), ["'self'", 'https://*.vscode-cdn.net', "'nonce-abc'"]);
+  });
+
   it('refuses nonces and sources that could break out of the policy', () => {
     assert.throws(() => buildCsp({ cspSource, nonce: "x'; script-src *" }));
     assert.throws(() => buildCsp({ cspSource: "https://a; script-src 'unsafe-inline'", nonce: 'abc' }));
+    assert.throws(() => buildCsp({ cspSource: 'https://a\nscript-src *', nonce: 'abc' }));
   });
 
   it('puts the nonce on every script and stylesheet and escapes URIs and the title', () => {
