@@ -8,11 +8,19 @@ import * as path from 'node:path';
 export const systemPython = '/usr/bin/python3';
 const scriptsDir = path.resolve(__dirname, '../../../scripts/reference');
 
-/** Why the reference scripts cannot run here, or null when they can. */
+const probes = new Map<string, string | null>();
+
+/** Why the reference scripts cannot run here, or null when they can (probed once per process: importing torch is slow). */
 export function pythonMissing(modules: string[]): string | null {
-  if (!fs.existsSync(systemPython)) return `${systemPython} does not exist`;
-  const probe = spawnSync(systemPython, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
-  return probe.status === 0 ? null : `${systemPython} cannot import ${modules.join(', ')}: ${probe.stderr.trim().split('\n').pop()}`;
+  const key = modules.join(', ');
+  if (!probes.has(key)) {
+    if (!fs.existsSync(systemPython)) probes.set(key, `${systemPython} does not exist`);
+    else {
+      const probe = spawnSync(systemPython, ['-c', `import ${key}`], { encoding: 'utf8' });
+      probes.set(key, probe.status === 0 ? null : `${systemPython} cannot import ${key}: ${probe.stderr.trim().split('\n').pop()}`);
+    }
+  }
+  return probes.get(key)!;
 }
 
 function runScript(script: string, args: string[], timeoutMs: number): string {
