@@ -1,41 +1,63 @@
-// `npm run test:vscode`: installs the harness if needed, then runs the VS Code layers (integration tests inside the
-// extension host, then UI tests in the browser) and closes with one summary line. Expects a fresh `npm run build`.
-// Arguments pick layers: `node test/vscode/run-all.js integration` or `... ui`.
+// Runs test layers and closes with one summary line. Layers: unit (mocha, plain Node), integration (mocha inside a
+// real VS Code extension host), ui (VS Code in Chromium). `node test/vscode/run-all.js [unit] [integration] [ui]`;
+// without arguments, the two VS Code layers. Installs the VS Code harness when a VS Code layer needs it.
+// Expects a fresh `npm run build`.
 require('../unit/register.js');
 const { ensureHarness } = require('./installer.ts');
 const { runIntegrationTests } = require('./integration.ts');
 const { runUiTests } = require('./ui.ts');
+const { runUnitTests } = require('./unit.ts');
 
-const layers = { integration: runIntegrationTests, ui: runUiTests };
+const layers = { unit: runUnitTests, integration: runIntegrationTests, ui: runUiTests };
+const needsVscode = new Set(['integration', 'ui']);
+
+async function runLayer(name) {
+  const started = Date.now();
+  try {
+    return await layers[name]();
+  } catch (error) {
+    return { layer: name, passed: 0, failed: 0, seconds: (Date.now() - started) / 1000, error: error.stack ?? String(error) };
+  }
+}
 
 async function main() {
   const chosen = process.argv.slice(2);
   for (const name of chosen) {
     if (!layers[name]) throw new Error(`unknown layer "${name}"; choose from ${Object.keys(layers).join(', ')}`);
   }
-  const installSeconds = ensureHarness();
   const results = [];
-  for (const name of chosen.length > 0 ? chosen : Object.keys(layers)) {
-    console.log(`\n[vscode-harness] ${name} tests`);
-    const result = await layers[name]();
-    if (result.error) console.error(`[vscode-harness] ${result.layer}: ${result.error}`);
+  let installSeconds = 0;
+  let installError;
+  for (const name of chosen.length > 0 ? chosen : ['integration', 'ui']) {
+    console.log(`\n[test] ${name} tests`);
+    if (needsVscode.has(name) && installError === undefined) {
+      try {
+        installSeconds += ensureHarness();
+      } catch (error) {
+        installError = error.message;
+      }
+    }
+    const result = needsVscode.has(name) && installError !== undefined
+      ? { layer: name, passed: 0, failed: 0, seconds: 0, error: `the VS Code harness could not be installed: ${installError}` }
+      : await runLayer(name);
+    if (result.error) console.error(`[test] ${result.layer}: ${result.error}`);
     results.push(result);
   }
   console.log('');
-  if (installSeconds > 0) console.log(`[vscode-harness] harness install: ${installSeconds.toFixed(1)} s`);
+  if (installSeconds > 0) console.log(`[test] VS Code harness install: ${installSeconds.toFixed(1)} s`);
   for (const result of results) {
-    console.log(`[vscode-harness] ${result.layer}: ${result.passed} passed, ${result.failed} failed${result.error ? ', run error' : ''} (${result.seconds.toFixed(1)} s)`);
+    console.log(`[test] ${result.layer}: ${result.passed} passed, ${result.failed} failed${result.error ? ', did not run to the end' : ''} (${result.seconds.toFixed(1)} s)`);
   }
   const passed = results.reduce((sum, result) => sum + result.passed, 0);
   const failed = results.reduce((sum, result) => sum + result.failed, 0);
-  const errors = results.filter((result) => result.error).length;
-  const ok = failed === 0 && errors === 0 && passed > 0;
-  console.log(`VS Code tests: ${passed} passed, ${failed} failed${errors ? `, ${errors} layer(s) did not run to the end` : ''} -> ${ok ? 'OK' : 'FAILED'}`);
+  const broken = results.filter((result) => result.error).length;
+  const ok = failed === 0 && broken === 0 && passed > 0;
+  console.log(`Tests: ${passed} passed, ${failed} failed${broken ? `, ${broken} layer(s) did not run to the end` : ''}: ${ok ? 'OK' : 'FAILED'}`);
   process.exit(ok ? 0 : 1);
 }
 
 main().catch((error) => {
-  console.error(`[vscode-harness] ${error.stack ?? error}`);
-  console.log('VS Code tests: FAILED (harness error)');
+  console.error(`[test] ${error.stack ?? error}`);
+  console.log('Tests: FAILED (test runner error)');
   process.exit(1);
 });
