@@ -12,7 +12,10 @@ type OrtModule = typeof import('onnxruntime-node');
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  const line = text.split('\n').find((part) => part.trim()) ?? text;
+  let line = text.split('\n').find((part) => part.trim()) ?? text;
+  // Native errors lead with a source location and an assertion; the reason follows "Failed to".
+  const reason = line.indexOf('Failed to');
+  if (reason > 0) line = line.slice(reason);
   return line.length > 240 ? `${line.slice(0, 237)}...` : line;
 }
 
