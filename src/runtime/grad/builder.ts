@@ -92,7 +92,7 @@ export function buildGradientGraph(source: OnnxModel, request: GradientRequest, 
     const node = forwardNodes[index];
     if (!node.output.some((output) => reaching.has(output))) continue;
     for (const input of node.input) if (input) reaching.add(input);
-    if (node.output.some((output) => reaching.has(output) && dependent.has(output))) onPath.add(index);
+    if (node.output.some((output) => reaching.has(output) && dependent.has(output)) && node.input.some((input) => dependent.has(input))) onPath.add(index);
   }
 
   for (const index of onPath) {

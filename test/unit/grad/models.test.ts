@@ -1,0 +1,117 @@
+import * as assert from 'node:assert/strict';
+import { createMessage, encodeModel, OnnxModel, OnnxNode, OnnxValueInfo, readModelFile } from '../../../src/runtime/onnx/codec';
+import { DataType } from '../../../src/runtime/onnx/dtypes';
+import { TensorValue } from '../../../src/runtime/onnx/session';
+import { buildGradientModel, computeGradients, UnsupportedGradientError } from '../../../src/runtime/grad/index';
+import { sharedModel } from '../helpers/shared';
+import { CheckedObjective, finiteDifferenceError, modelTensor, random, randomProjection } from './gradient-check';
+
+/**
+ * A copy of the model whose listed initializers become graph inputs without a stored value, so that finite
+ * differences can feed perturbed weights (onnxruntime ignores feeds for inputs that also have an initializer here).
+ */
+function feedable(model: OnnxModel, names: string[]): { model: OnnxModel; weights: Record<string, TensorValue<Float32Array | Float64Array>> } {
+  const weights = Object.fromEntries(names.map((name) => [name, modelTensor(model, name)]));
+  const listed = new Set(model.graph.input.map((input) => input.name));
+  const extra = names.filter((name) => !listed.has(name)).map((name) => createMessage<OnnxValueInfo>('ValueInfoProto', {
+    name, type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim: weights[name].dims.map((d) => ({ dim_value: d })) } } },
+  }));
+  const initializer = model.graph.initializer.filter((tensor) => !names.includes(tensor.name ?? ''));
+  return { model: { ...model, graph: { ...model.graph, initializer, input: [...model.graph.input, ...extra] } }, weights };
+}
+
+function randomImage(dims: number[], seed: number): TensorValue<Float32Array> {
+  const next = random(seed);
+  return { data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => next()), dims };
+}
+
+function softmax(row: ArrayLike<number>): number[] {
+  const max = Math.max(...Array.from(row));
+  const exps = Array.from(row, (v) => Math.exp(v - max));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((v) => v / total);
+}
+
+describe('whole-model gradients against finite differences', () => {
+  it('mnist.onnx (opset 7): input, conv weight and reshaped dense weight under a random projection', async () => {
+    const weights = ['Parameter5', 'Parameter193'];
+    const { model, weights: values } = feedable(readModelFile(sharedModel('mnist.onnx')), weights);
+    const feeds = { Input3: randomImage([1, 1, 28, 28], 3), ...values };
+    const { error, checked } = await finiteDifferenceError(model, feeds, ['Input3', ...weights], randomProjection('Plus214_Output_0', [1, 10], false), { eps: 1e-3, coordinates: 12, smoothness: 2e-2 });
+    assert.ok(checked >= 27, `only ${checked} of 36 coordinates lie where the model is smooth`);
+    assert.ok(error < 2e-2, `relative error ${error}`);
+  });
+
+  it('ImageClassifier.onnx: batch-2 cross-entropy with respect to the input, first conv and dense weights', async () => {
+    const weights = ['48', 'fc1.weight'];
+    const { model, weights: values } = feedable(readModelFile(sharedModel('ImageClassifier.onnx')), weights);
+    const feeds = { modelInput: randomImage([2, 3, 32, 32], 5), ...values };
+    const labels = new Float32Array(20);
+    labels[3] = 1;
+    labels[10 + 7] = 1;
+    const crossEntropy: CheckedObjective = {
+      objective: { kind: 'cross-entropy', output: 'modelOutput', labelsInput: 'labels' },
+      extraFeeds: { labels: { data: labels, dims: [2, 10] } },
+      evaluate: (outputs) => {
+        const logits = outputs.modelOutput.data as Float32Array;
+        return -(Math.log(softmax(logits.subarray(0, 10))[3]) + Math.log(softmax(logits.subarray(10, 20))[7])) / 2;
+      },
+    };
+    const { error } = await finiteDifferenceError(model, feeds, ['modelInput', ...weights], crossEntropy, { eps: 5e-3, coordinates: 10, smoothness: 1e-2 });
+    assert.ok(error < 2e-2, `relative error ${error}`);
+  });
+
+  it('softmax-prob of a class, with an intermediate activation returned', async () => {
+    const model = readModelFile(sharedModel('mnist.onnx'));
+    const feeds = { Input3: randomImage([1, 1, 28, 28], 9) };
+    const probability: CheckedObjective = {
+      objective: { kind: 'softmax-prob', output: 'Plus214_Output_0', index: [0, 4] },
+      extraFeeds: {},
+      evaluate: (outputs) => softmax(outputs.Plus214_Output_0.data as Float32Array)[4],
+    };
+    const { error } = await finiteDifferenceError(model, feeds, ['Input3'], probability, { eps: 5e-3, coordinates: 16, smoothness: 1e-2 });
+    assert.ok(error < 2e-2, `relative error ${error}`);
+
+    const result = await computeGradients(model, { objective: probability.objective, wrt: ['Input3', 'ReLU114_Output_0'], activations: ['ReLU114_Output_0'] }, feeds);
+    const activation = result.activations.ReLU114_Output_0;
+    assert.deepEqual(activation.dims, [1, 16, 14, 14]);
+    assert.deepEqual(result.gradients.ReLU114_Output_0.dims, [1, 16, 14, 14]);
+    // Relu's output gradient is masked nowhere, but the activation itself is 0 wherever the pre-activation was negative.
+    assert.ok(activation.data.some((v) => v === 0) && activation.data.some((v) => v > 0));
+    assert.ok(Math.abs(result.objective - probability.evaluate(result.outputs)) < 1e-6);
+  });
+});
+
+describe('gradient builder', () => {
+  function chain(ops: string[]): OnnxModel {
+    const nodes = ops.map((op, i) => createMessage<OnnxNode>('NodeProto', { name: `${op.toLowerCase()}_${i}`, op_type: op, input: [i === 0 ? 'x' : `t${i - 1}`], output: [`t${i}`], attribute: [] }));
+    const info = (name: string) => createMessage<OnnxValueInfo>('ValueInfoProto', { name, type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim: [{ dim_value: 2 }] } } } });
+    return createMessage<OnnxModel>('ModelProto', {
+      ir_version: 8,
+      opset_import: [{ domain: '', version: 13 }],
+      graph: { name: 'chain', node: nodes, input: [info('x')], output: [info(`t${ops.length - 1}`)] },
+    });
+  }
+
+  it('names the operator and node of an unsupported operator on the path', () => {
+    assert.throws(
+      () => buildGradientModel(chain(['Relu', 'Sin', 'Tanh']), { objective: { kind: 'select', output: 't2', index: [0] }, wrt: ['x'] }),
+      (error: unknown) => error instanceof UnsupportedGradientError && /Sin/.test((error as Error).message) && /sin_1/.test((error as Error).message),
+    );
+  });
+
+  it('ignores unsupported operators off the path and leaves the source model untouched', () => {
+    const model = chain(['Sin', 'Relu', 'Tanh']);
+    const before = Buffer.from(encodeModel(model));
+    const built = buildGradientModel(model, { objective: { kind: 'select', output: 't2', index: [1] }, wrt: ['t0'] });
+    assert.ok(Buffer.from(encodeModel(model)).equals(before));
+    assert.ok(built.model.graph.node.length > model.graph.node.length);
+    assert.deepEqual(Object.keys(built.gradientNames), ['t0']);
+  });
+
+  it('refuses to differentiate with respect to an integer tensor', () => {
+    const model = chain(['Relu']);
+    model.graph.input[0].type!.tensor_type!.elem_type = DataType.INT64;
+    assert.throws(() => buildGradientModel(model, { objective: { kind: 'select', output: 't0', index: [0] }, wrt: ['x'] }), /not a float tensor/);
+  });
+});
