@@ -4,7 +4,7 @@ import { OnnxModel, readModelFile } from '../../../src/runtime/onnx/codec';
 import { TensorValue } from '../../../src/runtime/onnx/session';
 import { sharedModel } from '../helpers/shared';
 import { seededRandom } from './compare';
-import { checkFiniteDifferences, promoteInitializer, selectElement } from './finite-differences';
+import { checkFiniteDifferences, promoteInitializer, selectionWeights } from './finite-differences';
 
 interface PretrainedCase {
   file: string;
@@ -41,15 +41,16 @@ describe('gradients of pretrained models against finite differences', function (
       const result = await computeGradients(model,
         { objective: { kind: 'select', output: testCase.output, index: testCase.index }, wrt: [testCase.input, testCase.weight] },
         feeds, { threads: 2 });
-      const outputDims = result.outputs[testCase.output].dims;
-      const select = selectElement(flatIndex(testCase.index, outputDims));
-      assert.ok(Math.abs(result.objective - select(result.outputs[testCase.output].data as Float32Array)) <= 1e-6 * Math.max(1, Math.abs(result.objective)));
+      const outputs = result.outputs[testCase.output] as TensorValue<Float32Array>;
+      const flat = flatIndex(testCase.index, outputs.dims);
+      assert.ok(Math.abs(result.objective - outputs.data[flat]) <= 1e-6 * Math.max(1, Math.abs(result.objective)));
+      const select = selectionWeights(flat, outputs.data.length);
 
       await checkFiniteDifferences(model, feeds, testCase.input, testCase.output, select,
-        result.gradients[testCase.input].data as Float32Array, { largest: 4, random: 4, relativeStep: 1e-2, tolerance: 2e-2 });
+        result.gradients[testCase.input].data as Float32Array, { largest: 4, random: 4, relativeStep: 1e-3, tolerance: 2e-2 });
       const promoted = promoteInitializer(model, testCase.weight);
       await checkFiniteDifferences(promoted.model, { ...feeds, [testCase.weight]: promoted.value }, testCase.weight, testCase.output, select,
-        result.gradients[testCase.weight].data as Float32Array, { largest: 4, random: 4, relativeStep: 1e-2, tolerance: 2e-2 });
+        result.gradients[testCase.weight].data as Float32Array, { largest: 4, random: 4, relativeStep: 1e-3, tolerance: 2e-2 });
     });
   }
 });

@@ -13,7 +13,7 @@ const classifiers: { model: string; tolerance: number }[] = [
   { model: 'resnet18', tolerance: 1e-4 },
   { model: 'mobilenet_v2', tolerance: 1e-4 },
   { model: 'squeezenet1_1', tolerance: 1e-4 },
-  { model: 'densenet121', tolerance: 1e-4 },
+  { model: 'densenet121', tolerance: 5e-4 },
 ];
 
 describe('whole-model gradients against PyTorch autograd: torchvision classifiers', function () {
