@@ -86,9 +86,9 @@ export function summarize(model: OnnxModel, file: string, fileSize: number): Mod
   const weights = new Map<string, WeightTensor>();
   for (const [name, tensor] of constants) {
     const dims = tensorDims(tensor);
-    if (dims.length === 0 || !isWeightType(tensor.data_type)) continue;
+    if (dims.length === 0) continue;
     const dataReaders = (consumers.get(name) ?? []).filter((c) => !aliases.has(c.node) && !isArgumentSlot(c.node.op_type, c.inputIndex));
-    if (dataReaders.length === 0) continue;
+    if (dataReaders.length === 0 || !isWeightType(tensor.data_type, dataReaders.map((c) => ({ opType: c.node.op_type })))) continue;
     const owner = dataReaders.reduce((first, c) => (rank.get(c.node)! < rank.get(first.node)! ? c : first));
     weightOwner.set(name, owner.index);
     weights.set(name, { tensor, elements: elementCount(dims) });

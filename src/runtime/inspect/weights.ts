@@ -2,8 +2,9 @@ import { DataType } from '../onnx/dtypes';
 
 /**
  * Which constant tensors are weights. A constant (initializer or Constant-node output) counts when some node reads
- * it as data rather than as a shape, axes, index or bound argument, and it is not a scalar: the scalars exporters
- * emit (epsilon, 6 in ReLU6…) and shape constants are not parameters in PyTorch or Keras counts either.
+ * it as data rather than as a shape, axes, scales, index or bound argument, it is not a scalar, and its type is a
+ * weight type (below): the scalars exporters emit (epsilon, 6 in ReLU6…) and shape constants are not parameters in
+ * PyTorch or Keras counts either.
  */
 const argumentSlots: Record<string, number[]> = {
   Reshape: [1], Expand: [1], Tile: [1], Unsqueeze: [1], Squeeze: [1], Slice: [1, 2, 3, 4], Pad: [1, 2, 3],
@@ -18,9 +19,15 @@ export function isArgumentSlot(opType: string, inputIndex: number): boolean {
   return argumentSlots[opType]?.includes(inputIndex) ?? false;
 }
 
-/** int64 is ONNX's type for shapes, axes and indices; bools and strings are masks and labels: none are weights. */
-const nonWeightTypes = new Set([DataType.INT64, DataType.BOOL, DataType.STRING]);
+const floatTypes = new Set<number>([DataType.FLOAT, DataType.FLOAT16, DataType.DOUBLE, DataType.BFLOAT16]);
 
-export function isWeightType(dataType: number): boolean {
-  return !nonWeightTypes.has(dataType as 7 | 9 | 8);
+/** Ops that read integer tensors as (quantized) weights. */
+const quantizedWeightReaders = new Set(['DequantizeLinear', 'QLinearConv', 'QLinearMatMul', 'ConvInteger', 'MatMulInteger', 'QGemm']);
+
+/**
+ * Floating-point constants are weights; integer ones only where a quantized op reads them (elsewhere integers are
+ * shapes, axes, indices and counts, for example int32 constants cast into a Reshape target).
+ */
+export function isWeightType(dataType: number, readers: { opType: string }[]): boolean {
+  return floatTypes.has(dataType) || readers.some((reader) => quantizedWeightReaders.has(reader.opType));
 }

@@ -11,7 +11,7 @@ const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
 /** kitten_224.png as raw 0-255 RGB pixels in NCHW order, the way this SqueezeNet expects them. */
 async function kittenPixels(): Promise<Float32Array> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sharp = require('sharp') as typeof import('sharp');
+  const sharp = require('sharp') as typeof import('sharp').default;
   const { data, info } = await sharp(sharedImage('kitten_224.png')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   assert.deepEqual([info.width, info.height, info.channels], [224, 224, 3]);
   const planar = new Float32Array(3 * 224 * 224);

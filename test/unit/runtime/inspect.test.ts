@@ -54,6 +54,36 @@ describe('inspect: shared models, facts from their documentation', () => {
     await assert.rejects(inspectModel(path.join(path.dirname(file), 'missing.onnx')), /missing\.onnx/);
   });
 
+  it('counts float and quantized weights, not shape constants, Resize scales or scalars', async () => {
+    const tensor = (name: string, data_type: number, dims: number[], bytes: number) => ({ name, data_type, dims, raw_data: new Uint8Array(bytes) });
+    const model = createMessage<OnnxModel>('ModelProto', {
+      ir_version: 8, opset_import: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g',
+        node: [
+          { op_type: 'DequantizeLinear', input: ['w_int8', 'w_scale'], output: ['w'] },
+          { op_type: 'Conv', input: ['x', 'w', 'bias'], output: ['c'] },
+          { op_type: 'Mul', input: ['c', 'half'], output: ['m'] },
+          { op_type: 'Resize', input: ['m', '', 'scales'], output: ['r'], attribute: [{ name: 'mode', type: 3, s: new TextEncoder().encode('nearest') }] },
+          { op_type: 'Cast', input: ['target_int32'], output: ['target'], attribute: [{ name: 'to', type: 2, i: 7 }] },
+          { op_type: 'Reshape', input: ['r', 'target'], output: ['y'] },
+        ],
+        initializer: [
+          tensor('w_int8', 3, [4, 2, 3, 3], 72), tensor('w_scale', 1, [], 4), tensor('bias', 1, [4], 16), tensor('half', 1, [], 4),
+          tensor('scales', 1, [4], 16), tensor('target_int32', 6, [2], 8),
+        ],
+        input: [{ name: 'x', type: { tensor_type: { elem_type: 1, shape: { dim: [{ dim_value: 1 }, { dim_value: 2 }, { dim_value: 5 }, { dim_value: 5 }] } } } }],
+        output: [{ name: 'y', type: { tensor_type: { elem_type: 1 } } }],
+      },
+    });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'inspect-')), 'quantized.onnx');
+    fs.writeFileSync(file, encodeModel(model));
+    const summary = await inspectModel(file);
+    assert.equal(summary.params, 72 + 4);
+    assert.deepEqual(summary.paramBytesByDtype, { int8: { count: 72, bytes: 72 }, float32: { count: 4, bytes: 16 } });
+    assert.equal(summary.macs, 4 * 3 * 3 * (2 * 3 * 3), 'Conv MACs use the dequantized weight shape');
+  });
+
   it('names unnamed nodes by op type and position', async () => {
     const model = createMessage<OnnxModel>('ModelProto', {
       ir_version: 8, opset_import: [{ domain: '', version: 17 }],

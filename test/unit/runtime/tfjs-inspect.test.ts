@@ -53,7 +53,7 @@ describe('inspect: TensorFlow.js layers model (nsfwjs MobileNetV2)', function ()
   it('counts Conv2D, DepthwiseConv2D and Dense MACs from the tfjs layers', () => {
     let expected = 0;
     for (const layer of model.layers) {
-      const kernel = layer.getWeights()[0]?.shape;
+      const kernel = layer.getWeights()[0]?.shape as number[];
       const outputs = (layer.outputShape as number[]).slice(1).reduce((p, d) => p * d, 1);
       const className = layer.getClassName();
       if (className === 'Conv2D' || className === 'Dense') expected += outputs * kernel.slice(0, -1).reduce((p, d) => p * d, 1);

@@ -62,11 +62,6 @@ export function dimProduct(dims: readonly Dim[]): number | null {
   return product;
 }
 
-/** Applies integer arithmetic when both dims are numbers; otherwise unknown. */
-export function dimMath(a: Dim, b: Dim, operation: (x: number, y: number) => number): Dim {
-  return isKnown(a) && isKnown(b) ? operation(a, b) : null;
-}
-
 export function normalizeAxis(axis: number, rank: number): number {
   return axis < 0 ? axis + rank : axis;
 }
