@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { inspectModel } from '../../../src/runtime/inspect';
 import { buildModelGraph, layerNodeId, layoutModelGraph, type GraphLayout } from '../../../src/webviews/inspector/page/graph-model';
+import { writeNsfwjsModelJson } from '../../fixtures/models/nsfwjs';
 import { sharedModel } from '../helpers/shared';
 import { residualNetwork } from './residual-network';
 
@@ -54,6 +56,18 @@ describe('inspector graph: layers → nodes and edges → dagre layout', () => {
     assert.deepEqual(firstConv.shape, summary.inputs[0].shape);
     assert.equal(incoming('output:softmaxout_1').length, 1);
     assert.equal(reachableFrom('input:data_0', graph.edges).size, graph.nodes.length);
+    assertSoundLayout(layoutModelGraph(graph));
+  });
+
+  it('lets a tfjs InputLayer stand for the model input, so the whole MobileNetV2 hangs from it', async () => {
+    const { dir, modelJson } = writeNsfwjsModelJson();
+    const summary = await inspectModel(modelJson).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const graph = buildModelGraph(summary);
+    const inputLayer = summary.layers.findIndex((layer) => layer.type === 'InputLayer');
+    assert.ok(inputLayer >= 0);
+    assert.equal(graph.nodes.filter((node) => node.kind === 'input').length, 0);
+    assert.equal(graph.nodes.length, summary.layers.length + summary.outputs.length);
+    assert.equal(reachableFrom(layerNodeId(inputLayer), graph.edges).size, graph.nodes.length);
     assertSoundLayout(layoutModelGraph(graph));
   });
 

@@ -68,7 +68,10 @@ export function buildModelGraph(summary: ModelSummary): ModelGraph {
   const producers = new Map<string, string>();
   const tensorShapes = new Map<string, Shape | null>();
 
+  // A tfjs InputLayer is a layer that outputs the model input itself: it stands for the input, which gets no node.
+  const layerOutputs = new Set(summary.layers.flatMap((layer) => layer.outputs));
   for (const input of summary.inputs) {
+    if (layerOutputs.has(input.name)) continue;
     const id = `input:${input.name}`;
     const subtitle = `${input.dtype} ${formatShape(input.shape)}`;
     nodes.push({ id, kind: 'input', title: input.name, subtitle, layerIndex: null, width: boxWidth(input.name, subtitle), height: NODE_HEIGHT });
