@@ -1,10 +1,24 @@
 import type { OnnxModel } from '../onnx/codec';
+import { toNumber } from '../onnx/codec';
+import { convertFloat16ToFloat32 } from '../onnx/convert';
 import { DataType } from '../onnx/dtypes';
 
-/** Gradient graphs are built in float32; models with float16 tensors must be converted first. */
+/** IR 4 is the first version where initializers need not be listed as graph inputs. */
+const IR_WITHOUT_INITIALIZER_INPUTS = 4;
+
+/**
+ * The model as attribution needs it: float32 (float16 tensors and I/O converted), and with initializers no longer
+ * listed as graph inputs (IR < 4 models list them), so onnxruntime treats weights as constants and folds them.
+ */
 export function toFloat32Model(model: OnnxModel): OnnxModel {
   const hasHalf = model.graph.initializer.some((tensor) => tensor.data_type === DataType.FLOAT16)
-    || model.graph.input.some((input) => input.type?.tensor_type?.elem_type === DataType.FLOAT16);
-  if (hasHalf) throw new Error('float16 models are not supported for attribution yet');
-  return model;
+    || [...model.graph.input, ...model.graph.output].some((value) => value.type?.tensor_type?.elem_type === DataType.FLOAT16);
+  const converted = hasHalf ? convertFloat16ToFloat32(model) : model;
+  const initializers = new Set(converted.graph.initializer.map((tensor) => tensor.name));
+  if (!converted.graph.input.some((input) => initializers.has(input.name))) return converted;
+  return {
+    ...converted,
+    ir_version: Math.max(toNumber(converted.ir_version), IR_WITHOUT_INITIALIZER_INPUTS),
+    graph: { ...converted.graph, input: converted.graph.input.filter((input) => !initializers.has(input.name)) },
+  };
 }
