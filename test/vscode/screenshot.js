@@ -9,7 +9,10 @@ const { closeWorkbenchSession, openFile, openWorkbench, waitForWebview } = requi
 async function main() {
   const tab = process.argv[2] ?? 'overview';
   ensureHarness();
-  const page = await openWorkbench();
+  // A copy in the temporary folder, so that the picture shows no path of this checkout.
+  const workspace = path.join(require('node:os').tmpdir(), 'sample-workspace');
+  require('node:fs').cpSync(paths.sampleWorkspace, workspace, { recursive: true });
+  const page = await openWorkbench(workspace);
   await openFile(page, 'SqueezeNet_fp16.onnx');
   const view = await waitForWebview(page, '#inspector');
   await view.locator(`vscode-tab-header[data-tab="${tab}"]`).click();

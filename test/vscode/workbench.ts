@@ -16,9 +16,9 @@ interface Session {
 let session: Promise<Session> | undefined;
 
 /** Starts code-server and Chromium on first use; later callers share them until closeWorkbenchSession(). */
-export function workbenchSession(): Promise<Session> {
+export function workbenchSession(workspace = paths.sampleWorkspace): Promise<Session> {
   session ??= (async () => {
-    const server = await startCodeServer({ workspace: paths.sampleWorkspace });
+    const server = await startCodeServer({ workspace });
     try {
       return { server, browser: await launchChromium() };
     } catch (error) {
@@ -53,8 +53,8 @@ const workbenchTimeoutMs = 90_000;
 const consoleErrors = new WeakMap<Page, string[]>();
 
 /** A new browser page showing the workbench on the sample workspace, once its explorer has loaded. */
-export async function openWorkbench(): Promise<Page> {
-  const { server, browser } = await workbenchSession();
+export async function openWorkbench(workspace?: string): Promise<Page> {
+  const { server, browser } = await workbenchSession(workspace);
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   const page = await context.newPage();
   const errors: string[] = [];
