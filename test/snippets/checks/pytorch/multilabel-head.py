@@ -1,0 +1,10 @@
+head = MultiLabelHead(in_features=64, num_labels=6)
+features = torch.randn(4, 64, 7, 7)
+logits = head(features)
+assert tuple(logits.shape) == (4, 6)
+targets = (torch.rand(4, 6) > 0.5).float()
+loss = head.loss(logits, targets)
+loss.backward()
+assert head.classifier.weight.grad is not None
+predictions = head.predict(features)
+assert predictions.dtype == torch.bool and tuple(predictions.shape) == (4, 6)

@@ -1,0 +1,6 @@
+model = TextCNN(vocab_size=500, embed_dim=32, num_classes=3, filters=8)
+tokens = torch.randint(1, 500, (4, 40))
+logits = model(tokens)
+assert tuple(logits.shape) == (4, 3)
+F.cross_entropy(logits, torch.tensor([0, 1, 2, 1])).backward()
+assert model.embedding.weight.grad is not None and all(conv.weight.grad is not None for conv in model.convs)

@@ -1,0 +1,12 @@
+const input = tf.input({ shape: [7, 7, 32] });
+const probabilities = multiLabelHead(input, 6);
+assert.deepEqual(probabilities.shape, [null, 6]);
+const model = tf.model({ inputs: input, outputs: probabilities });
+const features = tf.randomNormal([4, 7, 7, 32]);
+const targets = tf.tensor2d([[1, 0, 1, 0, 0, 1], [0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1], [0, 1, 0, 1, 0, 1]]);
+const output = model.apply(features);
+assert.ok(tf.all(tf.logicalAnd(tf.greater(output, 0), tf.less(output, 1))).dataSync()[0]);
+assertGradients(() => tf.metrics.binaryCrossentropy(targets, model.apply(features)).mean(), 2);
+const predictions = multiLabelPredictions(output);
+assert.equal(predictions.dtype, 'bool');
+assert.deepEqual(predictions.shape, [4, 6]);

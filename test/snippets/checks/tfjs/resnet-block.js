@@ -1,0 +1,11 @@
+const input = tf.input({ shape: [16, 16, 8] });
+const basic = basicBlock(input, 16, 2);
+assert.deepEqual(basic.shape, [null, 8, 8, 16]);
+const identity = basicBlock(input, 8, 1);
+assert.deepEqual(identity.shape, [null, 16, 16, 8]);
+const bottleneck = bottleneckBlock(basic, 8, 2);
+assert.deepEqual(bottleneck.shape, [null, 4, 4, 32]);
+const model = tf.model({ inputs: input, outputs: [bottleneck, identity] });
+const [out] = model.apply(tf.randomNormal([2, 16, 16, 8]));
+assert.deepEqual(out.shape, [2, 4, 4, 32]);
+assertGradients(() => tf.addN(model.apply(tf.randomNormal([2, 16, 16, 8]), { training: true }).map((t) => tf.mean(t))), model.trainableWeights.length);
