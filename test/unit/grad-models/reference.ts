@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const script = path.join(repoRoot, 'scripts/reference/grad_models.py');
+const replayScript = path.join(repoRoot, 'scripts/reference/grad_onnx_replay.py');
 const python = process.env.CNN_STUDIO_TORCH_PYTHON ?? '/usr/bin/python3';
 
 export interface GradientEntry { tensor: string; shape: number[]; file: string }
@@ -52,4 +54,17 @@ export function pytorchReference(model: string): ReferenceCase {
     objective,
     gradients: manifest.gradients.map((entry: GradientEntry) => ({ ...entry, data: readFloat32(path.join(dir, entry.file)) })),
   };
+}
+
+/** float64 PyTorch autograd of one output element of an ONNX CNN replayed from its own weights: [d/d input, d/d weights...]. */
+export function pytorchReplay(modelFile: string, input: string, inputData: Float32Array, output: string, flatIndex: number, weights: string[]): { gradients: Float32Array[] } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grad-replay-'));
+  try {
+    const inputFile = path.join(dir, 'input.bin');
+    fs.writeFileSync(inputFile, Buffer.from(inputData.buffer, inputData.byteOffset, inputData.byteLength));
+    execFileSync(python, [replayScript, modelFile, input, inputFile, output, String(flatIndex), dir, ...weights], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+    return { gradients: [input, ...weights].map((_, index) => readFloat32(path.join(dir, `grad_${index}.bin`))) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
