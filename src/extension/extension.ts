@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerInspectorCommands } from './commands/inspector';
+import { registerKnowledgeCommands } from './commands/knowledge';
 import { registerRuntimeInfoCommand } from './commands/runtime-info';
 import { JobControl } from './job-control';
 import { Log } from './log';
@@ -10,6 +11,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log, jobs);
   registerInspectorCommands(context, jobs, log);
   registerRuntimeInfoCommand(context, jobs, log);
+  registerKnowledgeCommands(context, (line) => log.line(line));
 }
 
 export function deactivate(): void {}

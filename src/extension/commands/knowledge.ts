@@ -1,0 +1,87 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { explainCommand, knowledgeIndex, type KnowledgeEntry } from '../../runtime/knowledge';
+import { registerKnowledgeHover } from '../../providers/knowledge-hover';
+import { ConceptPanel } from '../../webviews/concept/controller';
+
+export const insertArchitectureCommand = 'cnn.insertArchitecture';
+
+interface ContributedSnippets { language: string; path: string }
+interface SnippetDefinition { prefix: string | string[]; description?: string; body: string | string[] }
+
+/** Everything a quick pick can match on: the title as label, aliases and code symbols in description and detail. */
+function conceptItem(entry: KnowledgeEntry): vscode.QuickPickItem & { entry: KnowledgeEntry } {
+  const symbols = Object.values(entry.symbols).flat();
+  return {
+    label: entry.title,
+    description: [...entry.aliases, ...symbols].join(' · '),
+    detail: entry.summary,
+    entry,
+  };
+}
+
+/** "CNN: Explain Concept…": the given entry id (from a hover link), or one picked from all entries. Returns the id shown. */
+async function explainConcept(extensionUri: vscode.Uri, log: (line: string) => void, id?: unknown): Promise<string | undefined> {
+  const index = knowledgeIndex();
+  let entry = typeof id === 'string' ? index.get(id) : undefined;
+  if (typeof id === 'string' && !entry) void vscode.window.showWarningMessage(`CNN Studio has no entry "${id}".`);
+  if (!entry) {
+    const picked = await vscode.window.showQuickPick(index.entries.map(conceptItem), {
+      title: 'Explain Concept',
+      placeHolder: 'Search by name, alias or code symbol (Conv2d, roi_align, focal loss, U-Net…)',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    entry = picked?.entry;
+  }
+  if (!entry) return undefined;
+  ConceptPanel.show(extensionUri, entry, log);
+  return entry.id;
+}
+
+/** The snippets package.json contributes for a language, read from the extension's own snippet files. */
+function snippetsFor(extension: vscode.Extension<unknown>, languageId: string): Array<[string, SnippetDefinition]> {
+  const contributed = (extension.packageJSON.contributes?.snippets ?? []) as ContributedSnippets[];
+  return contributed
+    .filter((contribution) => contribution.language === languageId)
+    .flatMap((contribution) => Object.entries(JSON.parse(fs.readFileSync(path.join(extension.extensionPath, contribution.path), 'utf8')) as Record<string, SnippetDefinition>));
+}
+
+/** "CNN: Insert Architecture…": a snippet for the active editor's language, picked (or named) and inserted at the cursor. */
+async function insertArchitecture(extension: vscode.Extension<unknown>, name?: unknown): Promise<string | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showInformationMessage('Open a Python, TypeScript or JavaScript file to insert an architecture.');
+    return undefined;
+  }
+  const snippets = snippetsFor(extension, editor.document.languageId);
+  if (snippets.length === 0) {
+    void vscode.window.showInformationMessage(`CNN Studio has no architecture snippets for ${editor.document.languageId}.`);
+    return undefined;
+  }
+  const chosen = typeof name === 'string'
+    ? snippets.find(([snippetName]) => snippetName === name)
+    : (await vscode.window.showQuickPick(
+      snippets.map(([snippetName, snippet]) => ({
+        label: snippetName,
+        description: ([] as string[]).concat(snippet.prefix).join(', '),
+        detail: snippet.description,
+        snippet: [snippetName, snippet] as [string, SnippetDefinition],
+      })),
+      { title: 'Insert Architecture', placeHolder: 'U-Net, Mask R-CNN heads, ResNet blocks, focal loss…', matchOnDescription: true, matchOnDetail: true },
+    ))?.snippet;
+  if (!chosen) return undefined;
+  const body = Array.isArray(chosen[1].body) ? chosen[1].body.join('\n') : chosen[1].body;
+  await editor.insertSnippet(new vscode.SnippetString(body), editor.selection);
+  return chosen[0];
+}
+
+/** The knowledge features: the hover, "Explain Concept…" and "Insert Architecture…". */
+export function registerKnowledgeCommands(context: vscode.ExtensionContext, log: (line: string) => void = () => undefined): void {
+  context.subscriptions.push(
+    registerKnowledgeHover(),
+    vscode.commands.registerCommand(explainCommand, (id?: unknown) => explainConcept(context.extensionUri, log, id)),
+    vscode.commands.registerCommand(insertArchitectureCommand, (name?: unknown) => insertArchitecture(context.extension, name)),
+  );
+}
