@@ -1,9 +1,11 @@
 """Independent facts about ONNX files, computed with the onnx package and numpy, for checking the inspector.
 
-Usage: /usr/bin/python3 scripts/reference/onnx_counts.py MODEL.onnx [...]  → JSON on stdout, one entry per file:
-  params    elements of floating-point initializers and Constant tensors of rank >= 1 (weights; int64 shape
-            constants and scalars excluded)
-  macs      Conv: output elements x prod(W.shape[1:]); Gemm/MatMul: output elements x K; symbolic dims as 1
+Usage: /usr/bin/python3 scripts/reference/onnx_counts.py [--dim NAME=VALUE ...] MODEL.onnx [...]
+→ JSON on stdout, one entry per file:
+  params    elements of floating-point initializers and Constant tensors of rank >= 1 (weights; integer shape
+            constants, scalars and the scales/roi arguments of Resize and Upsample excluded)
+  macs      Conv: output elements x prod(W.shape[1:]); ConvTranspose: input elements x prod(W.shape[1:]); Gemm/MatMul: output elements x K; symbolic dims as 1
+            (--dim binds symbolic input dims to values before shape inference)
   shapes    every tensor's shape from onnx.shape_inference (dims: int, symbol name, or null)
   inputs    graph inputs that are not initializers, outputs: graph outputs, with dtype names and shapes
 """
@@ -28,14 +30,29 @@ def elements(shape):
     return int(np.prod([d if isinstance(d, int) else 1 for d in shape], dtype=np.int64))
 
 
-def summarize(path):
+def resize_arguments(graph):
+    """Names read only as Resize/Upsample scales or roi."""
+    readers = {}
+    for node in graph.node:
+        for index, name in enumerate(node.input):
+            readers.setdefault(name, []).append((node.op_type, index))
+    return {name for name, uses in readers.items() if all(op in ('Resize', 'Upsample') and index >= 1 for op, index in uses)}
+
+
+def summarize(path, dims):
     model = onnx.load(path)
     graph = model.graph
-    weights = [numpy_helper.to_array(t) for t in graph.initializer]
-    weights += [numpy_helper.to_array(a.t) for n in graph.node if n.op_type == 'Constant' for a in n.attribute if a.name == 'value']
+    for info in graph.input:
+        for dim in info.type.tensor_type.shape.dim:
+            if dim.dim_param in dims:
+                dim.dim_value = dims[dim.dim_param]
+    excluded = resize_arguments(graph)
+    weights = [numpy_helper.to_array(t) for t in graph.initializer if t.name not in excluded]
+    weights += [numpy_helper.to_array(a.t) for n in graph.node if n.op_type == 'Constant' and n.output[0] not in excluded
+                for a in n.attribute if a.name == 'value']
     params = sum(int(w.size) for w in weights if w.ndim >= 1 and np.issubdtype(w.dtype, np.floating))
 
-    inferred = shape_inference.infer_shapes(model).graph
+    inferred = shape_inference.infer_shapes(model, data_prop=True).graph
     shapes = {}
     for info in list(inferred.input) + list(inferred.value_info) + list(inferred.output):
         shapes[info.name] = dims_of(info)
@@ -49,6 +66,8 @@ def summarize(path):
             continue
         if node.op_type == 'Conv':
             macs += out * int(np.prod(shapes[node.input[1]][1:]))
+        elif node.op_type == 'ConvTranspose':
+            macs += elements(shapes.get(node.input[0])) * int(np.prod(shapes[node.input[1]][1:]))
         elif node.op_type == 'Gemm':
             trans_a = next((a.i for a in node.attribute if a.name == 'transA'), 0)
             a = shapes[node.input[0]]
@@ -72,4 +91,10 @@ def summarize(path):
 
 
 if __name__ == '__main__':
-    json.dump({path: summarize(path) for path in sys.argv[1:]}, sys.stdout)
+    args = sys.argv[1:]
+    dims = {}
+    while args and args[0] == '--dim':
+        name, value = args[1].split('=')
+        dims[name] = int(value)
+        args = args[2:]
+    json.dump({path: summarize(path, dims) for path in args}, sys.stdout)

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { OnnxAttribute, OnnxFormatError, OnnxModel, OnnxNode, OnnxTensor, readModelFile, toNumber } from '../onnx/codec';
 import { bytesPerElement, dtypeName, elementCount, tensorDims } from '../onnx/dtypes';
 import { GraphStructureError, consumerMap, nodeName, realInputs, topologicalOrder } from '../onnx/graph';
-import { TensorFacts, declaredFacts, defaultOpset, inferShapes } from '../onnx/shapes';
+import { InferenceOptions, TensorFacts, declaredFacts, defaultOpset, inferShapes } from '../onnx/shapes';
 import { macRules } from './macs';
 import type { LayerInfo, ModelSummary, Shape, TensorInfo } from './types';
 import { isArgumentSlot, isWeightType } from './weights';
@@ -46,20 +46,21 @@ function tensorInfo(name: string, declared: TensorFacts, inferred: TensorFacts |
 interface WeightTensor { tensor: OnnxTensor; elements: number }
 
 /** Summarizes an ONNX model file. Throws OnnxFormatError (naming the file) when it is not a usable model. */
-export function inspectOnnx(file: string): ModelSummary {
+export function inspectOnnx(file: string, options: InferenceOptions = {}): ModelSummary {
   const model = readModelFile(file);
   try {
-    return summarize(model, file, fs.statSync(file).size);
+    return summarize(model, file, fs.statSync(file).size, options);
   } catch (error) {
     if (error instanceof GraphStructureError) throw new OnnxFormatError(error.message, file);
     throw error;
   }
 }
 
-export function summarize(model: OnnxModel, file: string, fileSize: number): ModelSummary {
+/** The summary of a decoded model; `options.dims` binds symbolic input dims (shapes and MACs then use them). */
+export function summarize(model: OnnxModel, file: string, fileSize: number, options: InferenceOptions = {}): ModelSummary {
   const graph = model.graph;
   const order = topologicalOrder(graph);
-  const facts = inferShapes(model);
+  const facts = inferShapes(model, options);
   const consumers = consumerMap(graph);
   const indexOf = new Map(graph.node.map((node, index) => [node, index]));
 

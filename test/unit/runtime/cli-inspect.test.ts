@@ -54,6 +54,15 @@ describe('cnn inspect (the built CLI)', function () {
     assert.equal(printed.layers.length, 162);
   });
 
+  it('binds symbolic dims with --dim', async () => {
+    const model = path.join(sharedModelsDir, 'ImageClassifier.onnx');
+    const result = runCli('inspect', model, '--dim', 'batch_size=4', '--json');
+    assert.equal(result.status, 0, result.stderr);
+    const printed = JSON.parse(result.stdout);
+    assert.deepEqual(printed.inputs[0].shape, [4, 3, 32, 32]);
+    assert.equal(printed.macs, 4 * (await inspectModel(model)).macs);
+  });
+
   it('exits 1 with one line naming the file for a broken or missing model', () => {
     const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-')), 'broken.onnx');
     fs.writeFileSync(broken, Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]));

@@ -4,6 +4,8 @@ import { constantsToInitializers, convertFloat16ToFloat32 } from '../../../src/r
 import { DataType, float16ToFloat32, float32ToFloat16 } from '../../../src/runtime/onnx/dtypes';
 import { summarize } from '../../../src/runtime/inspect/onnx';
 import { sharedImage, sharedModel } from '../helpers/shared';
+import { ocrModelsDir } from './reference';
+import * as path from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
@@ -68,6 +70,17 @@ describe('model conversion', () => {
     assert.equal(Number(converted.graph.node[0].attribute[0].i), DataType.FLOAT);
     assert.equal(converted.graph.output[0].type?.tensor_type?.elem_type, DataType.FLOAT);
     assert.equal(Number(model.graph.node[0].attribute[0].i), DataType.FLOAT16);
+  });
+
+  it('moves the Constant-node weights of a real PaddleOCR model into initializers with the same results', async () => {
+    const original = readModelFile(path.join(ocrModelsDir, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'));
+    const constantCount = original.graph.node.filter((n) => n.op_type === 'Constant').length;
+    const moved = decodeModel(encodeModel(constantsToInitializers(original)));
+    assert.equal(moved.graph.node.filter((n) => n.op_type === 'Constant').length, 0);
+    assert.equal(moved.graph.initializer.length, original.graph.initializer.length + constantCount);
+    assert.equal(summarize(moved, 'moved', 0).params, summarize(original, 'original', 0).params);
+    const input = new ort.Tensor('float32', Float32Array.from({ length: 3 * 48 * 192 }, (_, i) => Math.cos(i) * 0.5), [1, 3, 48, 192]);
+    assert.deepEqual([...await scores(moved, input)], [...await scores(original, input)]);
   });
 
   it('moves Constant-node weights into initializers; counts and outputs stay the same', async () => {

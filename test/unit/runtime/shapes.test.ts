@@ -7,7 +7,7 @@ import { runtimeShapes } from '../../../src/runtime/onnx/graph';
 import { TensorFacts, inferShapes, shapeRules } from '../../../src/runtime/onnx/shapes';
 import { makeContext } from '../../../src/runtime/onnx/shapes/facts';
 import { sharedModelsDir } from '../helpers/shared';
-import { pythonMissing, torchvisionReference } from './reference';
+import { ocrModels, ocrModelsDir, pythonMissing, torchvisionReference } from './reference';
 
 type AttributeValue = number | number[] | string;
 
@@ -122,10 +122,13 @@ describe('static shape rules', () => {
   });
 });
 
-/** Our inferred shapes must equal onnxruntime's actual ones for every tensor: a symbol stands for its fed value. */
-async function compareWithRuntime(file: string, dims: Record<string, number>): Promise<void> {
+/**
+ * Our inferred shapes must equal onnxruntime's actual ones for every tensor: a symbol stands for its fed value.
+ * With bindDims the symbols are bound before inference (dynamic spatial dims need numbers to get anywhere).
+ */
+async function compareWithRuntime(file: string, dims: Record<string, number>, bindDims = false): Promise<void> {
   const model = readModelFile(file);
-  const inferred = inferShapes(model);
+  const inferred = inferShapes(model, bindDims ? { dims } : {});
   const actual = await runtimeShapes(model, dims);
   assert.ok(actual.size > model.graph.output.length, 'intermediate tensors were exposed');
   for (const [name, shape] of actual) {
@@ -139,6 +142,10 @@ async function compareWithRuntime(file: string, dims: Record<string, number>): P
 describe('static shapes against onnxruntime with every intermediate exposed', function () {
   for (const file of fs.readdirSync(sharedModelsDir).filter((f) => f.endsWith('.onnx'))) {
     it(`${file}`, () => compareWithRuntime(path.join(sharedModelsDir, file), { batch_size: 3 }));
+  }
+
+  for (const { file, dims } of ocrModels) {
+    it(`${file} (PaddleOCR, dims bound)`, () => compareWithRuntime(path.join(ocrModelsDir, file), dims, true));
   }
 
   describe('torchvision exports', function () {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { inspectModel } from '../../inspect';
 import type { ModelSummary, Shape, TensorInfo } from '../../inspect/types';
 
-export const INSPECT_USAGE = 'inspect MODEL [--json]   (MODEL: .onnx, or a TensorFlow.js model.json)';
+export const INSPECT_USAGE = 'inspect MODEL [--dim NAME=VALUE]... [--json]   (MODEL: .onnx, or a TensorFlow.js model.json; --dim binds a symbolic input dim)';
 
 export function formatShape(shape: Shape | null): string {
   return shape ? `[${shape.map((dim) => (dim === null ? '?' : String(dim))).join(', ')}]` : '?';
@@ -39,12 +39,21 @@ export function formatSummary(summary: ModelSummary): string {
 
 /** `inspect`: what a model is (inputs, outputs, layers with shapes, parameters and MACs). */
 export async function inspectVerb(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { positionals, values } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { json: { type: 'boolean' }, dim: { type: 'string', multiple: true } },
+  });
   if (positionals.length !== 1) {
     console.error(`usage: ${INSPECT_USAGE}`);
     return 2;
   }
-  const summary = await inspectModel(positionals[0]);
+  const dims: Record<string, number> = {};
+  for (const binding of values.dim ?? []) {
+    const match = /^(.+)=(\d+)$/.exec(binding);
+    if (!match) throw new Error(`--dim expects NAME=VALUE with a positive integer value, got ${binding}`);
+    dims[match[1]] = Number(match[2]);
+  }
+  const summary = await inspectModel(positionals[0], { dims });
   if (values.json) {
     const { format, inputs, outputs, opset, params, macs, ops, layers, ...rest } = summary;
     console.log(JSON.stringify({ format, inputs, outputs, opset, params, macs, ops, layers, ...rest }, null, 2));

@@ -34,16 +34,26 @@ export function defaultOpset(model: OnnxModel): number {
   return entry ? toNumber(entry.version) : 0;
 }
 
+export interface InferenceOptions {
+  /** Values for symbolic input dims (for example { batch_size: 1, height: 640 }); others stay symbolic. */
+  dims?: Record<string, number>;
+}
+
 /**
  * Static shape and type inference over the graph, starting from its declared inputs and its initializers.
  * Symbolic dims propagate; what cannot be inferred is null. Ops without a rule fall back to the model's own
  * value_info for their outputs (or null).
  */
-export function inferShapes(model: OnnxModel): Map<string, TensorFacts> {
+export function inferShapes(model: OnnxModel, options: InferenceOptions = {}): Map<string, TensorFacts> {
   const graph = model.graph;
   const opset = defaultOpset(model);
   const facts = new Map<string, TensorFacts>();
-  for (const input of graph.input ?? []) facts.set(input.name, declaredFacts(input));
+  const bound = options.dims ?? {};
+  for (const input of graph.input ?? []) {
+    const declared = declaredFacts(input);
+    const shape = declared.shape?.map((dim) => (typeof dim === 'string' && bound[dim] !== undefined ? bound[dim] : dim)) ?? null;
+    facts.set(input.name, { ...declared, shape });
+  }
   for (const tensor of graph.initializer ?? []) facts.set(tensor.name ?? '', tensorFacts(tensor));
   const declared = new Map((graph.value_info ?? []).map((info) => [info.name, info]));
   for (const node of topologicalOrder(graph)) {
