@@ -212,6 +212,20 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
     assert.ok(layoutMs < 5000, `layout took ${layoutMs} ms`);
   });
 
+  it('renders the first rows of a very long layer table and all of them on request, totals always over all', async () => {
+    const { page } = harness;
+    const network = residualNetwork(100);
+    await harness.send({ type: 'summary', summary: network });
+    await page.click('vscode-tab-header[data-tab="layers"]');
+    const rows = () => page.$$eval('#layer-table vscode-table-row', (elements) => elements.length);
+    const shownFirst = await rows();
+    assert.ok(shownFirst < network.layers.length, `${shownFirst} rows rendered at first`);
+    assert.equal(Number(await page.getAttribute('#layer-totals', 'data-rows')), network.layers.length);
+    await page.click('#layer-show-all');
+    assert.equal(await rows(), network.layers.length);
+    assert.equal(await page.isHidden('#layer-show-all'), true);
+  });
+
   it('shows which file failed and why, ignores malformed messages, and asks the host to retry', async () => {
     const { page } = harness;
     await harness.send({ type: 'summary' });

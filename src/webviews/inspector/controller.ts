@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelSummary } from '../../runtime/inspect/types';
+import { JobCancelledError } from '../../runtime/jobs/run-job';
 import { panelHtml, webviewOptions } from '../shared/webview-resources';
 import { parsePageMessage, type HostMessage } from './protocol';
 
@@ -51,7 +52,8 @@ export class InspectorController implements vscode.Disposable {
     try {
       answer = { type: 'summary', summary: await this.inspect(this.file) };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message =
+        error instanceof JobCancelledError ? 'The inspection was cancelled.' : error instanceof Error ? error.message : String(error);
       this.log(`Inspector: ${this.file}: ${message}`);
       answer = { type: 'error', file: this.file, message };
     }

@@ -24,6 +24,7 @@ export class GraphView {
   private layout: GraphLayout | undefined;
   private view: ViewBox = { x: 0, y: 0, scale: 1 };
   private selected: string | null = null;
+  private failed = false;
   private readonly nodeElements = new Map<string, SVGGElement>();
 
   constructor(private readonly summary: ModelSummary, private readonly onSelect: (nodeId: string | null) => void) {
@@ -53,10 +54,19 @@ export class GraphView {
 
   /** Lays the graph out on first use (the other tabs never pay for it) and fits it once it has a size. */
   show(selected: string | null): void {
-    if (!this.layout) {
+    if (!this.layout && !this.failed) {
       const started = performance.now();
-      this.graph = buildModelGraph(this.summary);
-      this.layout = layoutModelGraph(this.graph);
+      try {
+        this.graph = buildModelGraph(this.summary);
+        this.layout = layoutModelGraph(this.graph);
+      } catch (error) {
+        this.failed = true;
+        this.stats.textContent = '';
+        this.canvas.replaceChildren(
+          h('p', { id: 'graph-error', class: 'graph-message' }, `The graph of ${this.summary.layers.length} layers could not be laid out (${(error as Error).message}). The Layers tab lists them all.`),
+        );
+        return;
+      }
       const layoutMs = performance.now() - started;
       this.draw();
       this.stats.textContent = `${this.layout.nodes.length} nodes, ${this.layout.edges.length} edges, laid out in ${layoutMs.toFixed(0)} ms`;

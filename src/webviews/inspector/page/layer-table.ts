@@ -42,6 +42,9 @@ export function visibleLayerRows(layers: LayerInfo[], filter: string, sortColumn
   return rows;
 }
 
+/** Rows rendered before "Show all": thousands of table cells take seconds to lay out. */
+const ROW_LIMIT = 400;
+
 export interface LayerTableState {
   filter: string;
   sortColumn: string | null;
@@ -55,6 +58,8 @@ export class LayerTable {
   private readonly body: HTMLElement;
   private readonly totals: HTMLElement;
   private readonly headerCells = new Map<string, HTMLElement>();
+  private readonly showAllButton: HTMLElement;
+  private showAll = false;
 
   constructor(
     private readonly layers: LayerInfo[],
@@ -76,7 +81,12 @@ export class LayerTable {
     this.body = h('vscode-table-body', { slot: 'body' });
     this.table = h('vscode-table', { id: 'layer-table', zebra: true, 'bordered-columns': true, resizable: true, columns: JSON.stringify(['6%', '30%', '14%', '20%', '14%', '16%']) }, header, this.body);
     this.totals = h('div', { id: 'layer-totals', class: 'totals' });
-    this.element = h('div', { class: 'layer-view' }, h('div', { class: 'layer-toolbar' }, filter, this.totals), this.table);
+    this.showAllButton = h('vscode-button', { id: 'layer-show-all', secondary: true });
+    this.showAllButton.addEventListener('click', () => {
+      this.showAll = true;
+      this.render();
+    });
+    this.element = h('div', { class: 'layer-view' }, h('div', { class: 'layer-toolbar' }, filter, this.totals, this.showAllButton), this.table);
     this.render();
   }
 
@@ -93,8 +103,9 @@ export class LayerTable {
 
   private render(): void {
     const rows = visibleLayerRows(this.layers, this.state.filter, this.state.sortColumn, this.state.sortDescending);
+    const shown = this.showAll ? rows : rows.slice(0, ROW_LIMIT);
     this.body.replaceChildren(
-      ...rows.map((index) => {
+      ...shown.map((index) => {
         const layer = this.layers[index];
         const row = h('vscode-table-row', { 'data-layer-index': String(index), title: 'Double-click to show in the graph' });
         for (const column of LAYER_COLUMNS) {
@@ -113,6 +124,8 @@ export class LayerTable {
     const params = rows.reduce((sum, index) => sum + this.layers[index].params, 0);
     const macs = rows.reduce((sum, index) => sum + this.layers[index].macs, 0);
     this.totals.textContent = `${rows.length} of ${this.layers.length} layers · ${formatCount(params)} params · ${formatCount(macs)} MACs`;
+    this.showAllButton.hidden = shown.length === rows.length;
+    this.showAllButton.textContent = `Show all ${rows.length} rows (${ROW_LIMIT} shown)`;
     this.totals.dataset.rows = String(rows.length);
     this.totals.dataset.params = String(params);
     this.totals.dataset.macs = String(macs);
