@@ -77,6 +77,58 @@ describe('inspect: TensorFlow.js layers model (nsfwjs MobileNetV2)', function ()
   });
 });
 
+/** Saves a tfjs model as model.json + weights.bin in a temp folder, the way tf.io file handlers lay it out. */
+async function saveLayersModel(tf: Tf, model: import('@tensorflow/tfjs').LayersModel): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-layers-'));
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
+    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({
+      format: 'layers-model', generatedBy: 'TensorFlow.js', modelTopology: artifacts.modelTopology,
+      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+    }));
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  return path.join(dir, 'model.json');
+}
+
+describe('inspect: TensorFlow.js layers models built and saved by tfjs', () => {
+  it('Sequential and functional models: every layer shape and parameter count as tfjs reports them', async () => {
+    const tf = await loadTf();
+    const sequential = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 5, padding: 'same', activation: 'relu' }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.separableConv2d({ filters: 16, kernelSize: 3, strides: 2 }),
+        tf.layers.batchNormalization(),
+        tf.layers.upSampling2d({ size: [2, 2] }),
+        tf.layers.conv2dTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same' }),
+        tf.layers.globalAveragePooling2d({}),
+        tf.layers.dense({ units: 10, activation: 'softmax' }),
+      ],
+    });
+    const input = tf.input({ shape: [32, 32, 3] });
+    const left = tf.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'valid' }).apply(input) as import('@tensorflow/tfjs').SymbolicTensor;
+    const right = tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 }).apply(input) as import('@tensorflow/tfjs').SymbolicTensor;
+    const joined = tf.layers.concatenate({ axis: -1 }).apply([left, right]) as import('@tensorflow/tfjs').SymbolicTensor;
+    const pooled = tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }).apply(joined) as import('@tensorflow/tfjs').SymbolicTensor;
+    const flat = tf.layers.flatten().apply(pooled) as import('@tensorflow/tfjs').SymbolicTensor;
+    const functional = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3 }).apply(flat) as import('@tensorflow/tfjs').SymbolicTensor });
+
+    for (const model of [sequential, functional]) {
+      const summary = await inspectModel(await saveLayersModel(tf, model));
+      assert.equal(summary.params, model.countParams());
+      for (const layer of model.layers) {
+        if (layer.getClassName() === 'InputLayer') continue;
+        const row = summary.layers.find((l) => l.name === layer.name);
+        assert.ok(row, `layer ${layer.name} listed`);
+        assert.deepEqual(row.outputShape, layer.outputShape, `${layer.name} (${layer.getClassName()})`);
+        assert.equal(row.params, layer.countParams(), layer.name);
+      }
+      assert.deepEqual(summary.outputs[0].shape, model.outputs[0].shape);
+    }
+  });
+});
+
 describe('inspect: TensorFlow.js graph model', () => {
   it('reads shapes, parameters and MACs of a graph model that tfjs itself runs', async () => {
     const summary = await inspectModel(writeTinyGraphModel());
