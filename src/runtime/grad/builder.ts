@@ -47,6 +47,22 @@ function valueInfo(name: string, elemType: number, dims?: number[]): OnnxValueIn
   return createMessage<OnnxValueInfo>('ValueInfoProto', { name, type: { tensor_type: { elem_type: elemType, shape } } });
 }
 
+/**
+ * Turns Identity nodes that copy an initializer (PyTorch exports shared BatchNorm parameters that way) into
+ * initializers: onnxruntime's Conv+BatchNormalization fusion otherwise drops the copies that backward nodes still read.
+ */
+function foldInitializerCopies(nodes: OnnxNode[], initializers: OnnxTensor[], graphOutputs: Set<string>): { nodes: OnnxNode[]; initializers: OnnxTensor[] } {
+  const byName = new Map(initializers.map((tensor) => [tensor.name, tensor]));
+  const copies: OnnxTensor[] = [];
+  const kept = nodes.filter((node) => {
+    const source = node.op_type === 'Identity' && !node.domain ? byName.get(node.input[0]) : undefined;
+    if (!source || graphOutputs.has(node.output[0])) return true;
+    copies.push(createMessage<OnnxTensor>('TensorProto', { ...source, name: node.output[0] }));
+    return false;
+  });
+  return { nodes: kept, initializers: [...initializers, ...copies] };
+}
+
 export function buildGradientGraph(source: OnnxModel, request: GradientRequest, options: BuildOptions): GradientModel {
   const graph = source.graph;
   const sourceOpset = defaultOpset(source);
@@ -70,9 +86,10 @@ export function buildGradientGraph(source: OnnxModel, request: GradientRequest, 
   const taken = new Set(known);
   for (const output of graph.output) taken.add(output.name);
   const emit = new Emitter(opset, floatType, taken);
-  const forwardNodes = sourceOpset < opset ? upgradeOpset(graph.node, sourceOpset, emit) : [...graph.node];
+  const folded = foldInitializerCopies(graph.node, graph.initializer ?? [], new Set(graph.output.map((output) => output.name)));
+  const forwardNodes = sourceOpset < opset ? upgradeOpset(folded.nodes, sourceOpset, emit) : folded.nodes;
   const constants = new Map<string, OnnxTensor>();
-  for (const tensor of [...(graph.initializer ?? []), ...emit.initializers]) if (tensor.name) constants.set(tensor.name, tensor);
+  for (const tensor of [...folded.initializers, ...emit.initializers]) if (tensor.name) constants.set(tensor.name, tensor);
   for (const node of forwardNodes) {
     const value = node.op_type === 'Constant' ? node.attribute.find((attribute) => attribute.name === 'value')?.t : undefined;
     if (value) constants.set(node.output[0], value);
@@ -153,7 +170,7 @@ export function buildGradientGraph(source: OnnxModel, request: GradientRequest, 
     const listed = new Set(inputs.map((input) => input.name));
     for (const name of request.wrt) {
       const tensor = constants.get(name);
-      if (tensor && !listed.has(name) && (graph.initializer ?? []).includes(tensor)) inputs.push(valueInfo(name, tensor.data_type, tensor.dims.map(toNumber)));
+      if (tensor && !listed.has(name) && folded.initializers.includes(tensor)) inputs.push(valueInfo(name, tensor.data_type, tensor.dims.map(toNumber)));
     }
   }
 
@@ -168,7 +185,7 @@ export function buildGradientGraph(source: OnnxModel, request: GradientRequest, 
     graph: {
       ...graph,
       node: [...forwardNodes, ...emit.nodes],
-      initializer: [...(graph.initializer ?? []), ...emit.initializers],
+      initializer: [...folded.initializers, ...emit.initializers],
       input: inputs,
       output: outputs,
     },

@@ -3,6 +3,7 @@ import { createMessage, encodeModel, OnnxModel, OnnxNode, OnnxValueInfo, readMod
 import { DataType } from '../../../src/runtime/onnx/dtypes';
 import { TensorValue } from '../../../src/runtime/onnx/session';
 import { buildGradientModel, computeGradients, UnsupportedGradientError } from '../../../src/runtime/grad/index';
+import { makeAttribute, makeTensor } from '../../../src/runtime/grad/emitter';
 import { sharedModel } from '../helpers/shared';
 import { CheckedObjective, finiteDifferenceError, modelTensor, random, randomProjection } from './gradient-check';
 
@@ -107,6 +108,34 @@ describe('gradient builder', () => {
     assert.ok(Buffer.from(encodeModel(model)).equals(before));
     assert.ok(built.model.graph.node.length > model.graph.node.length);
     assert.deepEqual(Object.keys(built.gradientNames), ['t0']);
+  });
+
+  it('differentiates through BatchNormalization parameters that are Identity copies of initializers (PyTorch exports)', async () => {
+    const next = random(4);
+    const tensor = (name: string, dims: number[], values?: number[]) =>
+      makeTensor(name, DataType.FLOAT, dims, values ?? Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => next() - 0.5));
+    const node = (op: string, input: string[], output: string, attribute: OnnxNode['attribute'] = []) =>
+      createMessage<OnnxNode>('NodeProto', { name: output, op_type: op, input, output: [output], attribute });
+    const info = (name: string, dims?: number[]) => createMessage<OnnxValueInfo>('ValueInfoProto', { name, type: { tensor_type: { elem_type: DataType.FLOAT, shape: dims ? { dim: dims.map((d) => ({ dim_value: d })) } : undefined } } });
+    const model = createMessage<OnnxModel>('ModelProto', {
+      ir_version: 8,
+      opset_import: [{ domain: '', version: 14 }],
+      graph: {
+        name: 'conv_bn',
+        initializer: [tensor('w', [2, 2, 3, 3]), tensor('ones', [2], [1, 1]), tensor('zeros', [2], [0, 0])],
+        node: [
+          node('Identity', ['ones'], 'bn.weight'), node('Identity', ['zeros'], 'bn.bias'),
+          node('Identity', ['zeros'], 'bn.mean'), node('Identity', ['ones'], 'bn.var'),
+          node('Conv', ['x', 'w'], 'conv', [makeAttribute('pads', [1, 1, 1, 1])]),
+          node('BatchNormalization', ['conv', 'bn.weight', 'bn.bias', 'bn.mean', 'bn.var'], 'y'),
+        ],
+        input: [info('x', [1, 2, 4, 4])],
+        output: [info('y')],
+      },
+    });
+    const feeds = { x: randomImage([1, 2, 4, 4], 8) };
+    const { error } = await finiteDifferenceError(model, feeds, ['x'], randomProjection('y', [1, 2, 4, 4], false), { eps: 1e-2, coordinates: 12 });
+    assert.ok(error < 1e-3, `relative error ${error}`);
   });
 
   it('refuses to differentiate with respect to an integer tensor', () => {
