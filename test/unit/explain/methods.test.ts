@@ -32,8 +32,9 @@ describe('explain: the other attribution methods against independent PyTorch com
     it(`${method} equals the PyTorch computation`, async () => {
       const explanation = await explainer.explain(image, { method });
       assert.equal(explanation.targetClass, reference.class);
-      // Pixel gradients sum many float32 terms; the CAM family works on few, larger numbers.
-      const limits = method === 'eigencam' ? { cosine: 0.999, relative: 5e-3 } : { cosine: 0.999, relative: 1e-3 };
+      // SmoothGrad's mean of 25 noisy gradients cancels most of their magnitude, so each gradient's float32
+      // rounding weighs more against the result than for the other methods.
+      const limits = method === 'smoothgrad' ? { cosine: 0.999, relative: 5e-3 } : { cosine: 0.999, relative: 1e-3 };
       const agreement = assertMapsAgree(method, explanation.cam, reference.cam[method], limits);
       console.log(`      ${method}: ${explanation.cam.size.join('×')}, cosine ${agreement.cosine.toFixed(6)}, max rel err ${agreement.relative.toExponential(2)}, ${explanation.timings.totalMs.toFixed(0)} ms`);
     });
