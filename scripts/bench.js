@@ -106,8 +106,9 @@ function heavyRequireCost() {
 }
 
 const { gradients } = require('./bench/grad');
+const { knowledgeHover } = require('./bench/knowledge-hover');
 
-const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients];
+const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover];
 
 function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
