@@ -99,11 +99,25 @@ function splitTopLevel(source: string, start: number, end: number, python: boole
 }
 
 const numberPattern = /^[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/** Integer arithmetic such as `64 * 14 * 14` or `2 ** 5`: only digits, + - * and parentheses, so evaluating it is safe. */
+const integerArithmetic = /^[\d\s+\-*()]*\d[\d\s+\-*()]*$/;
+
+function evaluateArithmetic(text: string): number | undefined {
+  if (!integerArithmetic.test(text) || !/[+\-*]/.test(text.replace(/^[-+]/, ''))) return undefined;
+  try {
+    const value = new Function(`return (${text});`)() as unknown;
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Interprets one argument's source text as a literal value where it is one. */
 export function parseValue(text: string, python: boolean): Value {
   const trimmed = text.trim();
   if (numberPattern.test(trimmed)) return { kind: 'number', value: Number(trimmed.replace(/_/g, '')), text: trimmed };
+  const arithmetic = evaluateArithmetic(trimmed);
+  if (arithmetic !== undefined) return { kind: 'number', value: arithmetic, text: trimmed };
   if (/^(True|true)$/.test(trimmed)) return { kind: 'bool', value: true, text: trimmed };
   if (/^(False|false)$/.test(trimmed)) return { kind: 'bool', value: false, text: trimmed };
   if (/^(None|null|undefined)$/.test(trimmed)) return { kind: 'none', text: trimmed };

@@ -64,4 +64,11 @@ describe('call parser', () => {
     assert.deepEqual(plain(parseValue('True', true)), true);
     assert.deepEqual(plain(parseValue('null', false)), null);
   });
+
+  it('evaluates integer arithmetic of literals and nothing else', () => {
+    assert.deepEqual(plain(parseValue('64 * 14 * 14', true)), 12544);
+    assert.deepEqual(plain(parseValue('2 ** 5 + (3 - 1)', true)), 34);
+    assert.deepEqual(plain(parseValue('base * 2', true)), { expr: 'base * 2' });
+    assert.deepEqual(plain(parseValue('7 // 2', true)), { expr: '7 // 2' });
+  });
 });

@@ -34,6 +34,7 @@ describe('layer formulas', () => {
     assert.equal(conv.parameters, undefined);
     assert.equal(conv.parameterText, 'parameters = 64·in_ch·3·3 + 64');
     assert.deepEqual(conv.example, { input: [224, 224], output: [224, 224] });
+    assert.equal(report('torch.nn.Linear', 'nn.Linear(64 * 14 * 14, 128)').parameters, 64 * 14 * 14 * 128 + 128);
     const linear = report('torch.nn.Linear', 'nn.Linear(hidden * 2, 10)');
     assert.equal(linear.parameterText, 'parameters = (hidden * 2)·10 + 10');
   });
