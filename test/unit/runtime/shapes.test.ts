@@ -115,6 +115,15 @@ describe('static shape rules', () => {
     assert.deepEqual(shapeOf('Reshape', [f32('b', 512, 1, 1), joined]), ['b', 512]);
   });
 
+  it('folds values with the semantics of their element type', () => {
+    const float = (...value: number[]): TensorFacts => ({ dtype: DataType.FLOAT, shape: [value.length], value });
+    assert.deepEqual(infer('Div', [float(3, 7), float(2, 2)])[0]?.value, [1.5, 3.5]);
+    assert.deepEqual(infer('Div', [ints(7, -7), ints(2, 2)])[0]?.value, [3, -3]);
+    assert.deepEqual(infer('Cast', [float(2.7, -2.7, 0)], { to: DataType.INT64 })[0]?.value, [2, -2, 0]);
+    assert.deepEqual(infer('Cast', [float(2.5, 0)], { to: DataType.BOOL })[0]?.value, [1, 0]);
+    assert.deepEqual(infer('Mul', [ints('b', 3), ints(2)])[0]?.value, [null, 6]);
+  });
+
   it('gives null, never a guess, when an input is unknown', () => {
     assert.deepEqual(shapeOf('Reshape', [f32('b', 16, 5, 5), { dtype: DataType.INT64, shape: [2] }]), [null, null]);
     assert.equal(shapeOf('Conv', [undefined, f32(8, 3, 3, 3)]), null);

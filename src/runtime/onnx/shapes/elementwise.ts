@@ -1,11 +1,16 @@
 import { Dim, MAX_TRACKED_ELEMENTS, ShapeRule, TensorFacts, broadcastShapes, dimProduct, isKnown, sameAs, withShape } from './facts';
 import { DataType } from '../dtypes';
 
+type Operation = (a: number, b: number, isInteger: boolean) => number;
+
+const integerTypes = new Set<number>([DataType.INT8, DataType.UINT8, DataType.INT16, DataType.UINT16, DataType.INT32, DataType.UINT32, DataType.INT64, DataType.UINT64]);
+
 /** Elementwise arithmetic on tracked values, so shape computations like Shape→Gather→Mul fold to numbers. */
-function foldValues(inputs: (TensorFacts | undefined)[], shape: Dim[] | null, operation?: (a: number, b: number) => number): Dim[] | undefined {
+function foldValues(inputs: (TensorFacts | undefined)[], shape: Dim[] | null, operation?: Operation): Dim[] | undefined {
   if (!operation || !shape || inputs.length !== 2) return undefined;
   const [a, b] = inputs;
   if (!a?.value || !b?.value || !a.shape || !b.shape) return undefined;
+  const isInteger = integerTypes.has(a.dtype ?? 0);
   const count = dimProduct(shape);
   if (count === null || count > MAX_TRACKED_ELEMENTS || shape.length > 1) return undefined;
   // Only scalars and 1-D vectors: enough for shape arithmetic, and indexing stays obvious.
@@ -13,11 +18,11 @@ function foldValues(inputs: (TensorFacts | undefined)[], shape: Dim[] | null, op
   return Array.from({ length: count }, (_, i) => {
     const x = at(a.value!, i);
     const y = at(b.value!, i);
-    return isKnown(x) && isKnown(y) ? operation(x, y) : null;
+    return isKnown(x) && isKnown(y) ? operation(x, y, isInteger) : null;
   });
 }
 
-function binary(operation?: (a: number, b: number) => number, outputType?: number): ShapeRule {
+function binary(operation?: Operation, outputType?: number): ShapeRule {
   return (context) => {
     const inputs = context.inputs;
     const shape = broadcastShapes(inputs.map((input) => input?.shape));
@@ -28,7 +33,8 @@ function binary(operation?: (a: number, b: number) => number, outputType?: numbe
   };
 }
 
-const truncatingDivide = (a: number, b: number) => (Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b);
+/** Integer tensors divide as C does (toward zero); floating ones exactly. */
+const divide: Operation = (a, b, isInteger) => (isInteger ? Math.trunc(a / b) : a / b);
 
 const variadic: ShapeRule = (context) => [withShape(context.inputs[0], broadcastShapes(context.inputs.map((input) => input?.shape)))];
 
@@ -55,8 +61,11 @@ const negate: ShapeRule = (context) => {
 
 const cast: ShapeRule = (context) => {
   const input = context.inputs[0];
-  const facts: TensorFacts = withShape(input, input?.shape ?? null, context.int('to', 0) || null);
-  if (input?.value) facts.value = input.value;
+  const to = context.int('to', 0);
+  const facts: TensorFacts = withShape(input, input?.shape ?? null, to || null);
+  // Casting to an integer type truncates toward zero; to bool, anything non-zero is 1.
+  const convert = to === DataType.BOOL ? (v: number) => Number(v !== 0) : integerTypes.has(to) ? Math.trunc : (v: number) => v;
+  if (input?.value) facts.value = input.value.map((v) => (isKnown(v) ? convert(v) : v));
   return [facts];
 };
 
@@ -105,7 +114,7 @@ export const elementwiseRules: Record<string, ShapeRule> = {
   Add: binary((a, b) => a + b),
   Sub: binary((a, b) => a - b),
   Mul: binary((a, b) => a * b),
-  Div: binary(truncatingDivide),
+  Div: binary(divide),
   Mod: binary((a, b) => a % b),
   Pow: binary(),
   Max: variadic, Min: variadic, Sum: variadic, Mean: variadic,
