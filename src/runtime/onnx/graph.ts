@@ -1,4 +1,4 @@
-import { createMessage, encodeModel, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './codec';
+import { createMessage, encodeModel, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo, toNumber } from './codec';
 
 /** Thrown when a graph's nodes cannot be ordered: a cycle, or a node that reads a tensor nobody produces. */
 export class GraphStructureError extends Error {
@@ -218,7 +218,7 @@ export async function runtimeShapes(model: OnnxModel, dims: Record<string, numbe
       const known = runtimeTensorTypes[tensorType?.elem_type ?? 0];
       if (!known) throw new GraphStructureError(`input ${input.name} has a type this helper cannot feed`);
       const shape = (tensorType?.shape?.dim ?? []).map((dim) => {
-        const value = dim.dim_value ? Number(dim.dim_value) : 0;
+        const value = toNumber(dim.dim_value);
         return value > 0 ? value : dims[dim.dim_param ?? ''] ?? 1;
       });
       const count = shape.reduce((product, dim) => product * dim, 1);
