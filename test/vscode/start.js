@@ -26,6 +26,11 @@ async function main() {
   const shownHost = host === '0.0.0.0' ? require('node:os').hostname() : host;
   console.log(`\nCNN Studio is running in VS Code: http://${shownHost}:${port}/?folder=${encodeURIComponent(paths.sampleWorkspace)}`);
   console.log(`Open it in a browser; click a model in models/ to inspect it. Log: ${server.process.logFile}. Ctrl-C stops it.`);
+  // Stop also when the process that started this one (npm, a terminal) goes away without passing a signal on.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) server.stop().finally(() => process.exit(0));
+  }, 2000).unref();
   const { code, signal } = await server.process.exited;
   console.error(`code-server stopped (code ${code}, signal ${signal}); see ${server.process.logFile}`);
   process.exit(1);
