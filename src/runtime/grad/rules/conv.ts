@@ -1,8 +1,31 @@
 import { channelFirst, channelFirstColumns, convTransposeToSize, correlateColumns, spatialDims, windowGeometry } from '../helpers';
+import type { Emitter } from '../emitter';
+import type { WindowGeometry } from '../helpers';
 import type { GradientRuleEntry } from './types';
 
+const TO_START = -Number.MAX_SAFE_INTEGER;
+
 /**
- * Conv: the input gradient is a ConvTranspose of dy with the same weights; the weight gradient is one
+ * dx of a convolution. With stride 1 it is itself a convolution of dy with the weights flipped spatially and
+ * transposed per group, which onnxruntime runs faster than ConvTranspose (the flip folds into a constant when
+ * the weights are initializers); strided convolutions use ConvTranspose.
+ */
+function inputGradient(emit: Emitter, dy: string, w: string, weightDims: number[], geometry: WindowGeometry, ySpatial: number[], xSpatial: number[], group: number): string {
+  const count = geometry.kernel.length;
+  const reach = geometry.kernel.map((k, i) => (k - 1) * geometry.dilations[i]);
+  const pads = [...reach.map((r, i) => r - geometry.pads[i]), ...reach.map((r, i) => r - geometry.pads[i + count])];
+  if (geometry.strides.some((s) => s !== 1) || pads.some((p) => p < 0)) return convTransposeToSize(emit, dy, w, geometry, ySpatial, xSpatial, group);
+  const spatialAxes = [...Array(count).keys()].map((axis) => axis + 2);
+  const flipped = emit.slice(w, spatialAxes.map(() => -1), spatialAxes.map(() => TO_START), spatialAxes, spatialAxes.map(() => -1));
+  const [outChannels, inPerGroup, ...kernel] = weightDims;
+  const grouped = emit.reshape(flipped, [group, outChannels / group, inPerGroup, ...kernel]);
+  const swapped = emit.transpose(grouped, [0, 2, 1, ...spatialAxes.map((axis) => axis + 1)]);
+  const transposed = emit.reshape(swapped, [inPerGroup * group, outChannels / group, ...kernel]);
+  return emit.node('Conv', [dy, transposed], { kernel_shape: kernel, dilations: geometry.dilations, pads, group });
+}
+
+/**
+ * Conv: the input gradient convolves dy back with the same weights; the weight gradient is one
  * Gemm (a batched MatMul with groups) of dy against the input's im2col columns; the bias gradient sums dy.
  */
 export const convGradient: GradientRuleEntry = {
@@ -18,7 +41,7 @@ export const convGradient: GradientRuleEntry = {
     const group = context.int('group', 1);
     const spatialAxes = [...Array(rank - 2).keys()].map((axis) => axis + 2);
 
-    const dx = context.needs(0) ? convTransposeToSize(emit, dy, w, geometry, ySpatial, xSpatial, group) : undefined;
+    const dx = context.needs(0) ? inputGradient(emit, dy, w, weightDims, geometry, ySpatial, xSpatial, group) : undefined;
     let dw: string | undefined;
     if (context.needs(1)) {
       const count = rank - 2;
