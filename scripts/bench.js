@@ -106,9 +106,10 @@ function heavyRequireCost() {
 }
 
 const { gradients } = require('./bench/grad');
+const { gradcam } = require('./bench/gradcam');
 const { knowledgeHover } = require('./bench/knowledge-hover');
 
-const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover];
+const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover, gradcam];
 
 function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
