@@ -69,8 +69,14 @@ describe('knowledge: hovers, snippets and commands', () => {
     await activeExtension();
     const shown = await vscode.commands.executeCommand<string | undefined>('cnn.explainConcept', 'roi-align');
     assert.equal(shown, 'roi-align');
-    const tab = vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((candidate) => candidate.input instanceof vscode.TabInputWebview);
-    assert.ok(tab, 'no webview tab opened');
+    // The tab appears once the workbench has processed the panel: poll briefly.
+    const tabs = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs);
+    for (let attempt = 0; attempt < 50 && !tabs().some((tab) => tab.input instanceof vscode.TabInputWebview); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const tab = tabs().find((candidate) => candidate.input instanceof vscode.TabInputWebview);
+    assert.ok(tab, `no webview tab opened; tabs: ${tabs().map((candidate) => `${candidate.label} (${candidate.input?.constructor.name})`).join(', ')}`);
     assert.equal(tab.label, 'RoIAlign');
+    assert.match((tab.input as vscode.TabInputWebview).viewType, /cnnStudio\.concept$/);
   });
 });
