@@ -1,15 +1,19 @@
 /**
- * ONNX backend conformance for the operators this project claims.
+ * ONNX backend conformance for the operators this project claims (those with a static shape rule or a gradient rule).
  *
  * For every case of ../shared/onnx-backend-tests (node/ and pytorch-converted/) whose operators are all claimed:
  *  1. the model is decoded and re-encoded by our codec (the bytes must come back identical);
- *  2. onnxruntime-node runs it on input_N.pb decoded by our codec and must reproduce output_N.pb
+ *  2. static shape inference must agree with the expected outputs' shapes wherever it infers them fully;
+ *  3. onnxruntime-node runs it on input_N.pb decoded by our codec and must reproduce output_N.pb
  *     (rtol 1e-3, atol 1e-7 as onnx's runner; integer and bool outputs exactly);
- *  3. the model with every intermediate tensor exposed as an extra output (graph.ts) must still reproduce output_N;
- *  4. where every operator has a gradient rule, the gradient of a random projection of the outputs with respect to
- *     every differentiable float input must match central finite differences computed with onnxruntime.
+ *  4. the model with every intermediate tensor exposed as an extra output (graph.ts) must still reproduce output_N;
+ *  5. where every operator has a gradient rule, the gradient model must reproduce output_N too, and the gradient of
+ *     a random projection of each float output with respect to every differentiable float input must match central
+ *     finite differences computed with onnxruntime. A configuration the builder refuses with an error naming it
+ *     (cubic Resize, say) is reported as refused, apart from passes and failures.
+ * Cases onnxruntime cannot load, or where it knowingly deviates from the reference, are listed as such.
  *
- * Run: npm run conformance [-- --filter REGEX] [--no-gradient]
+ * Run: npm run conformance [-- --filter REGEX] [--no-gradient] [--verbose]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
