@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { launchChromium } from './browser';
 import * as paths from './paths';
-import { tail, withTimeout } from './processes';
+import { copyLogs, tail, withTimeout } from './processes';
 import { startVscodeTestServer } from './servers';
 
 export interface LayerResult {
@@ -97,6 +97,12 @@ export async function runIntegrationTests(): Promise<LayerResult> {
   } finally {
     output.stop();
     await browser?.close();
+    if (result.failed > 0 || result.error) {
+      const logs = path.join(paths.resultsDir, 'integration-logs');
+      fs.rmSync(logs, { recursive: true, force: true });
+      copyLogs(server.workDir, logs);
+      console.log(`[vscode-harness] VS Code logs kept in ${path.relative(paths.repoRoot, logs)}`);
+    }
     await server.stop();
     fs.rmSync(reportDir, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import * as path from 'node:path';
 
 export interface ProcessGroup {
   child: ChildProcess;
@@ -91,6 +92,17 @@ function httpStatus(url: string): Promise<number | undefined> {
     request.on('error', () => resolve(undefined));
     request.setTimeout(2000, () => request.destroy());
   });
+}
+
+/** Copies every *.log file under fromDir into toDir, keeping relative paths (to keep a failed run's logs). */
+export function copyLogs(fromDir: string, toDir: string): void {
+  for (const entry of fs.readdirSync(fromDir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.log')) continue;
+    const source = path.join(entry.parentPath, entry.name);
+    const target = path.join(toDir, path.relative(fromDir, source));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(source, target);
+  }
 }
 
 export function tail(file: string, lines = 30): string {

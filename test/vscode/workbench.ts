@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from './browser';
 import * as paths from './paths';
-import { delay } from './processes';
+import { copyLogs, delay } from './processes';
 import { RunningServer, startCodeServer } from './servers';
 
 interface Session {
@@ -39,10 +39,7 @@ export async function closeWorkbenchSession({ keepLogs = false } = {}): Promise<
   if (server && keepLogs) {
     const logs = path.join(paths.resultsDir, 'code-server-logs');
     fs.rmSync(logs, { recursive: true, force: true });
-    fs.mkdirSync(logs, { recursive: true });
-    const vscodeLogs = path.join(server.workDir, 'user-data', 'logs');
-    if (fs.existsSync(vscodeLogs)) fs.cpSync(vscodeLogs, logs, { recursive: true });
-    fs.copyFileSync(server.process.logFile, path.join(logs, 'code-server.log'));
+    copyLogs(server.workDir, logs);
     console.log(`[vscode-harness] VS Code logs kept in ${path.relative(paths.repoRoot, logs)}`);
   }
   await server?.stop();
