@@ -1,18 +1,28 @@
 import { createMessage, OnnxModel, OnnxValueInfo, toNumber } from '../onnx/codec';
 import { tensorDims } from '../onnx/dtypes';
+import { inferShapes } from '../onnx/shapes';
 import { createSession, runSession, SessionOptions, TensorValue } from '../onnx/session';
 
 /** Tensor name → dims; -1 marks a dimension whose size is not known statically. */
 export type ShapeMap = Record<string, number[]>;
 
-/** Shapes declared by the model itself: inputs, outputs, value_info, initializers and Constant nodes. */
+/**
+ * Shapes known without running the model: the project's static inference, then what the model declares itself
+ * (inputs, outputs, value_info, initializers and Constant nodes).
+ */
 export function declaredShapes(model: OnnxModel): ShapeMap {
   const shapes: ShapeMap = {};
   const graph = model.graph;
+  for (const [name, facts] of inferShapes(model)) {
+    if (facts.shape) shapes[name] = facts.shape.map((dim) => (typeof dim === 'number' && dim >= 0 ? dim : -1));
+  }
   for (const info of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.value_info ?? [])]) {
     const dims = info.type?.tensor_type?.shape?.dim;
     if (!dims) continue;
-    shapes[info.name] = dims.map((dim) => (dim.dim_value !== undefined && dim.dim_value !== null && toNumber(dim.dim_value) > 0 ? toNumber(dim.dim_value) : -1));
+    const declared = dims.map((dim) => (dim.dim_value !== undefined && dim.dim_value !== null && toNumber(dim.dim_value) > 0 ? toNumber(dim.dim_value) : -1));
+    const inferred = shapes[info.name];
+    // Per dim, a known size wins over an unknown one.
+    shapes[info.name] = inferred && inferred.length === declared.length ? declared.map((dim, i) => (dim >= 0 ? dim : inferred[i])) : declared;
   }
   for (const tensor of graph.initializer ?? []) if (tensor.name) shapes[tensor.name] = tensorDims(tensor);
   for (const node of graph.node ?? []) {

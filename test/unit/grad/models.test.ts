@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createMessage, encodeModel, OnnxModel, OnnxNode, OnnxValueInfo, readModelFile } from '../../../src/runtime/onnx/codec';
 import { DataType } from '../../../src/runtime/onnx/dtypes';
-import { TensorValue } from '../../../src/runtime/onnx/session';
+import { createSession, runSession, TensorValue } from '../../../src/runtime/onnx/session';
 import { buildGradientModel, computeGradients, UnsupportedGradientError } from '../../../src/runtime/grad/index';
 import { makeAttribute, makeTensor } from '../../../src/runtime/grad/emitter';
 import { sharedModel } from '../helpers/shared';
@@ -84,6 +84,26 @@ describe('whole-model gradients against finite differences', () => {
 });
 
 describe('gradient builder', () => {
+  it('builds from static shape inference alone; the model keeps a dynamic batch', async () => {
+    const model = readModelFile(sharedModel('ImageClassifier.onnx'));
+    const request = { objective: { kind: 'select' as const, output: 'modelOutput', index: [1, 6] }, wrt: ['modelInput'] };
+    const built = buildGradientModel(model, request);
+    const session = await createSession(built.model);
+    const feeds = { modelInput: randomImage([3, 3, 32, 32], 12) };
+    const results = await runSession(session, feeds);
+    await session.release();
+    const probed = await computeGradients(model, request, feeds);
+    const gradient = results[built.gradientNames.modelInput];
+    assert.deepEqual(gradient.dims, [3, 3, 32, 32]);
+    assert.equal(Number(results[built.objectiveName].data[0]), probed.objective);
+    const perImage = 3 * 32 * 32;
+    const data = gradient.data as Float32Array;
+    // Only image 1 influences output[1, 6].
+    assert.ok(data.subarray(0, perImage).every((v) => v === 0) && data.subarray(2 * perImage).every((v) => v === 0));
+    assert.ok(data.subarray(perImage, 2 * perImage).some((v) => v !== 0));
+    assert.deepEqual(Array.from(data), Array.from(probed.gradients.modelInput.data));
+  });
+
   function chain(ops: string[]): OnnxModel {
     const nodes = ops.map((op, i) => createMessage<OnnxNode>('NodeProto', { name: `${op.toLowerCase()}_${i}`, op_type: op, input: [i === 0 ? 'x' : `t${i - 1}`], output: [`t${i}`], attribute: [] }));
     const info = (name: string) => createMessage<OnnxValueInfo>('ValueInfoProto', { name, type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim: [{ dim_value: 2 }] } } } });
