@@ -146,16 +146,16 @@ export function buildGradientGraph(source: OnnxModel, request: GradientRequest, 
 
   const outputs: OnnxValueInfo[] = [...graph.output];
   const outputNames = new Set(outputs.map((output) => output.name));
-  const exposed = (tensor: string, name: string): string => {
+  const exposed = (tensor: string, name: string, elemType: number): string => {
     const outputName = emit.fresh(name);
     emit.nodes.push(createMessage<OnnxNode>('NodeProto', { name: outputName, op_type: 'Identity', input: [tensor], output: [outputName], attribute: [] }));
-    outputs.push(valueInfo(outputName, floatType));
+    outputs.push(valueInfo(outputName, elemType));
     outputNames.add(outputName);
     return outputName;
   };
-  const objectiveName = exposed(objective.value, 'objective');
+  const objectiveName = exposed(objective.value, 'objective', floatType);
   const gradientNames: Record<string, string> = {};
-  for (const name of request.wrt) gradientNames[name] = exposed(gradientOf(name) ?? emit.zerosLike(name), `${name}_grad`);
+  for (const name of request.wrt) gradientNames[name] = exposed(gradientOf(name) ?? emit.zerosLike(name), `${name}_grad`, types.get(name) ?? floatType);
   const activationNames: Record<string, string> = {};
   for (const name of request.activations ?? []) {
     if (!outputNames.has(name)) {

@@ -91,9 +91,9 @@ export class Emitter {
     return this.node('Reshape', [tensor, typeof shape === 'string' ? shape : this.int64(shape)]);
   }
 
-  /** Reshape to another tensor's runtime shape. */
+  /** Reshape to another tensor's runtime shape (whose zeros are sizes, not "copy this dim", from opset 14). */
   reshapeLike(tensor: string, like: string): string {
-    return this.reshape(tensor, this.shapeOf(like));
+    return this.node('Reshape', [tensor, this.shapeOf(like)], { allowzero: this.opset >= 14 ? 1 : undefined });
   }
 
   transpose(tensor: string, perm: number[]): string {
