@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerInspectorCommands } from './commands/inspector';
 import { registerKnowledgeCommands } from './commands/knowledge';
+import { registerPreviewCommand } from './commands/preview';
 import { registerRuntimeInfoCommand } from './commands/runtime-info';
 import { JobControl } from './job-control';
 import { Log } from './log';
@@ -11,6 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log, jobs);
   registerInspectorCommands(context, jobs, log);
   registerRuntimeInfoCommand(context, jobs, log);
+  registerPreviewCommand(context, jobs, log);
   registerKnowledgeCommands(context, (line) => log.line(line));
 }
 

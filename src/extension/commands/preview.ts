@@ -1,0 +1,65 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PreviewRequest, PreviewResponse } from '../../runtime/predict/preview-jobs';
+import { IMAGE_EXTENSIONS, PreviewController } from '../../webviews/preview/controller';
+import { PREVIEW_VIEW_TYPE } from '../../webviews/preview/protocol';
+import type { JobControl } from '../job-control';
+import type { Log } from '../log';
+
+export const PREVIEW_MODEL_OUTPUT = 'cnn.previewModelOutput';
+const LAST_MODEL_KEY = 'cnnStudio.preview.lastModel';
+
+function isImage(uri: vscode.Uri): boolean {
+  return IMAGE_EXTENSIONS.includes(path.extname(uri.path).slice(1).toLowerCase());
+}
+
+function isModel(uri: vscode.Uri): boolean {
+  return uri.path.toLowerCase().endsWith('.onnx');
+}
+
+/** "CNN: Preview Model Output": from the explorer (images and/or a model selected) or the palette. */
+export function registerPreviewCommand(context: vscode.ExtensionContext, jobs: JobControl, log: Log): void {
+  let controller: PreviewController | undefined;
+  const runPreview = (title: string, request: PreviewRequest) => jobs.run<PreviewResponse>(title, 'preview', request);
+
+  const pickModel = async (): Promise<string | undefined> => {
+    const found = await vscode.workspace.findFiles('**/*.onnx', '**/node_modules/**', 200);
+    const last = context.workspaceState.get<string>(LAST_MODEL_KEY);
+    const items: (vscode.QuickPickItem & { file?: string })[] = found
+      .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), file: uri.fsPath }))
+      .sort((a, b) => Number(b.file === last) - Number(a.file === last) || a.description.localeCompare(b.description));
+    items.push({ label: '$(folder-opened) Browse…' });
+    const picked = await vscode.window.showQuickPick(items, { title: 'Model to preview', placeHolder: 'An ONNX model' });
+    let file = picked?.file;
+    if (picked && !file) {
+      file = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX models': ['onnx'] }, title: 'Model to preview' }))?.[0]?.fsPath;
+    }
+    if (file) await context.workspaceState.update(LAST_MODEL_KEY, file);
+    return file;
+  };
+
+  const open = (model: string | null, images: string[]) => {
+    if (!controller) {
+      const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, 'Preview and Explain', vscode.ViewColumn.Beside);
+      controller = new PreviewController(panel, model, images, context.extensionUri, runPreview, pickModel, (line) => log.line(line));
+      panel.onDidDispose(() => { controller = undefined; });
+      return;
+    }
+    void controller.show(model, images);
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(PREVIEW_MODEL_OUTPUT, async (target?: vscode.Uri, selected?: vscode.Uri[]) => {
+      const uris = (selected && selected.length > 0 ? selected : target instanceof vscode.Uri ? [target] : []).filter((uri) => uri.scheme === 'file');
+      let model = uris.find(isModel)?.fsPath ?? null;
+      let images = uris.filter(isImage).map((uri) => uri.fsPath);
+      if (!model && !controller) model = (await pickModel()) ?? null;
+      if (!model && !controller) return;
+      if (images.length === 0 && !controller) {
+        images = ((await vscode.window.showOpenDialog({ canSelectMany: true, filters: { Images: IMAGE_EXTENSIONS }, title: 'Images to preview' })) ?? []).map((uri) => uri.fsPath);
+      }
+      if (model) await context.workspaceState.update(LAST_MODEL_KEY, model);
+      open(model, images);
+    }),
+  );
+}

@@ -1,0 +1,17 @@
+import { colormap, type ColormapName } from '../../../runtime/explain/colormap';
+import { minMaxNormalize, resizeBilinear } from '../../../runtime/explain/tensor-math';
+
+/** The cam upsampled (bilinear) to the picture and scaled to [0, 1]: computed once per explanation. */
+export function normalizedHeat(cam: { size: [number, number]; values: number[] }, width: number, height: number): Float32Array {
+  return minMaxNormalize(resizeBilinear(cam.values, cam.size, [height, width]));
+}
+
+/** Writes picture ⊕ colored heat into `target` (RGBA, same size): (1 − opacity)·picture + opacity·color. */
+export function blendInto(target: Uint8ClampedArray, picture: Uint8ClampedArray, heat: Float32Array, opacity: number, name: ColormapName): void {
+  const color = colormap(name);
+  for (let p = 0; p < heat.length; p++) {
+    const tint = color(heat[p]);
+    for (let k = 0; k < 3; k++) target[p * 4 + k] = (1 - opacity) * picture[p * 4 + k] + opacity * tint[k];
+    target[p * 4 + 3] = 255;
+  }
+}

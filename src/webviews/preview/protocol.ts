@@ -1,0 +1,103 @@
+// Messages between the Preview and Explain panel's host controller and its page; both sides import this file.
+import type { Preprocessing } from '../../runtime/images/types';
+import type { ExplainResponse, PredictResponse } from '../../runtime/predict/preview-jobs';
+
+export const PREVIEW_VIEW_TYPE = 'cnnStudio.preview';
+
+export interface MethodInfo {
+  name: string;
+  label: string;
+}
+
+export type HostMessage =
+  | { type: 'setup'; model: string | null; images: string[]; methods: MethodInfo[] }
+  | { type: 'busy'; message: string }
+  | { type: 'predictions'; response: PredictResponse }
+  | { type: 'explanation'; response: ExplainResponse }
+  | { type: 'error'; message: string };
+
+export type PageMessage =
+  | { type: 'ready' }
+  | { type: 'pickModel' }
+  | { type: 'addImages'; uris?: string[] }
+  | { type: 'removeImage'; image: string }
+  | { type: 'predict' }
+  | { type: 'explain'; image: string; method: string; layer?: string; targetClass?: string }
+  | { type: 'setPreprocessing'; preprocessing: Partial<Preprocessing>; remember: boolean }
+  | { type: 'exportPng'; name: string; dataUrl: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
+const isNumberList = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'number' && Number.isFinite(item));
+
+function parsePreprocessing(value: unknown): Partial<Preprocessing> | undefined {
+  if (!isRecord(value)) return undefined;
+  const out: Partial<Preprocessing> = {};
+  if (value.size !== undefined) {
+    if (!isNumberList(value.size) || (value.size as number[]).length !== 2 || (value.size as number[]).some((dim) => !Number.isInteger(dim) || dim <= 0)) return undefined;
+    out.size = [(value.size as number[])[0], (value.size as number[])[1]];
+  }
+  for (const key of ['mean', 'std'] as const) {
+    if (value[key] === undefined) continue;
+    if (!isNumberList(value[key]) || (value[key] as number[]).length === 0) return undefined;
+    out[key] = value[key] as number[];
+  }
+  const choice = <K extends 'range' | 'channels' | 'layout' | 'resize'>(key: K, allowed: readonly string[]) => {
+    if (value[key] === undefined) return true;
+    if (typeof value[key] !== 'string' || !allowed.includes(value[key] as string)) return false;
+    out[key] = value[key] as Preprocessing[K];
+    return true;
+  };
+  const valid = choice('range', ['0-1', '0-255', '-1-1']) && choice('channels', ['rgb', 'bgr', 'gray'])
+    && choice('layout', ['nchw', 'nhwc']) && choice('resize', ['stretch', 'center-crop', 'letterbox']);
+  return valid ? out : undefined;
+}
+
+/** Every message from the page passes here: anything that is not exactly a known message is dropped. */
+export function parsePageMessage(value: unknown): PageMessage | undefined {
+  if (!isRecord(value)) return undefined;
+  switch (value.type) {
+    case 'ready':
+    case 'pickModel':
+    case 'predict':
+      return { type: value.type };
+    case 'addImages':
+      if (value.uris !== undefined && !(Array.isArray(value.uris) && value.uris.every((uri) => typeof uri === 'string'))) return undefined;
+      return { type: 'addImages', uris: value.uris as string[] | undefined };
+    case 'removeImage':
+      return typeof value.image === 'string' ? { type: 'removeImage', image: value.image } : undefined;
+    case 'explain':
+      if (typeof value.image !== 'string' || typeof value.method !== 'string' || !optionalString(value.layer) || !optionalString(value.targetClass)) return undefined;
+      return { type: 'explain', image: value.image, method: value.method, layer: (value.layer as string | undefined) || undefined, targetClass: (value.targetClass as string | undefined) || undefined };
+    case 'setPreprocessing': {
+      const preprocessing = parsePreprocessing(value.preprocessing);
+      return preprocessing && typeof value.remember === 'boolean' ? { type: 'setPreprocessing', preprocessing, remember: value.remember } : undefined;
+    }
+    case 'exportPng':
+      if (typeof value.name !== 'string' || typeof value.dataUrl !== 'string' || !value.dataUrl.startsWith('data:image/png;base64,')) return undefined;
+      return { type: 'exportPng', name: value.name, dataUrl: value.dataUrl };
+    default:
+      return undefined;
+  }
+}
+
+/** The page checks what it receives too. */
+export function parseHostMessage(value: unknown): HostMessage | undefined {
+  if (!isRecord(value)) return undefined;
+  switch (value.type) {
+    case 'setup':
+      return Array.isArray(value.images) && Array.isArray(value.methods) && (value.model === null || typeof value.model === 'string') ? (value as unknown as HostMessage) : undefined;
+    case 'busy':
+    case 'error':
+      return typeof value.message === 'string' ? (value as unknown as HostMessage) : undefined;
+    case 'predictions':
+      return isRecord(value.response) && Array.isArray(value.response.results) ? (value as unknown as HostMessage) : undefined;
+    case 'explanation':
+      return isRecord(value.response) && isRecord(value.response.cam) ? (value as unknown as HostMessage) : undefined;
+    default:
+      return undefined;
+  }
+}
