@@ -11,6 +11,8 @@ const cases: [string, OpCase][] = [
   ['Conv 1-D', { op: 'Conv', opset: 13, attributes: { kernel_shape: [3], strides: [2] }, inputs: [{ dims: [2, 2, 9] }, { dims: [3, 2, 3] }, { dims: [3] }] }],
   ['ConvTranspose stride 2, output_padding', { op: 'ConvTranspose', opset: 13, attributes: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] }, inputs: [{ dims: [1, 2, 3, 3] }, { dims: [2, 3, 3, 3] }, { dims: [3] }] }],
   ['ConvTranspose groups, dilations', { op: 'ConvTranspose', opset: 13, attributes: { kernel_shape: [2, 2], group: 2, dilations: [2, 1] }, inputs: [{ dims: [2, 4, 3, 3] }, { dims: [4, 1, 2, 2] }] }],
+  ['ConvTranspose output_shape', { op: 'ConvTranspose', opset: 13, attributes: { kernel_shape: [3, 3], strides: [3, 2], output_shape: [10, 8] }, inputs: [{ dims: [1, 1, 3, 3] }, { dims: [1, 2, 3, 3] }] }],
+  ['ConvTranspose auto_pad SAME_UPPER', { op: 'ConvTranspose', opset: 13, attributes: { kernel_shape: [3, 3], strides: [2, 2], auto_pad: 'SAME_UPPER' }, inputs: [{ dims: [1, 2, 3, 3] }, { dims: [2, 1, 3, 3] }] }],
   ['Gemm transB, bias row', { op: 'Gemm', opset: 13, floatAttributes: { alpha: 0.7, beta: 1.3 }, attributes: { transB: 1 }, inputs: [{ dims: [3, 4] }, { dims: [5, 4] }, { dims: [5] }] }],
   ['Gemm transA, full C', { op: 'Gemm', opset: 9, attributes: { transA: 1 }, inputs: [{ dims: [4, 3] }, { dims: [4, 2] }, { dims: [3, 2] }] }],
   ['Gemm both transposed, scalar C', { op: 'Gemm', opset: 11, attributes: { transA: 1, transB: 1 }, inputs: [{ dims: [4, 3] }, { dims: [2, 4] }, { dims: [1] }] }],

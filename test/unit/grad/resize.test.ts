@@ -10,6 +10,8 @@ const cases: [string, OpCase][] = [
   ['Resize linear ×2 (half_pixel)', { op: 'Resize', opset: 13, attributes: { mode: 'linear' }, inputs: [{ dims: [1, 2, 3, 4] }, emptyRoi, scales([1, 1, 2, 2])], precision: 'float32' }],
   ['Resize linear align_corners to sizes', { op: 'Resize', opset: 11, attributes: { mode: 'linear', coordinate_transformation_mode: 'align_corners' }, inputs: [{ dims: [1, 1, 3, 3] }, emptyRoi, { dims: [0], values: [], fixed: true }, sizes([1, 1, 5, 4])], precision: 'float32' }],
   ['Resize linear pytorch_half_pixel downsampling', { op: 'Resize', opset: 13, attributes: { mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' }, inputs: [{ dims: [1, 1, 6, 5] }, emptyRoi, scales([1, 1, 0.5, 0.6])], precision: 'float32' }],
+  ['Resize opset 18 with axes and keep_aspect_ratio_policy not_larger', { op: 'Resize', opset: 18, attributes: { mode: 'nearest', axes: [3, 2], keep_aspect_ratio_policy: 'not_larger' }, inputs: [{ dims: [1, 1, 3, 4] }, { dims: [0], absent: true }, { dims: [0], absent: true }, sizes([7, 5])], precision: 'float32' }],
+  ['Resize linear half_pixel_symmetric', { op: 'Resize', opset: 19, attributes: { mode: 'linear', coordinate_transformation_mode: 'half_pixel_symmetric' }, inputs: [{ dims: [1, 1, 4, 3] }, emptyRoi, scales([1, 1, 1.7, 2.5])], precision: 'float32' }],
   ['Upsample opset 9 nearest', { op: 'Upsample', opset: 9, attributes: { mode: 'nearest' }, inputs: [{ dims: [1, 2, 2, 3] }, scales([1, 1, 2, 3])], precision: 'float32' }],
   ['Upsample opset 7 linear', { op: 'Upsample', opset: 7, attributes: { mode: 'linear', scales: { floats: [1, 1, 2, 2] } }, inputs: [{ dims: [1, 1, 3, 3] }], precision: 'float32' }],
 ];

@@ -10,7 +10,6 @@ export const convTransposeGradient: GradientRuleEntry = {
     const emit = context.emit;
     const [x, w, b] = [context.input(0), context.input(1), context.input(2)];
     const dy = context.gradOut;
-    if (context.has('output_shape') || context.string('auto_pad', 'NOTSET') !== 'NOTSET') context.fail('output_shape and auto_pad are not supported; give explicit pads');
     const weightDims = context.staticShape(w);
     const xSpatial = spatialDims(context, x);
     const ySpatial = spatialDims(context, context.output(0));
@@ -23,6 +22,19 @@ export const convTransposeGradient: GradientRuleEntry = {
       dilations: context.ints('dilations') ?? new Array(count).fill(1),
       pads: context.ints('pads') ?? new Array(2 * count).fill(0),
     };
+    const autoPad = context.string('auto_pad', 'NOTSET');
+    if (autoPad === 'VALID') geometry.pads = new Array(2 * count).fill(0);
+    else if (context.has('output_shape') || autoPad !== 'NOTSET') {
+      // The pads onnxruntime derived from the output size: the total splits evenly, the odd one at the end
+      // for SAME_UPPER and at the start otherwise.
+      const outputPadding = context.ints('output_padding') ?? new Array(count).fill(0);
+      for (let i = 0; i < count; i++) {
+        const total = geometry.strides[i] * (xSpatial[i] - 1) + outputPadding[i] + (kernel[i] - 1) * geometry.dilations[i] + 1 - ySpatial[i];
+        const half = Math.floor(total / 2);
+        geometry.pads[i] = autoPad === 'SAME_UPPER' ? half : total - half;
+        geometry.pads[i + count] = total - geometry.pads[i];
+      }
+    }
     const group = context.int('group', 1);
     const spatialAxes = [...Array(count).keys()].map((axis) => axis + 2);
 

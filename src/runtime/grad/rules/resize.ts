@@ -8,6 +8,10 @@ function sourceCoordinate(context: RuleContext, mode: string, o: number, inSize:
     case 'align_corners': return outSize === 1 ? 0 : (o * (inSize - 1)) / (outSize - 1);
     case 'asymmetric': return o / scale;
     case 'tf_half_pixel_for_nn': return (o + 0.5) / scale;
+    case 'half_pixel_symmetric': {
+      const adjustment = outSize / (scale * inSize);
+      return (inSize / 2) * (1 - adjustment) + (o + 0.5) / scale - 0.5;
+    }
     default: return context.fail(`coordinate_transformation_mode ${mode} is not supported`);
   }
 }
@@ -53,16 +57,27 @@ export const resizeGradient: GradientRuleEntry = {
     const emit = context.emit;
     const mode = context.string('mode', 'nearest');
     if (mode !== 'nearest' && mode !== 'linear') context.fail(`mode ${mode} is not supported`);
-    if (context.int('antialias', 0) !== 0 || context.has('axes')) context.fail('antialias and axes are not supported');
+    if (context.int('antialias', 0) !== 0) context.fail('antialias is not supported');
     const x = context.input(0);
     const inShape = context.staticShape(x);
     const outShape = context.staticShape(context.output(0));
-    const scales = context.input(2) ? context.constantValues(context.input(2)) : undefined;
     const rank = inShape.length;
+    const axes = (context.ints('axes') ?? [...Array(rank).keys()]).map((axis) => (axis < 0 ? axis + rank : axis));
+    const given = context.input(2) ? context.constantValues(context.input(2)) : undefined;
+    const sizes = context.input(3) ? context.constantValues(context.input(3)) : undefined;
+    const scales = outShape.map((size, axis) => size / inShape[axis]);
+    if (given && given.length > 0) axes.forEach((axis, i) => { scales[axis] = given[i]; });
+    else if (sizes) {
+      const policy = context.string('keep_aspect_ratio_policy', 'stretch');
+      if (policy !== 'stretch') {
+        const ratios = axes.map((axis, i) => sizes[i] / inShape[axis]);
+        const kept = policy === 'not_larger' ? Math.min(...ratios) : Math.max(...ratios);
+        for (const axis of axes) scales[axis] = kept;
+      }
+    }
     let gradient = context.gradOut;
     for (let axis = rank - 1; axis >= 0; axis--) {
-      const scale = scales && scales.length === rank ? scales[axis] : outShape[axis] / inShape[axis];
-      const matrix = axisMatrix(context, inShape[axis], outShape[axis], scale);
+      const matrix = axisMatrix(context, inShape[axis], outShape[axis], scales[axis]);
       const identity = inShape[axis] === outShape[axis] && matrix.every((value, i) => value === (Math.floor(i / inShape[axis]) === i % inShape[axis] ? 1 : 0));
       if (identity) continue;
       if (axis === rank - 1) gradient = emit.node('MatMul', [gradient, emit.float(matrix, [outShape[axis], inShape[axis]])]);
