@@ -25,6 +25,5 @@ class KnowledgeHoverProvider implements vscode.HoverProvider {
 }
 
 export function registerKnowledgeHover(): vscode.Disposable {
-  const selector = Object.keys(languages).flatMap((language) => [{ language, scheme: 'file' }, { language, scheme: 'untitled' }]);
-  return vscode.languages.registerHoverProvider(selector, new KnowledgeHoverProvider());
+  return vscode.languages.registerHoverProvider(Object.keys(languages).map((language) => ({ language })), new KnowledgeHoverProvider());
 }
