@@ -8,6 +8,7 @@ const cases: [string, OpCase][] = [
   ['MaxPool opset 7', { op: 'MaxPool', opset: 7, attributes: { kernel_shape: [3, 3], strides: [3, 3] }, inputs: [{ dims: [1, 2, 6, 6] }] }],
   ['AveragePool 3×3 stride 2 pads, count_include_pad 0', { op: 'AveragePool', opset: 11, attributes: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, inputs: [{ dims: [1, 2, 6, 6] }] }],
   ['AveragePool count_include_pad 1, ceil_mode', { op: 'AveragePool', opset: 11, attributes: { kernel_shape: [2, 3], strides: [2, 2], pads: [1, 0, 1, 1], count_include_pad: 1, ceil_mode: 1 }, inputs: [{ dims: [2, 1, 5, 6] }] }],
+  ['AveragePool dilations 2, ceil_mode', { op: 'AveragePool', opset: 19, attributes: { kernel_shape: [2, 2], strides: [2, 1], dilations: [2, 2], pads: [1, 0, 1, 1], ceil_mode: 1 }, inputs: [{ dims: [1, 2, 6, 5] }] }],
   ['GlobalAveragePool', { op: 'GlobalAveragePool', opset: 13, inputs: [{ dims: [2, 3, 3, 4] }] }],
   ['GlobalMaxPool', { op: 'GlobalMaxPool', opset: 13, inputs: [{ dims: [2, 3, 3, 4] }] }],
   ['BatchNormalization (inference), all inputs', { op: 'BatchNormalization', opset: 15, floatAttributes: { epsilon: 0.01 }, inputs: [{ dims: [2, 3, 2, 2] }, { dims: [3] }, { dims: [3] }, { dims: [3] }, { dims: [3], positive: true }] }],

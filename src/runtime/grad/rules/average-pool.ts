@@ -2,8 +2,8 @@ import { convTransposeToSize, spatialDims, windowGeometry } from '../helpers';
 import type { GradientRuleEntry } from './types';
 
 /**
- * AveragePool: dy divided by each window's divisor (onnxruntime's rule: windows clipped to the padded input,
- * padding counted only with count_include_pad), spread back over the window by a ConvTranspose with a kernel of ones.
+ * AveragePool: dy divided by each window's divisor (onnxruntime's rule: taps inside the padded input, padding
+ * counted only with count_include_pad), spread back over the window by a ConvTranspose with a kernel of ones.
  */
 export const averagePoolGradient: GradientRuleEntry = {
   backward: (context) => {
@@ -13,13 +13,18 @@ export const averagePoolGradient: GradientRuleEntry = {
     const xSpatial = spatialDims(context, x);
     const ySpatial = spatialDims(context, context.output(0));
     const geometry = windowGeometry(context, xSpatial, kernel);
-    if (geometry.dilations.some((d) => d !== 1)) context.fail('dilations are not supported');
     const includePad = context.int('count_include_pad', 0) === 1;
     const count = kernel.length;
+    // Per axis and output position: the window taps inside the padded input (count_include_pad) or inside the input.
     const perAxis = kernel.map((k, axis) => Array.from({ length: ySpatial[axis] }, (_, o) => {
       const start = o * geometry.strides[axis] - geometry.pads[axis];
-      const end = Math.min(start + k, xSpatial[axis] + geometry.pads[axis + count]);
-      return includePad ? end - start : Math.min(end, xSpatial[axis]) - Math.max(start, 0);
+      const [low, high] = includePad ? [-geometry.pads[axis], xSpatial[axis] + geometry.pads[axis + count]] : [0, xSpatial[axis]];
+      let taps = 0;
+      for (let t = 0; t < k; t++) {
+        const position = start + t * geometry.dilations[axis];
+        if (position >= low && position < high) taps++;
+      }
+      return taps;
     }));
     const inverse: number[] = [];
     const visit = (axis: number, product: number) => {
