@@ -113,7 +113,11 @@ const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowled
 
 function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
-  const rows = BENCHMARKS.flatMap((benchmark) => benchmark());
+  // `node scripts/bench.js activation heavyRequireCost` runs only the named benchmarks.
+  const chosen = process.argv.slice(2);
+  const unknown = chosen.filter((name) => !BENCHMARKS.some((benchmark) => benchmark.name === name));
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')}`);
+  const rows = BENCHMARKS.filter((benchmark) => chosen.length === 0 || chosen.includes(benchmark.name)).flatMap((benchmark) => benchmark());
   const width = Math.max(...rows.map((row) => row.name.length));
   for (const row of rows) {
     const value = `${row.value} ${row.unit}`.padStart(14);
