@@ -38,6 +38,18 @@ export function registerPreviewCommand(context: vscode.ExtensionContext, jobs: J
     return file;
   };
 
+  const pickImages = async (): Promise<string[]> => {
+    const found = await vscode.workspace.findFiles(`**/*.{${IMAGE_EXTENSIONS.join(',')}}`, '**/node_modules/**', 500);
+    const items: (vscode.QuickPickItem & { file?: string })[] = found
+      .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), file: uri.fsPath }))
+      .sort((a, b) => a.description.localeCompare(b.description));
+    if (items.length === 0) {
+      return ((await vscode.window.showOpenDialog({ canSelectMany: true, filters: { Images: IMAGE_EXTENSIONS }, title: 'Images to preview' })) ?? []).map((uri) => uri.fsPath);
+    }
+    const picked = await vscode.window.showQuickPick(items, { title: 'Images to preview', canPickMany: true, placeHolder: 'Images from the workspace' });
+    return (picked ?? []).flatMap((item) => (item.file ? [item.file] : []));
+  };
+
   const open = (model: string | null, images: string[]) => {
     if (!controller) {
       const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, 'Preview and Explain', vscode.ViewColumn.Beside);
@@ -55,9 +67,7 @@ export function registerPreviewCommand(context: vscode.ExtensionContext, jobs: J
       let images = uris.filter(isImage).map((uri) => uri.fsPath);
       if (!model && !controller) model = (await pickModel()) ?? null;
       if (!model && !controller) return;
-      if (images.length === 0 && !controller) {
-        images = ((await vscode.window.showOpenDialog({ canSelectMany: true, filters: { Images: IMAGE_EXTENSIONS }, title: 'Images to preview' })) ?? []).map((uri) => uri.fsPath);
-      }
+      if (images.length === 0 && !controller) images = await pickImages();
       if (model) await context.workspaceState.update(LAST_MODEL_KEY, model);
       open(model, images);
     }),

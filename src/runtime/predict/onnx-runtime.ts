@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import type * as Ort from 'onnxruntime-node';
-import { float16ToFloat32, float32ToFloat16 } from '../onnx/dtypes';
+import type { OnnxModel } from '../onnx/codec';
+import { float16ToFloat32 } from '../onnx/dtypes';
 import { createSession, onnxruntime, type SessionOptions } from '../onnx/session';
 
 export type OrtModule = typeof Ort;
@@ -11,10 +11,10 @@ export interface LoadedSession {
   provider: string;
 }
 
-/** Opens a model file on onnxruntime's CPU execution provider (bundled with onnxruntime-node on every platform). */
-export async function openSession(modelFile: string, options: SessionOptions = {}): Promise<LoadedSession> {
+/** Opens a model on onnxruntime's CPU execution provider (bundled with onnxruntime-node on every platform). */
+export async function openSession(model: OnnxModel, options: SessionOptions = {}): Promise<LoadedSession> {
   const providers = options.providers ?? ['cpu'];
-  const session = await createSession(new Uint8Array(fs.readFileSync(modelFile)), { ...options, providers });
+  const session = await createSession(model, { ...options, providers });
   return { session, provider: providers[0] };
 }
 
@@ -22,16 +22,18 @@ export function loadOnnxRuntime(): OrtModule {
   return onnxruntime();
 }
 
-/** A float32 array as an onnxruntime tensor of the input's dtype (float16 inputs get half-precision bits). */
+/**
+ * A float32 array as an onnxruntime tensor of the input's dtype. Float16 models are run converted to float32
+ * (see Predictor.open): onnxruntime-node's binding cannot read the Float16Array that Node 24 gives float16 tensors.
+ */
 export function floatTensor(ort: OrtModule, dtype: string, data: Float32Array, dims: readonly number[]): Ort.Tensor {
-  if (dtype === 'float16') return new ort.Tensor('float16', Uint16Array.from(data, float32ToFloat16), dims);
   if (dtype === 'float32') return new ort.Tensor('float32', data, dims);
   if (dtype === 'float64') return new ort.Tensor('float64', Float64Array.from(data), dims);
   if (dtype === 'uint8') return new ort.Tensor('uint8', Uint8Array.from(data, (v) => Math.min(255, Math.max(0, Math.round(v)))), dims);
   throw new Error(`image input of type ${dtype} is not supported`);
 }
 
-/** An output tensor's values as float32 (float16 bits decoded). */
+/** An output tensor's values as float32 (float16 bits decoded; a Float16Array converts by value). */
 export function tensorToFloat32(tensor: Ort.Tensor): Float32Array {
   const data = tensor.data;
   if (tensor.type === 'float16' && data instanceof Uint16Array) return Float32Array.from(data, float16ToFloat32);

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { decodeImage } from '../images/decode';
-import { readInputFacts, type ModelInputFacts } from '../images/model-input';
+import { onnxInputFacts, type ModelInputFacts } from '../images/model-input';
+import { toFloat32Model } from '../explain/float32-model';
+import { readModelFile } from '../onnx/codec';
 import { resolvePreprocessing } from '../images/resolve';
 import { readSettings } from '../images/sidecar';
 import { inputDims, pixelsToTensor } from '../images/tensor';
@@ -42,15 +44,20 @@ export class Predictor {
     readonly facts: ModelInputFacts,
     readonly preprocessing: Preprocessing,
     private readonly loaded: LoadedSession,
+    /** The dtype the session is fed: float32 for float16 models, which run converted. */
+    readonly runInputDtype: string,
     private readonly options: PredictorOptions,
     private labelsByCount = new Map<number, { file: string | null; labels?: string[] }>(),
   ) {}
 
   static async open(modelFile: string, options: PredictorOptions = {}): Promise<Predictor> {
-    const facts = readInputFacts(modelFile);
+    const model = readModelFile(modelFile);
+    const facts = onnxInputFacts(model);
     const preprocessing = resolvePreprocessing(modelFile, facts, options.overrides);
-    const loaded = await openSession(modelFile);
-    return new Predictor(modelFile, facts, preprocessing, loaded, options);
+    const runnable = toFloat32Model(model);
+    const loaded = await openSession(runnable);
+    const runInputDtype = onnxInputFacts(runnable).dtype;
+    return new Predictor(modelFile, facts, preprocessing, loaded, runInputDtype, options);
   }
 
   get provider(): string {
@@ -74,7 +81,7 @@ export class Predictor {
     const ort = loadOnnxRuntime();
     const started = performance.now();
     const pixels = await decodeImage(image, this.preprocessing);
-    const input = floatTensor(ort, this.facts.dtype, pixelsToTensor(pixels, this.preprocessing), inputDims(this.preprocessing));
+    const input = floatTensor(ort, this.runInputDtype, pixelsToTensor(pixels, this.preprocessing), inputDims(this.preprocessing));
     const preprocessMs = performance.now() - started;
     const runStarted = performance.now();
     const results = await this.loaded.session.run({ [this.facts.name]: input });
