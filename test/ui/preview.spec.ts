@@ -72,6 +72,8 @@ describe('Preview and Explain panel in VS Code in the browser: SqueezeNet on the
     assert.notEqual(atHalf, atFull);
     assert.notEqual(atHalf, atZero);
     assert.notEqual(atFull, atZero);
+    await view.locator('figure.explanation input.opacity').first().fill('0.5');
+    assert.equal(await canvasChecksum(view), atHalf, 'the same opacity draws the same pixels again');
     console.log(`      screenshot: ${await saveScreenshot(page!, 'preview-gradcam')}`);
   });
 });
