@@ -166,12 +166,11 @@ export function buildGradientGraph(source: OnnxModel, request: GradientRequest, 
   }
 
   const inputs = [...graph.input, ...objective.extraInputs.map((name) => valueInfo(name, floatType))];
-  if (options.initializersAsInputs) {
-    const listed = new Set(inputs.map((input) => input.name));
-    for (const name of request.wrt) {
-      const tensor = constants.get(name);
-      if (tensor && !listed.has(name) && folded.initializers.includes(tensor)) inputs.push(valueInfo(name, tensor.data_type, tensor.dims.map(toNumber)));
-    }
+  // onnxruntime-node ignores feeds for inputs that also have an initializer, so fed weights lose their stored value.
+  const fedWeights = new Set(options.initializersAsInputs ? request.wrt.filter((name) => folded.initializers.some((tensor) => tensor.name === name)) : []);
+  const listed = new Set(inputs.map((input) => input.name));
+  for (const tensor of folded.initializers) {
+    if (fedWeights.has(tensor.name ?? '') && !listed.has(tensor.name ?? '')) inputs.push(valueInfo(tensor.name!, tensor.data_type, tensor.dims.map(toNumber)));
   }
 
   const opsetImport = source.opset_import.map((entry) =>
@@ -185,7 +184,7 @@ export function buildGradientGraph(source: OnnxModel, request: GradientRequest, 
     graph: {
       ...graph,
       node: [...forwardNodes, ...emit.nodes],
-      initializer: [...folded.initializers, ...emit.initializers],
+      initializer: [...folded.initializers.filter((tensor) => !fedWeights.has(tensor.name ?? '')), ...emit.initializers],
       input: inputs,
       output: outputs,
     },

@@ -38,7 +38,10 @@ export interface BuildOptions {
    * declared in the model are known.
    */
   shapes?: ShapeMap;
-  /** Also list the wrt initializers as graph inputs, so a training loop can feed updated weights without a new session. */
+  /**
+   * Turn the wrt initializers into graph inputs without stored values, so a training loop feeds its current
+   * weights with every run (same names) instead of building a new session.
+   */
   initializersAsInputs?: boolean;
 }
 

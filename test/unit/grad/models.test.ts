@@ -158,6 +158,20 @@ describe('gradient builder', () => {
     assert.ok(error < 1e-3, `relative error ${error}`);
   });
 
+  it('turns wrt initializers into inputs on request, so training steps can feed updated weights', async () => {
+    const model = readModelFile(sharedModel('ImageClassifier.onnx'));
+    const built = buildGradientModel(model, { objective: { kind: 'select', output: 'modelOutput', index: [0, 3] }, wrt: ['fc1.weight', 'fc1.bias'] }, { initializersAsInputs: true });
+    assert.ok(built.model.graph.input.some((input) => input.name === 'fc1.weight'));
+    const session = await createSession(built.model);
+    const weight = modelTensor(model, 'fc1.weight');
+    const bias = modelTensor(model, 'fc1.bias');
+    const results = await runSession(session, { modelInput: randomImage([1, 3, 32, 32], 2), 'fc1.weight': { data: new Float32Array(weight.data.length), dims: weight.dims }, 'fc1.bias': bias });
+    await session.release();
+    // With the dense weights fed as zeros, the logit is the bias alone.
+    assert.ok(Math.abs(Number(results[built.objectiveName].data[0]) - bias.data[3]) < 1e-6);
+    assert.deepEqual(Array.from(results[built.gradientNames['fc1.bias']].data as Float32Array), Array.from({ length: 10 }, (_, i) => (i === 3 ? 1 : 0)));
+  });
+
   it('refuses to differentiate with respect to an integer tensor', () => {
     const model = chain(['Relu']);
     model.graph.input[0].type!.tensor_type!.elem_type = DataType.INT64;
