@@ -184,7 +184,7 @@ export async function checkOperatorGradient(testCase: OpCase): Promise<'float64'
       const projection = randomProjection(output, dims, precision === 'float64');
       result = await finiteDifferenceError(model, feeds, wrt, projection, { eps: precision === 'float64' ? 1e-6 : 2e-3, coordinates: 48 });
     } catch (error) {
-      if (precision === 'float64' && /implementation|NOT_IMPLEMENTED|not implemented|type/i.test(String(error))) continue;
+      if (precision === 'float64' && /Could not find an implementation/.test(String(error))) continue;
       throw error;
     }
     assert.ok(result.checked > 0, 'no coordinate was checked');
