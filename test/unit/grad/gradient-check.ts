@@ -102,7 +102,7 @@ export function randomProjection(output: string, dims: number[], double: boolean
 }
 
 /**
- * Max |analytic − central difference| / max(1, max |central difference|) over checked coordinates of every wrt
+ * Max |analytic − central difference| / max(scaleFloor = 1, max |central difference|) over checked coordinates of every wrt
  * tensor. Initializers among wrt are perturbed by feeding them, so they must be graph inputs of `model`. With
  * `smoothness`, coordinates whose estimates at eps and eps/2 disagree by more than that (relative) are skipped.
  */
@@ -111,7 +111,7 @@ export async function finiteDifferenceError(
   feeds: Record<string, TensorValue<Float32Array | Float64Array>>,
   wrt: string[],
   checked: CheckedObjective,
-  options: { eps: number; coordinates?: number; seed?: number; smoothness?: number },
+  options: { eps: number; coordinates?: number; seed?: number; smoothness?: number; scaleFloor?: number; positions?: Record<string, number[]> },
 ): Promise<{ error: number; checked: number }> {
   const forward = await createSession(model);
   const next = random(options.seed ?? 7);
@@ -126,10 +126,10 @@ export async function finiteDifferenceError(
     const base = feeds[name] ?? modelTensor(model, name);
     assert.deepEqual(gradient.dims, base.dims, `gradient of ${name} has the wrong shape`);
     const size = base.data.length;
-    const positions = options.coordinates && options.coordinates < size
+    const positions = options.positions?.[name] ?? (options.coordinates && options.coordinates < size
       ? Array.from({ length: options.coordinates }, () => Math.floor(next() * size))
-      : [...Array(size).keys()];
-    let scale = 1;
+      : [...Array(size).keys()]);
+    let scale = options.scaleFloor ?? 1;
     const differences: [number, number, number][] = [];
     for (const position of positions) {
       const central = async (step: number) => {

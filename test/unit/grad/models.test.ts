@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { createMessage, encodeModel, OnnxModel, OnnxNode, OnnxValueInfo, readModelFile } from '../../../src/runtime/onnx/codec';
 import { DataType } from '../../../src/runtime/onnx/dtypes';
+import { convertFloat16ToFloat32 } from '../../../src/runtime/onnx/convert';
+import { exposeTensors } from '../../../src/runtime/onnx/graph';
 import { createSession, runSession, TensorValue } from '../../../src/runtime/onnx/session';
 import { buildGradientModel, computeGradients, UnsupportedGradientError } from '../../../src/runtime/grad/index';
 import { makeAttribute, makeTensor } from '../../../src/runtime/grad/emitter';
@@ -60,6 +62,25 @@ describe('whole-model gradients against finite differences', () => {
     };
     const { error } = await finiteDifferenceError(model, feeds, ['modelInput', ...weights], crossEntropy, { eps: 5e-3, coordinates: 10, smoothness: 1e-2 });
     assert.ok(error < 2e-2, `relative error ${error}`);
+  });
+
+  it('SqueezeNet 1.0 (opset 7, IR 3) after float32 conversion: the tabby logit / d last conv weights and bias', async () => {
+    const weights = ['conv10_w_0', 'conv10_b_0'];
+    const converted = exposeTensors(convertFloat16ToFloat32(readModelFile(sharedModel('SqueezeNet_fp16.onnx'))), ['pool10_1']);
+    const { model, weights: values } = feedable(converted, weights);
+    const image = randomImage([1, 3, 224, 224], 21);
+    image.data.forEach((v, i) => { image.data[i] = v * 255; });
+    const tabby: CheckedObjective = {
+      objective: { kind: 'select', output: 'pool10_1', index: [0, 281, 0, 0] },
+      extraFeeds: {},
+      evaluate: (outputs) => (outputs.pool10_1.data as Float32Array)[281],
+    };
+    // Only class 281's filter moves the logit: check 24 of its 512 weights and its bias, plus a filter that must get zeros.
+    const filter = (row: number) => Array.from({ length: 12 }, (_, i) => row * 512 + i * 41);
+    const positions = { conv10_w_0: [...filter(281), ...filter(7)], conv10_b_0: [281, 7] };
+    const { error, checked } = await finiteDifferenceError(model, { data_0: image, ...values }, weights, tabby, { eps: 1e-3, positions, smoothness: 1e-2, scaleFloor: 0 });
+    assert.ok(checked >= 20, `only ${checked} coordinates lie where the model is smooth`);
+    assert.ok(error < 1e-2, `error ${error} relative to the largest finite difference`);
   });
 
   it('softmax-prob of a class, with an intermediate activation returned', async () => {
