@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeNsfwjsModelJson } from '../../fixtures/models/nsfwjs';
 import { sharedImage, sharedModel } from '../helpers/shared';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -58,5 +59,19 @@ describe('cnn predict / cnn explain (the built CLI)', function () {
     const byTensor = JSON.parse(runCli('explain', sharedModel('SqueezeNet_fp16.onnx'), sharedImage('kitten_224.png'), '--class', '285', '--layer', 'fire9/concat_1', '--json'));
     assert.deepEqual(byTensor.cam, byClassName.cam);
     assert.notDeepEqual(byTensor.cam, report.cam);
+  });
+
+  it('explain runs Grad-CAM on a TensorFlow.js layers model (model.json) too', () => {
+    const { dir, modelJson } = writeNsfwjsModelJson();
+    try {
+      const report = JSON.parse(runCli('explain', modelJson, sharedImage('kitten_224.png'), '--method', 'gradcam++', '--json'));
+      assert.equal(report.method, 'gradcam++');
+      assert.equal(report.layer.tensor, 'out_relu');
+      assert.deepEqual(report.cam.shape, [7, 7]);
+      assert.ok(report.cam.values.some((value: number) => value > 0));
+      assert.equal(report.preprocessing.layout, 'nhwc');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
-import { Explainer } from '../../explain/explainer';
+import { Explainer, type Explanation } from '../../explain/explainer';
+import { explainTfjsModel } from '../../explain/tfjs-gradcam';
+import type { Preprocessing } from '../../images/types';
 import { METHODS } from '../../explain/methods';
 import { renderOverlay } from '../../explain/overlay';
 import { PREPROCESSING_FLAGS, PREPROCESSING_USAGE, preprocessingOverrides } from '../../images/flags';
 import { writeFileAtomic } from '../../images/sidecar';
 import { findLabelsFile, readLabels } from '../../predict/labels';
 
-export const EXPLAIN_USAGE = `explain MODEL IMAGE --method ${Object.keys(METHODS).join('|')} [--layer NAME] [--class K|NAME] [--labels FILE] [--out PNG] [--opacity 0.5] ${PREPROCESSING_USAGE} --json`;
+export const EXPLAIN_USAGE = `explain MODEL(.onnx|model.json) IMAGE --method ${Object.keys(METHODS).join('|')} [--layer NAME] [--class K|NAME] [--labels FILE] [--out PNG] [--opacity 0.5] ${PREPROCESSING_USAGE} --json`;
 
 /** A class given as an index, or as a label (exact, else the one label containing it) from the model's labels file. */
 function resolveClass(explainer: Explainer, text: string | undefined, labelsFile?: string): number | undefined {
@@ -24,6 +26,27 @@ function resolveClass(explainer: Explainer, text: string | undefined, labelsFile
   const partial = labels.flatMap((label, index) => (label.includes(wanted) ? [index] : []));
   if (partial.length !== 1) throw new Error(`--class ${text} matches ${partial.length} labels in ${file}`);
   return partial[0];
+}
+
+type VerbExplanation = Pick<Explanation, 'method' | 'targetClass' | 'score' | 'cam' | 'preprocessing'> & {
+  layer: { tensor: string; node: string; opType?: string; dims?: number[] } | null;
+  probability: number | null;
+};
+
+async function explainOnnx(model: string, image: string, method: string, layer: string | undefined, targetClass: string | undefined, labels: string | undefined, overrides: Partial<Preprocessing>): Promise<VerbExplanation> {
+  const explainer = await Explainer.open(model, { overrides, sampleImage: image });
+  try {
+    return await explainer.explain(image, { method, layer, targetClass: resolveClass(explainer, targetClass, labels) });
+  } finally {
+    await explainer.release();
+  }
+}
+
+/** TensorFlow.js layers models (model.json): Grad-CAM and Grad-CAM++ through tfjs gradients; classes by index. */
+async function explainTfjs(model: string, image: string, method: string, layer: string | undefined, targetClass: string | undefined, overrides: Partial<Preprocessing>): Promise<VerbExplanation> {
+  if (targetClass !== undefined && !/^\d+$/.test(targetClass)) throw new Error('--class takes a class index for TensorFlow.js models');
+  const explanation = await explainTfjsModel(model, image, { method, layer, targetClass: targetClass === undefined ? undefined : Number(targetClass), overrides });
+  return { ...explanation, layer: { tensor: explanation.layer, node: explanation.layer }, probability: null };
 }
 
 /** `explain`: an attribution map for one image, its raw values at the target layer's resolution, and an optional overlay PNG. */
@@ -48,30 +71,28 @@ export async function explainVerb(argv: string[]): Promise<number> {
     return 2;
   }
   const overrides = preprocessingOverrides(values);
-  const explainer = await Explainer.open(model, { overrides, sampleImage: image });
-  try {
-    const explanation = await explainer.explain(image, { method: values.method!, layer: values.layer, targetClass: resolveClass(explainer, values.class, values.labels) });
-    if (values.out) {
-      const opacity = values.opacity === undefined ? 0.5 : Number(values.opacity);
-      writeFileAtomic(values.out, await renderOverlay(image, explanation.preprocessing, explanation.cam, { opacity }));
-    }
-    const report = {
-      model,
-      image,
-      method: explanation.method,
-      layer: explanation.layer,
-      class: explanation.targetClass,
-      score: explanation.score,
-      probability: explanation.probability,
-      cam: { shape: explanation.cam.size, values: Array.from(explanation.cam.data) },
-      preprocessing: explanation.preprocessing,
-      overlay: values.out ?? null,
-      timeMs: explanation.timings.totalMs,
-    };
-    if (values.json) console.log(JSON.stringify(report));
-    else console.log(`${report.method} on ${report.layer?.tensor ?? 'input'} for class ${report.class} (score ${report.score.toFixed(4)})${values.out ? ` → ${values.out}` : ''}`);
-  } finally {
-    await explainer.release();
+  const started = performance.now();
+  const explanation = model.toLowerCase().endsWith('.json')
+    ? await explainTfjs(model, image, values.method!, values.layer, values.class, overrides)
+    : await explainOnnx(model, image, values.method!, values.layer, values.class, values.labels, overrides);
+  if (values.out) {
+    const opacity = values.opacity === undefined ? 0.5 : Number(values.opacity);
+    writeFileAtomic(values.out, await renderOverlay(image, explanation.preprocessing, explanation.cam, { opacity }));
   }
+  const report = {
+    model,
+    image,
+    method: explanation.method,
+    layer: explanation.layer,
+    class: explanation.targetClass,
+    score: explanation.score,
+    probability: explanation.probability,
+    cam: { shape: explanation.cam.size, values: Array.from(explanation.cam.data) },
+    preprocessing: explanation.preprocessing,
+    overlay: values.out ?? null,
+    timeMs: performance.now() - started,
+  };
+  if (values.json) console.log(JSON.stringify(report));
+  else console.log(`${report.method} on ${report.layer?.tensor ?? 'input'} for class ${report.class} (score ${report.score.toFixed(4)})${values.out ? ` → ${values.out}` : ''}`);
   return 0;
 }
