@@ -24,10 +24,18 @@ function npmInstall(prefix: string, spec: string, env: NodeJS.ProcessEnv, extraA
   if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed in ${prefix} (exit ${result.status})`);
 }
 
+/**
+ * The environment without what an outer `npm run` sets (npm_config_*, npm_package_*...): a nested npm reads those as
+ * its own configuration, and code-server's install script reads the Node version from npm_config_user_agent.
+ */
+function withoutNpmRunVariables(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(base).filter(([name]) => !/^npm_/i.test(name) && name !== 'NODE' && name !== 'INIT_CWD'));
+}
+
 /** The environment that puts the cached Node 24 first on PATH, with headers for native rebuilds. */
 export function node24Env(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return {
-    ...base,
+    ...withoutNpmRunVariables(base),
     PATH: `${path.dirname(paths.node24Bin)}${path.delimiter}${base.PATH ?? ''}`,
     npm_config_nodedir: paths.node24Dir,
   };
