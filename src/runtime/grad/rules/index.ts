@@ -1,3 +1,4 @@
+import { absGradient } from './abs';
 import { addGradient, subGradient } from './add-sub';
 import { averagePoolGradient } from './average-pool';
 import { batchNormalizationGradient } from './batch-normalization';
@@ -8,6 +9,8 @@ import { convGradient } from './conv';
 import { convTransposeGradient } from './conv-transpose';
 import { divGradient } from './div';
 import { dropoutGradient } from './dropout';
+import { expGradient, logGradient, sqrtGradient } from './exp-log';
+import { expandGradient } from './expand';
 import { gemmGradient } from './gemm';
 import { globalAveragePoolGradient, globalMaxPoolGradient } from './global-pool';
 import { hardSigmoidGradient } from './hard-sigmoid';
@@ -19,7 +22,9 @@ import { logSoftmaxGradient } from './log-softmax';
 import { matMulGradient } from './matmul';
 import { maxPoolGradient } from './max-pool';
 import { mulGradient } from './mul';
+import { negGradient } from './neg';
 import { padGradient } from './pad';
+import { powGradient } from './pow';
 import { preluGradient } from './prelu';
 import { reduceMeanGradient, reduceSumGradient } from './reduce';
 import { reluGradient } from './relu';
@@ -29,12 +34,14 @@ import { sigmoidGradient } from './sigmoid';
 import { sliceGradient } from './slice';
 import { softmaxGradient } from './softmax';
 import { splitGradient } from './split';
+import { sumGradient } from './sum';
 import { tanhGradient } from './tanh';
 import { transposeGradient } from './transpose';
 import type { GradientRuleEntry } from './types';
 
 /** Gradient rules by operator type (default ONNX domain). */
 export const gradientRules: Record<string, GradientRuleEntry> = {
+  Abs: absGradient,
   Add: addGradient,
   AveragePool: averagePoolGradient,
   BatchNormalization: batchNormalizationGradient,
@@ -45,6 +52,8 @@ export const gradientRules: Record<string, GradientRuleEntry> = {
   ConvTranspose: convTransposeGradient,
   Div: divGradient,
   Dropout: dropoutGradient,
+  Exp: expGradient,
+  Expand: expandGradient,
   Flatten: reshapeGradient,
   Gemm: gemmGradient,
   GlobalAveragePool: globalAveragePoolGradient,
@@ -54,11 +63,14 @@ export const gradientRules: Record<string, GradientRuleEntry> = {
   Identity: identityGradient,
   InstanceNormalization: instanceNormalizationGradient,
   LeakyRelu: leakyReluGradient,
+  Log: logGradient,
   LogSoftmax: logSoftmaxGradient,
   MatMul: matMulGradient,
   MaxPool: maxPoolGradient,
   Mul: mulGradient,
+  Neg: negGradient,
   Pad: padGradient,
+  Pow: powGradient,
   PRelu: preluGradient,
   ReduceMean: reduceMeanGradient,
   ReduceSum: reduceSumGradient,
@@ -69,8 +81,10 @@ export const gradientRules: Record<string, GradientRuleEntry> = {
   Slice: sliceGradient,
   Softmax: softmaxGradient,
   Split: splitGradient,
+  Sqrt: sqrtGradient,
   Squeeze: reshapeGradient,
   Sub: subGradient,
+  Sum: sumGradient,
   Tanh: tanhGradient,
   Transpose: transposeGradient,
   Unsqueeze: reshapeGradient,
