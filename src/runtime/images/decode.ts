@@ -15,12 +15,6 @@ export function loadSharp(): SharpModule {
   return require('sharp') as SharpModule;
 }
 
-/** The image's own size after EXIF orientation. */
-export async function imageSize(source: string | Buffer): Promise<{ width: number; height: number }> {
-  const { info } = await loadSharp()(source, { pages: 1 }).rotate().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height };
-}
-
 /**
  * Decodes JPEG/PNG/WebP/GIF (first frame), applies the EXIF orientation, drops alpha (composited on black)
  * and resizes with the requested mode: stretch, center-crop (cover) or letterbox (contain on black).
@@ -38,11 +32,4 @@ export async function decodeImage(source: string | Buffer, pre: Pick<Preprocessi
   const channels = pre.channels === 'gray' ? 1 : 3;
   if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, expected ${channels}`);
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels };
-}
-
-/** Decodes an image at its own size (oriented, RGB) for overlays and display. */
-export async function decodeOriginal(source: string | Buffer): Promise<Pixels> {
-  const { data, info } = await loadSharp()(source, { pages: 1 }).rotate().flatten({ background: { r: 0, g: 0, b: 0 } })
-    .toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: 3 };
 }
