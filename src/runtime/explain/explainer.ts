@@ -7,6 +7,7 @@ import { readModelFile, type OnnxModel } from '../onnx/codec';
 import { exposeTensors } from '../onnx/graph';
 import { createSession, runSession, type SessionOptions } from '../onnx/session';
 import { classify, softmax, isDistribution } from '../predict/classify';
+import { classIndexByName, findLabelsFile, readLabels } from '../predict/labels';
 import { attributionMethod } from './methods';
 import type { Activation, ExplainContext } from './methods/types';
 import { chooseTargetLayer, type LayerChoice } from './target-layer';
@@ -90,6 +91,23 @@ export class Explainer {
       this.gradientSessions.set(key, session);
     }
     return session;
+  }
+
+  get classCount(): number {
+    return this.shapes[this.output].reduce((product, dim) => product * dim, 1);
+  }
+
+  /** The labels file for this model's classes: the one given, else one found next to the model; null when none. */
+  labelsFile(given?: string): string | null {
+    return given ?? findLabelsFile(this.modelFile, this.classCount) ?? null;
+  }
+
+  /** A class named by index or by label (see classIndexByName). */
+  resolveClass(text: string, labelsFile?: string): number {
+    if (/^\d+$/.test(text.trim())) return Number(text.trim());
+    const file = this.labelsFile(labelsFile);
+    if (!file) throw new Error(`class "${text}": no labels file with ${this.classCount} labels next to the model; give one`);
+    return classIndexByName(readLabels(file), text);
   }
 
   get inputDims(): number[] {

@@ -42,3 +42,20 @@ export function findLabelsFile(modelFile: string, classCount: number): string | 
   }
   return undefined;
 }
+
+/**
+ * The class a user names: its index as digits, or a label: exact (case-insensitive), else the one label listing it as
+ * a comma-separated synonym ("tabby" in "tabby, tabby cat"), else the one label containing it.
+ */
+export function classIndexByName(labels: readonly string[], text: string): number {
+  if (/^\d+$/.test(text.trim())) return Number(text.trim());
+  const lower = labels.map((label) => label.toLowerCase());
+  const wanted = text.trim().toLowerCase();
+  const exact = lower.indexOf(wanted);
+  if (exact >= 0) return exact;
+  const synonym = lower.flatMap((label, index) => (label.split(/,\s*/).includes(wanted) ? [index] : []));
+  if (synonym.length === 1) return synonym[0];
+  const partial = lower.flatMap((label, index) => (label.includes(wanted) ? [index] : []));
+  if (partial.length !== 1) throw new Error(`class "${text}" matches ${partial.length} labels`);
+  return partial[0];
+}

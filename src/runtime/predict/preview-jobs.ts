@@ -2,14 +2,14 @@ import * as path from 'node:path';
 import { Explainer } from '../explain/explainer';
 import { decodeImage } from '../images/decode';
 import type { Preprocessing } from '../images/types';
-import { findLabelsFile, readLabels } from './labels';
+import { readLabels } from './labels';
 import { encodePng } from './png';
 import { Predictor, type OutputResult } from './predictor';
 
 /** What the Preview and Explain panel asks its worker for. */
 export type PreviewRequest =
   | { action: 'predict'; model: string; images: string[]; labels?: string; top?: number; overrides?: Partial<Preprocessing> }
-  | { action: 'explain'; model: string; image: string; method: string; layer?: string; targetClass?: number; labels?: string; overrides?: Partial<Preprocessing> };
+  | { action: 'explain'; model: string; image: string; method: string; layer?: string; /** An index or a label. */ targetClass?: string; labels?: string; overrides?: Partial<Preprocessing> };
 
 /** A PNG as base64, for data: URLs in the page. */
 type Base64Png = string;
@@ -98,9 +98,9 @@ export async function runPreviewRequest(request: PreviewRequest, progress: (mess
   progress(`${request.method} on ${path.basename(request.image)}`);
   const explainer = await Explainer.open(request.model, { overrides: request.overrides, sampleImage: request.image });
   try {
-    const explanation = await explainer.explain(request.image, { method: request.method, layer: request.layer, targetClass: request.targetClass });
-    const classCount = explainer.shapes[explainer.output].reduce((product, dim) => product * dim, 1);
-    const labelsFile = request.labels ?? findLabelsFile(request.model, classCount);
+    const targetClass = request.targetClass === undefined ? undefined : explainer.resolveClass(request.targetClass, request.labels);
+    const explanation = await explainer.explain(request.image, { method: request.method, layer: request.layer, targetClass });
+    const labelsFile = explainer.labelsFile(request.labels);
     return {
       action: 'explain',
       model: request.model,

@@ -131,13 +131,8 @@ export class PreviewController implements vscode.Disposable {
 
   private async explain(message: Extract<PageMessage, { type: 'explain' }>): Promise<void> {
     if (!this.model) return;
-    const targetClass = message.targetClass !== undefined && /^\d+$/.test(message.targetClass) ? Number(message.targetClass) : undefined;
-    if (message.targetClass !== undefined && targetClass === undefined) {
-      await this.post({ type: 'error', message: `Class "${message.targetClass}" must be a class index (pick one from the predictions).` });
-      return;
-    }
     const response = await this.run(`${message.method} on ${path.basename(message.image)}`, {
-      action: 'explain', model: this.model, image: message.image, method: message.method, layer: message.layer, targetClass, overrides: this.overrides,
+      action: 'explain', model: this.model, image: message.image, method: message.method, layer: message.layer, targetClass: message.targetClass, overrides: this.overrides,
     });
     if (response?.action === 'explain') await this.post({ type: 'explanation', response });
   }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { predictVerb } from '../../../src/runtime/cli/verbs/predict';
-import { classColor, classify, findLabelsFile, isDistribution, outputKind, outputToPixels, Predictor, readLabels, segmentationMask, softmax, summarizeTensor } from '../../../src/runtime/predict';
+import { classColor, classify, classIndexByName, findLabelsFile, isDistribution, outputKind, outputToPixels, Predictor, readLabels, segmentationMask, softmax, summarizeTensor } from '../../../src/runtime/predict';
 import { sharedImage, sharedModel, sharedModelsDir } from '../helpers/shared';
 import { torchvisionModel } from './torchvision-models';
 
@@ -105,6 +105,10 @@ describe('predict: classification', () => {
     assert.equal(imagenet[281], 'tabby, tabby cat');
     assert.equal(findLabelsFile(sharedModel('SqueezeNet_fp16.onnx'), 1000), path.join(sharedModelsDir, 'imagenet-labels.txt'));
     assert.equal(findLabelsFile(sharedModel('mnist.onnx'), 10), undefined);
+    assert.equal(classIndexByName(imagenet, 'Egyptian cat'), 285);
+    assert.equal(classIndexByName(imagenet, 'tabby'), 281, 'a synonym within a label');
+    assert.equal(classIndexByName(imagenet, '7'), 7);
+    assert.throws(() => classIndexByName(imagenet, 'cat'), /matches \d+ labels/);
   });
 
   it('the predict verb prints JSON with top-k, labels, latency, provider and the preprocessing', async () => {

@@ -30,5 +30,7 @@ describe('preview panel jobs', function () {
     assert.deepEqual(response.cam.size, [13, 13]);
     assert.equal(response.cam.values.length, 169);
     assert.ok(response.picture.length > 0);
+    const named = await runPreviewRequest({ action: 'explain', model: sharedModel('SqueezeNet_fp16.onnx'), image: sharedImage('kitten_224.png'), method: 'gradcam', targetClass: 'Egyptian cat' });
+    assert.ok(named.action === 'explain' && named.targetClass === 285 && named.label === 'Egyptian cat');
   });
 });

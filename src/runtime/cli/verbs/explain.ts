@@ -6,27 +6,8 @@ import { METHODS } from '../../explain/methods';
 import { renderOverlay } from '../../explain/overlay';
 import { PREPROCESSING_FLAGS, PREPROCESSING_USAGE, preprocessingOverrides } from '../../images/flags';
 import { writeFileAtomic } from '../../images/sidecar';
-import { findLabelsFile, readLabels } from '../../predict/labels';
 
 export const EXPLAIN_USAGE = `explain MODEL(.onnx|model.json) IMAGE --method ${Object.keys(METHODS).join('|')} [--layer NAME] [--class K|NAME] [--labels FILE] [--out PNG] [--opacity 0.5] ${PREPROCESSING_USAGE} --json`;
-
-/** A class given as an index, or as a label (exact, else the one label containing it) from the model's labels file. */
-function resolveClass(explainer: Explainer, text: string | undefined, labelsFile?: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (/^\d+$/.test(text)) return Number(text);
-  const classCount = explainer.shapes[explainer.output].reduce((product, dim) => product * dim, 1);
-  const file = labelsFile ?? findLabelsFile(explainer.modelFile, classCount);
-  if (!file) throw new Error(`--class ${text}: no labels file with ${classCount} labels next to the model; give --labels`);
-  const labels = readLabels(file).map((label) => label.toLowerCase());
-  const wanted = text.toLowerCase();
-  const exact = labels.indexOf(wanted);
-  if (exact >= 0) return exact;
-  const synonym = labels.flatMap((label, index) => (label.split(/,\s*/).includes(wanted) ? [index] : []));
-  if (synonym.length === 1) return synonym[0];
-  const partial = labels.flatMap((label, index) => (label.includes(wanted) ? [index] : []));
-  if (partial.length !== 1) throw new Error(`--class ${text} matches ${partial.length} labels in ${file}`);
-  return partial[0];
-}
 
 type VerbExplanation = Pick<Explanation, 'method' | 'targetClass' | 'score' | 'cam' | 'preprocessing'> & {
   layer: { tensor: string; node: string; opType?: string; dims?: number[] } | null;
@@ -36,7 +17,7 @@ type VerbExplanation = Pick<Explanation, 'method' | 'targetClass' | 'score' | 'c
 async function explainOnnx(model: string, image: string, method: string, layer: string | undefined, targetClass: string | undefined, labels: string | undefined, overrides: Partial<Preprocessing>): Promise<VerbExplanation> {
   const explainer = await Explainer.open(model, { overrides, sampleImage: image });
   try {
-    return await explainer.explain(image, { method, layer, targetClass: resolveClass(explainer, targetClass, labels) });
+    return await explainer.explain(image, { method, layer, targetClass: targetClass === undefined ? undefined : explainer.resolveClass(targetClass, labels) });
   } finally {
     await explainer.release();
   }

@@ -134,7 +134,7 @@ function renderOutput(output: PreviewOutput): HTMLElement {
 function renderCard(result: PreviewPrediction): HTMLElement {
   const methodSelect = select(`method-${result.name}`, methods.map((method) => [method.name, method.label]), 'gradcam');
   methodSelect.classList.add('method');
-  const classInput = h('input', { class: 'class-input', placeholder: 'class (default: top)' });
+  const classInput = h('input', { class: 'class-input', placeholder: 'class index or name (default: top)' });
   const layerInput = h('input', { class: 'layer-input', placeholder: 'layer (default: last spatial)' });
   const explain = button('Explain', `explain-${result.name}`, () => vscode.postMessage({
     type: 'explain', image: result.image, method: methodSelect.value, targetClass: classInput.value.trim() || undefined, layer: layerInput.value.trim() || undefined,
