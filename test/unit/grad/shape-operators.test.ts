@@ -17,6 +17,8 @@ const cases: [string, OpCase][] = [
   ['Unsqueeze opset 13', { op: 'Unsqueeze', opset: 13, inputs: [{ dims: [2, 3] }, { dims: [2], values: [0, 3], int64: true }] }],
   ['Pad constant with a pad value', { op: 'Pad', opset: 13, inputs: [{ dims: [2, 3, 3] }, { dims: [6], values: [0, 1, 2, 0, 2, 1], int64: true }, { dims: [], values: [0.3] }] }],
   ['Pad with negative pads', { op: 'Pad', opset: 11, inputs: [{ dims: [1, 4, 5] }, { dims: [6], values: [0, -1, 2, 0, 1, -2], int64: true }] }],
+  ['Pad reflect', { op: 'Pad', opset: 13, attributes: { mode: 'reflect' }, inputs: [{ dims: [1, 2, 4, 5] }, { dims: [8], values: [0, 0, 2, 1, 0, 0, 3, 4], int64: true }] }],
+  ['Pad edge', { op: 'Pad', opset: 13, attributes: { mode: 'edge' }, inputs: [{ dims: [1, 2, 3, 4] }, { dims: [8], values: [0, 0, 2, 0, 0, 0, 1, 3], int64: true }] }],
   ['Pad opset 2 (attributes)', { op: 'Pad', opset: 7, attributes: { pads: [0, 1, 1, 0] }, floatAttributes: { value: 0.5 }, inputs: [{ dims: [2, 3] }] }],
   ['ReduceSum keepdims 0 (axes input)', { op: 'ReduceSum', opset: 13, attributes: { keepdims: 0 }, inputs: [{ dims: [2, 3, 4] }, { dims: [2], values: [0, 2], int64: true }] }],
   ['ReduceSum all axes, opset 11', { op: 'ReduceSum', opset: 11, inputs: [{ dims: [2, 3] }] }],
