@@ -5,6 +5,8 @@ const cases: [string, OpCase][] = [
   ['MaxPool 3×3 stride 2 pads 1 (overlapping)', { op: 'MaxPool', opset: 12, attributes: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, inputs: [{ dims: [1, 2, 7, 7] }] }],
   ['MaxPool ceil_mode, overlapping', { op: 'MaxPool', opset: 12, attributes: { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 }, inputs: [{ dims: [1, 2, 6, 6] }] }],
   ['MaxPool dilations 2', { op: 'MaxPool', opset: 12, attributes: { kernel_shape: [2, 2], dilations: [2, 2] }, inputs: [{ dims: [1, 1, 5, 5] }] }],
+  ['MaxPool storage_order 1, overlapping', { op: 'MaxPool', opset: 12, attributes: { kernel_shape: [3, 2], strides: [1, 1], storage_order: 1 }, inputs: [{ dims: [2, 2, 5, 4] }] }],
+  ['MaxPool storage_order 1, non-overlapping', { op: 'MaxPool', opset: 12, attributes: { kernel_shape: [2, 2], strides: [2, 2], storage_order: 1 }, inputs: [{ dims: [1, 2, 4, 6] }] }],
   ['MaxPool opset 7', { op: 'MaxPool', opset: 7, attributes: { kernel_shape: [3, 3], strides: [3, 3] }, inputs: [{ dims: [1, 2, 6, 6] }] }],
   ['AveragePool 3×3 stride 2 pads, count_include_pad 0', { op: 'AveragePool', opset: 11, attributes: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, inputs: [{ dims: [1, 2, 6, 6] }] }],
   ['AveragePool count_include_pad 1, ceil_mode', { op: 'AveragePool', opset: 11, attributes: { kernel_shape: [2, 3], strides: [2, 2], pads: [1, 0, 1, 1], count_include_pad: 1, ceil_mode: 1 }, inputs: [{ dims: [2, 1, 5, 6] }] }],

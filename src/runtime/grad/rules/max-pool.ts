@@ -1,6 +1,18 @@
 import { createMessage, OnnxNode } from '../../onnx/codec';
 import { convTransposeToSize, spatialDims, windowGeometry } from '../helpers';
-import type { GradientRuleEntry } from './types';
+import type { GradientRuleEntry, RuleContext } from './types';
+
+/** Indices stored column-major (storage_order 1) rewritten row-major: (w·H + h) → (h·W + w) within each plane. */
+function rowMajor(context: RuleContext, xSpatial: number[]): string {
+  if (xSpatial.length !== 2) context.fail('storage_order 1 is supported for 2-D pooling only');
+  const emit = context.emit;
+  const [height, width] = xSpatial;
+  const indices = context.output(1);
+  const local = emit.node('Mod', [indices, emit.int64([height * width], [])]);
+  const row = emit.node('Mod', [local, emit.int64([height], [])]);
+  const column = emit.div(local, emit.int64([height], []));
+  return emit.add(emit.sub(indices, local), emit.add(emit.mul(row, emit.int64([width], [])), column));
+}
 
 /**
  * MaxPool: dy goes to the position MaxPool's Indices output names. Without overlapping windows that is one
@@ -17,10 +29,9 @@ export const maxPoolGradient: GradientRuleEntry = {
     const emit = context.emit;
     const x = context.input(0);
     const dy = context.gradOut;
-    const indices = context.output(1);
-    if (context.int('storage_order', 0) !== 0) context.fail('storage_order 1 is not supported');
     const kernel = context.ints('kernel_shape') ?? context.fail('kernel_shape is missing');
     const xSpatial = spatialDims(context, x);
+    const indices = context.int('storage_order', 0) === 0 ? context.output(1) : rowMajor(context, xSpatial);
     const ySpatial = spatialDims(context, context.output(0));
     const geometry = windowGeometry(context, xSpatial, kernel);
     const overlapping = kernel.some((k, i) => geometry.strides[i] < (k - 1) * geometry.dilations[i] + 1);
