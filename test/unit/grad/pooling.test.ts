@@ -15,6 +15,7 @@ const cases: [string, OpCase][] = [
   ['GlobalMaxPool', { op: 'GlobalMaxPool', opset: 13, inputs: [{ dims: [2, 3, 3, 4] }] }],
   ['BatchNormalization (inference), all inputs', { op: 'BatchNormalization', opset: 15, floatAttributes: { epsilon: 0.01 }, inputs: [{ dims: [2, 3, 2, 2] }, { dims: [3] }, { dims: [3] }, { dims: [3] }, { dims: [3], positive: true }] }],
   ['BatchNormalization opset 7 (spatial)', { op: 'BatchNormalization', opset: 7, attributes: { spatial: 1 }, inputs: [{ dims: [1, 2, 3] }, { dims: [2] }, { dims: [2] }, { dims: [2], fixed: true }, { dims: [2], positive: true, fixed: true }] }],
+  ['BatchNormalization training_mode 1', { op: 'BatchNormalization', opset: 15, attributes: { training_mode: 1 }, outputCount: 3, inputs: [{ dims: [3, 2, 2, 3] }, { dims: [2] }, { dims: [2] }, { dims: [2], fixed: true }, { dims: [2], positive: true, fixed: true }] }],
   ['InstanceNormalization', { op: 'InstanceNormalization', opset: 7, floatAttributes: { epsilon: 0.001 }, inputs: [{ dims: [2, 3, 2, 3] }, { dims: [3] }, { dims: [3] }] }],
 ];
 

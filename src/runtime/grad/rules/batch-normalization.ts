@@ -1,14 +1,19 @@
+import { batchStatisticsGradients } from './batch-statistics';
 import type { GradientRuleEntry } from './types';
 
 /**
- * BatchNormalization in inference form, y = scale·(x − mean)/√(var + ε) + B, with per-channel parameters
- * broadcast along axis 1. A training-mode node (batch statistics) is refused.
+ * BatchNormalization, y = scale·(x − mean)/√(var + ε) + B with per-channel parameters broadcast along axis 1.
+ * Inference form: mean and var are inputs. Training mode (training_mode = 1 from opset 14, extra outputs before)
+ * normalizes with the batch's own statistics; its running-statistics outputs cannot carry a gradient.
  */
 export const batchNormalizationGradient: GradientRuleEntry = {
   backward: (context) => {
     const emit = context.emit;
-    if (context.int('training_mode', 0) !== 0 || context.node.output.slice(1).some((output) => output)) {
-      context.fail('training mode (batch statistics) is not supported');
+    const training = context.opset >= 14 ? context.int('training_mode', 0) !== 0 : context.node.output.slice(1).some((output) => output);
+    if (context.node.output.slice(1).some((_, i) => context.dy(i + 1))) context.fail('the running statistics outputs do not carry gradients');
+    if (training) {
+      const rank = context.rank(context.input(0));
+      return batchStatisticsGradients(context, [0, ...[...Array(rank - 2).keys()].map((axis) => axis + 2)]);
     }
     const [x, scale, , mean, variance] = [0, 1, 2, 3, 4].map((i) => context.input(i));
     const dy = context.gradOut;
