@@ -16,6 +16,8 @@ const cases: [string, OpCase][] = [
   ['BatchNormalization (inference), all inputs', { op: 'BatchNormalization', opset: 15, floatAttributes: { epsilon: 0.01 }, inputs: [{ dims: [2, 3, 2, 2] }, { dims: [3] }, { dims: [3] }, { dims: [3] }, { dims: [3], positive: true }] }],
   ['BatchNormalization opset 7 (spatial)', { op: 'BatchNormalization', opset: 7, attributes: { spatial: 1 }, inputs: [{ dims: [1, 2, 3] }, { dims: [2] }, { dims: [2] }, { dims: [2], fixed: true }, { dims: [2], positive: true, fixed: true }] }],
   ['BatchNormalization training_mode 1', { op: 'BatchNormalization', opset: 15, attributes: { training_mode: 1 }, outputCount: 3, inputs: [{ dims: [3, 2, 2, 3] }, { dims: [2] }, { dims: [2] }, { dims: [2], fixed: true }, { dims: [2], positive: true, fixed: true }] }],
+  ['BatchNormalization training: running mean', { op: 'BatchNormalization', opset: 15, attributes: { training_mode: 1 }, floatAttributes: { momentum: 0.8 }, outputCount: 3, objectiveOutput: 1, inputs: [{ dims: [3, 2, 2, 3] }, { dims: [2] }, { dims: [2] }, { dims: [2] }, { dims: [2], positive: true }] }],
+  ['BatchNormalization training: running variance', { op: 'BatchNormalization', opset: 15, attributes: { training_mode: 1 }, outputCount: 3, objectiveOutput: 2, inputs: [{ dims: [3, 2, 2, 3] }, { dims: [2] }, { dims: [2] }, { dims: [2] }, { dims: [2], positive: true }] }],
   ['InstanceNormalization', { op: 'InstanceNormalization', opset: 7, floatAttributes: { epsilon: 0.001 }, inputs: [{ dims: [2, 3, 2, 3] }, { dims: [3] }, { dims: [3] }] }],
 ];
 
