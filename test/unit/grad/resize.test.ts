@@ -12,6 +12,8 @@ const cases: [string, OpCase][] = [
   ['Resize linear pytorch_half_pixel downsampling', { op: 'Resize', opset: 13, attributes: { mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' }, inputs: [{ dims: [1, 1, 6, 5] }, emptyRoi, scales([1, 1, 0.5, 0.6])], precision: 'float32' }],
   ['Resize opset 18 with axes and keep_aspect_ratio_policy not_larger', { op: 'Resize', opset: 18, attributes: { mode: 'nearest', axes: [3, 2], keep_aspect_ratio_policy: 'not_larger' }, inputs: [{ dims: [1, 1, 3, 4] }, { dims: [0], absent: true }, { dims: [0], absent: true }, sizes([7, 5])], precision: 'float32' }],
   ['Resize linear half_pixel_symmetric', { op: 'Resize', opset: 19, attributes: { mode: 'linear', coordinate_transformation_mode: 'half_pixel_symmetric' }, inputs: [{ dims: [1, 1, 4, 3] }, emptyRoi, scales([1, 1, 1.7, 2.5])], precision: 'float32' }],
+  ['Resize cubic ×1.5 (half_pixel)', { op: 'Resize', opset: 13, attributes: { mode: 'cubic' }, inputs: [{ dims: [1, 1, 4, 4] }, emptyRoi, scales([1, 1, 1.5, 1.5])], precision: 'float32' }],
+  ['Resize cubic downsampling, exclude_outside, a = −0.5', { op: 'Resize', opset: 13, attributes: { mode: 'cubic', exclude_outside: 1 }, floatAttributes: { cubic_coeff_a: -0.5 }, inputs: [{ dims: [1, 2, 6, 5] }, emptyRoi, scales([1, 1, 0.6, 0.8])], precision: 'float32' }],
   ['Upsample opset 9 nearest', { op: 'Upsample', opset: 9, attributes: { mode: 'nearest' }, inputs: [{ dims: [1, 2, 2, 3] }, scales([1, 1, 2, 3])], precision: 'float32' }],
   ['Upsample opset 7 linear', { op: 'Upsample', opset: 7, attributes: { mode: 'linear', scales: { floats: [1, 1, 2, 2] } }, inputs: [{ dims: [1, 1, 3, 3] }], precision: 'float32' }],
 ];

@@ -26,6 +26,27 @@ function nearestIndex(context: RuleContext, mode: string, coordinate: number): n
   }
 }
 
+/** Keys' cubic convolution weights of the taps at offsets −1, 0, 1, 2 from floor(coordinate). */
+function cubicWeights(a: number, fraction: number): number[] {
+  const near = (t: number) => ((a + 2) * t - (a + 3)) * t * t + 1;
+  const far = (t: number) => ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
+  return [far(fraction + 1), near(fraction), near(1 - fraction), far(2 - fraction)];
+}
+
+/** One output row of cubic interpolation: taps clamped to the edge, or dropped and renormalized with exclude_outside. */
+function addCubicRow(context: RuleContext, matrix: number[], o: number, inSize: number, coordinate: number): void {
+  const base = Math.floor(coordinate);
+  const weights = cubicWeights(context.float('cubic_coeff_a', -0.75), coordinate - base);
+  const excludeOutside = context.int('exclude_outside', 0) === 1;
+  const taps = weights.map((weight, k) => ({ index: base - 1 + k, weight }));
+  const inside = taps.filter((tap) => tap.index >= 0 && tap.index < inSize);
+  const total = inside.reduce((sum, tap) => sum + tap.weight, 0);
+  for (const tap of excludeOutside ? inside : taps) {
+    const index = Math.min(Math.max(tap.index, 0), inSize - 1);
+    matrix[o * inSize + index] += excludeOutside ? tap.weight / total : tap.weight;
+  }
+}
+
 /** The [out, in] interpolation matrix of one axis. */
 function axisMatrix(context: RuleContext, inSize: number, outSize: number, scale: number): number[] {
   const mode = context.string('mode', 'nearest');
@@ -33,7 +54,8 @@ function axisMatrix(context: RuleContext, inSize: number, outSize: number, scale
   const matrix = new Array<number>(outSize * inSize).fill(0);
   for (let o = 0; o < outSize; o++) {
     const coordinate = sourceCoordinate(context, transform, o, inSize, outSize, scale);
-    if (mode === 'nearest') {
+    if (mode === 'cubic') addCubicRow(context, matrix, o, inSize, coordinate);
+    else if (mode === 'nearest') {
       const index = Math.min(Math.max(nearestIndex(context, context.string('nearest_mode', 'round_prefer_floor'), coordinate), 0), inSize - 1);
       matrix[o * inSize + index] = 1;
     } else {
@@ -49,14 +71,14 @@ function axisMatrix(context: RuleContext, inSize: number, outSize: number, scale
 }
 
 /**
- * Resize (opset 11 form; Upsample is rewritten to it) in nearest or linear mode over the last two axes: each
+ * Resize (opset 11 form; Upsample is rewritten to it) in nearest, linear or cubic mode over the last two axes: each
  * resized axis is a fixed linear map, so dx applies its interpolation matrix transposed.
  */
 export const resizeGradient: GradientRuleEntry = {
   backward: (context) => {
     const emit = context.emit;
     const mode = context.string('mode', 'nearest');
-    if (mode !== 'nearest' && mode !== 'linear') context.fail(`mode ${mode} is not supported`);
+    if (mode !== 'nearest' && mode !== 'linear' && mode !== 'cubic') context.fail(`mode ${mode} is not supported`);
     if (context.int('antialias', 0) !== 0) context.fail('antialias is not supported');
     const x = context.input(0);
     const inShape = context.staticShape(x);
