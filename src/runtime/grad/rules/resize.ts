@@ -1,8 +1,12 @@
 import type { GradientRuleEntry, RuleContext } from './types';
 
 /** Source coordinate of output position `o` on one axis, per coordinate_transformation_mode. */
-function sourceCoordinate(context: RuleContext, mode: string, o: number, inSize: number, outSize: number, scale: number): number {
+function sourceCoordinate(context: RuleContext, mode: string, o: number, inSize: number, outSize: number, scale: number, roi: [number, number]): number {
   switch (mode) {
+    case 'tf_crop_and_resize': {
+      const [start, end] = roi;
+      return outSize > 1 ? start * (inSize - 1) + (o * (end - start) * (inSize - 1)) / (outSize - 1) : 0.5 * (start + end) * (inSize - 1);
+    }
     case 'half_pixel': return (o + 0.5) / scale - 0.5;
     case 'pytorch_half_pixel': return outSize > 1 ? (o + 0.5) / scale - 0.5 : 0;
     case 'align_corners': return outSize === 1 ? 0 : (o * (inSize - 1)) / (outSize - 1);
@@ -48,12 +52,14 @@ function addCubicRow(context: RuleContext, matrix: number[], o: number, inSize: 
 }
 
 /** The [out, in] interpolation matrix of one axis. */
-function axisMatrix(context: RuleContext, inSize: number, outSize: number, scale: number): number[] {
+function axisMatrix(context: RuleContext, inSize: number, outSize: number, scale: number, roi: [number, number]): number[] {
   const mode = context.string('mode', 'nearest');
   const transform = context.string('coordinate_transformation_mode', 'half_pixel');
   const matrix = new Array<number>(outSize * inSize).fill(0);
   for (let o = 0; o < outSize; o++) {
-    const coordinate = sourceCoordinate(context, transform, o, inSize, outSize, scale);
+    const coordinate = sourceCoordinate(context, transform, o, inSize, outSize, scale, roi);
+    // Crops reaching outside the input take extrapolation_value there, a constant.
+    if (transform === 'tf_crop_and_resize' && (coordinate < 0 || coordinate > inSize - 1)) continue;
     if (mode === 'cubic') addCubicRow(context, matrix, o, inSize, coordinate);
     else if (mode === 'nearest') {
       const index = Math.min(Math.max(nearestIndex(context, context.string('nearest_mode', 'round_prefer_floor'), coordinate), 0), inSize - 1);
@@ -87,6 +93,9 @@ export const resizeGradient: GradientRuleEntry = {
     const axes = (context.ints('axes') ?? [...Array(rank).keys()]).map((axis) => (axis < 0 ? axis + rank : axis));
     const given = context.input(2) ? context.constantValues(context.input(2)) : undefined;
     const sizes = context.input(3) ? context.constantValues(context.input(3)) : undefined;
+    const roiValues = context.input(1) ? context.constantValues(context.input(1)) : undefined;
+    const rois = inShape.map((): [number, number] => [0, 1]);
+    if (roiValues && roiValues.length === 2 * axes.length) axes.forEach((axis, i) => { rois[axis] = [roiValues[i], roiValues[i + axes.length]]; });
     const scales = outShape.map((size, axis) => size / inShape[axis]);
     if (given && given.length > 0) axes.forEach((axis, i) => { scales[axis] = given[i]; });
     else if (sizes) {
@@ -99,7 +108,7 @@ export const resizeGradient: GradientRuleEntry = {
     }
     let gradient = context.gradOut;
     for (let axis = rank - 1; axis >= 0; axis--) {
-      const matrix = axisMatrix(context, inShape[axis], outShape[axis], scales[axis]);
+      const matrix = axisMatrix(context, inShape[axis], outShape[axis], scales[axis], rois[axis]);
       const identity = inShape[axis] === outShape[axis] && matrix.every((value, i) => value === (Math.floor(i / inShape[axis]) === i % inShape[axis] ? 1 : 0));
       if (identity) continue;
       if (axis === rank - 1) gradient = emit.node('MatMul', [gradient, emit.float(matrix, [outShape[axis], inShape[axis]])]);
