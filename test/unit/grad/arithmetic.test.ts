@@ -8,6 +8,7 @@ const cases: [string, OpCase][] = [
   ['Sqrt', { op: 'Sqrt', opset: 13, inputs: [{ dims: [2, 3], positive: true }] }],
   ['Abs', { op: 'Abs', opset: 13, inputs: [{ dims: [3, 4] }] }],
   ['Pow with broadcast exponent', { op: 'Pow', opset: 15, inputs: [{ dims: [2, 3], positive: true }, { dims: [3] }] }],
+  ['Pow with a zero base', { op: 'Pow', opset: 15, inputs: [{ dims: [3], values: [0, 1.5, 2] }, { dims: [3], values: [2, 3, 0.5] }] }],
   ['Expand', { op: 'Expand', opset: 13, inputs: [{ dims: [3, 1] }, { dims: [3], values: [2, 3, 4], int64: true }] }],
 ];
 
