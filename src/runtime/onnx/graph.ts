@@ -210,7 +210,7 @@ const runtimeTensorTypes: Record<number, [string, (count: number) => ArrayLike<u
 export async function runtimeShapes(model: OnnxModel, dims: Record<string, number> = {}): Promise<Map<string, number[]>> {
   const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
   const exposed = exposeTensors(model);
-  const session = await ort.InferenceSession.create(encodeModel(exposed), { graphOptimizationLevel: 'disabled' });
+  const session = await ort.InferenceSession.create(encodeModel(exposed), { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
   try {
     const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
     for (const input of realInputs(model.graph)) {

@@ -34,6 +34,8 @@ export async function createSession(model: OnnxModel | Uint8Array, options: Sess
   const sessionOptions: Ort.InferenceSession.SessionOptions = {
     executionProviders: options.providers ?? ['cpu'],
     graphOptimizationLevel: options.optimization ?? 'all',
+    // Warnings only restate facts of old exports (initializers listed as inputs); errors still surface as exceptions.
+    logSeverityLevel: 3,
   };
   if (options.threads !== undefined) {
     sessionOptions.intraOpNumThreads = options.threads;

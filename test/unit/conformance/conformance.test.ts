@@ -10,7 +10,7 @@ const cnnCases = new RegExp('^test_(' + [
   'relu', 'leakyrelu', 'prelu', 'clip', 'sigmoid', 'hardsigmoid', 'hardswish', 'tanh', 'softmax', 'logsoftmax',
   'gemm', 'matmul', 'add', 'sub', 'mul', 'div', 'flatten', 'reshape', 'transpose', 'concat', 'split', 'slice',
   'squeeze', 'unsqueeze', 'pad', 'constant_pad', 'edge_pad', 'reflect_pad', 'resize', 'upsample', 'reduce_mean',
-  'reduce_sum', 'dropout', 'identity', 'cast', 'instancenorm',
+  'reduce_sum', 'dropout', 'identity', 'cast', 'instancenorm', 'exp', 'log', 'neg', 'sqrt', 'abs', 'pow', 'sum', 'expand',
   'Conv', 'ConvTranspose', 'MaxPool', 'AvgPool', 'BatchNorm', 'ReLU', 'LeakyReLU', 'PReLU', 'Sigmoid', 'Tanh',
   'Softmax', 'LogSoftmax', 'Linear', 'ZeroPad2d', 'ConstantPad2d', 'ReflectionPad2d', 'ReplicationPad2d',
   'log_softmax', 'softmax_functional', 'softmax_lastdim',
