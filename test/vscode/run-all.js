@@ -52,7 +52,10 @@ async function main() {
   const failed = results.reduce((sum, result) => sum + result.failed, 0);
   const broken = results.filter((result) => result.error).length;
   const ok = failed === 0 && broken === 0 && passed > 0;
-  console.log(`Tests: ${passed} passed, ${failed} failed${broken ? `, ${broken} layer(s) did not run to the end` : ''}: ${ok ? 'OK' : 'FAILED'}`);
+  if (broken) console.log(`[test] ${broken} layer(s) did not run to the end`);
+  console.log(`[test] ${ok ? 'OK' : 'FAILED'}`);
+  // Last, and alone on its line, so that tools reading the closing line find the counts.
+  console.log(`Tests: ${passed} passed, ${failed + broken} failed`);
   process.exit(ok ? 0 : 1);
 }
 
