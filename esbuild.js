@@ -35,7 +35,8 @@ function workerEntries() {
 }
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals },
+  // dist/knowledge.js (knowledge index, markdown-it, concept panel) is required by dist/extension.js on first use.
+  { ...common, entryPoints: { extension: 'src/extension/extension.ts', knowledge: 'src/extension/knowledge-features.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals },
   { ...common, entryPoints: { cli: 'src/runtime/cli/main.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals, banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: workerEntries(), outdir: 'dist/workers', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals },
   { ...common, entryPoints: pageEntries(), outdir: 'dist/webviews', platform: 'browser', format: 'iife', target: 'es2022' },

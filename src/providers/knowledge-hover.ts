@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { explainCommand, hoverAt, knowledgeIndex, type Language } from '../runtime/knowledge';
+import type { Language } from '../runtime/knowledge';
 
 /** Editor language ids the knowledge hover reads, and how their code is parsed. */
-const languages: Record<string, Language> = {
+export const hoverLanguages: Record<string, Language> = {
   python: 'python',
   typescript: 'typescript',
   typescriptreact: 'typescript',
@@ -10,20 +10,20 @@ const languages: Record<string, Language> = {
   javascriptreact: 'javascript',
 };
 
-/** Thin adapter: the hover's content comes from src/runtime/knowledge (the CLI `hover` verb prints the same). */
+/** Computes the hover for a position of a document in one of hoverLanguages. */
+export type HoverSource = (document: vscode.TextDocument, position: vscode.Position, language: Language) => vscode.Hover | undefined;
+
+/** Thin adapter: asks for the hover source on each hover, so the knowledge index loads on the first hover, not at activation. */
 class KnowledgeHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly hoverSource: () => HoverSource) {}
+
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    const language = languages[document.languageId];
+    const language = hoverLanguages[document.languageId];
     if (!language) return undefined;
-    const info = hoverAt(knowledgeIndex(), document.getText(), language, document.offsetAt(position));
-    if (!info) return undefined;
-    const markdown = new vscode.MarkdownString(info.markdown);
-    // Only the "Read more" / related-entry links may run a command, and only this one.
-    markdown.isTrusted = { enabledCommands: [explainCommand] };
-    return new vscode.Hover(markdown, new vscode.Range(document.positionAt(info.start), document.positionAt(info.end)));
+    return this.hoverSource()(document, position, language);
   }
 }
 
-export function registerKnowledgeHover(): vscode.Disposable {
-  return vscode.languages.registerHoverProvider(Object.keys(languages).map((language) => ({ language })), new KnowledgeHoverProvider());
+export function registerKnowledgeHover(hoverSource: () => HoverSource): vscode.Disposable {
+  return vscode.languages.registerHoverProvider(Object.keys(hoverLanguages).map((language) => ({ language })), new KnowledgeHoverProvider(hoverSource));
 }

@@ -1,44 +1,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { explainCommand, knowledgeIndex, type KnowledgeEntry } from '../../runtime/knowledge';
+import { explainCommand } from '../../runtime/knowledge/explain-command';
 import { registerKnowledgeHover } from '../../providers/knowledge-hover';
-import { ConceptPanel } from '../../webviews/concept/controller';
+
+type KnowledgeFeatures = typeof import('../knowledge-features');
+let loadedFeatures: KnowledgeFeatures | undefined;
+
+/** dist/knowledge.js, beside this bundle (esbuild.js builds it from src/extension/knowledge-features.ts), loaded once. */
+function knowledgeFeatures(): KnowledgeFeatures {
+  loadedFeatures ??= require(path.join(__dirname, 'knowledge.js')) as KnowledgeFeatures;
+  return loadedFeatures;
+}
 
 export const insertArchitectureCommand = 'cnn.insertArchitecture';
 
 interface ContributedSnippets { language: string; path: string }
 interface SnippetDefinition { prefix: string | string[]; description?: string; body: string | string[] }
-
-/** Everything a quick pick can match on: the title as label, aliases and code symbols in description and detail. */
-function conceptItem(entry: KnowledgeEntry): vscode.QuickPickItem & { entry: KnowledgeEntry } {
-  const symbols = Object.values(entry.symbols).flat();
-  return {
-    label: entry.title,
-    description: [...entry.aliases, ...symbols].join(' · '),
-    detail: entry.summary,
-    entry,
-  };
-}
-
-/** "CNN: Explain Concept…": the given entry id (from a hover link), or one picked from all entries. Returns the id shown. */
-async function explainConcept(extensionUri: vscode.Uri, log: (line: string) => void, id?: unknown): Promise<string | undefined> {
-  const index = knowledgeIndex();
-  let entry = typeof id === 'string' ? index.get(id) : undefined;
-  if (typeof id === 'string' && !entry) void vscode.window.showWarningMessage(`CNN Studio has no entry "${id}".`);
-  if (!entry) {
-    const picked = await vscode.window.showQuickPick(index.entries.map(conceptItem), {
-      title: 'Explain Concept',
-      placeHolder: 'Search by name, alias or code symbol (Conv2d, roi_align, focal loss, U-Net…)',
-      matchOnDescription: true,
-      matchOnDetail: true,
-    });
-    entry = picked?.entry;
-  }
-  if (!entry) return undefined;
-  ConceptPanel.show(extensionUri, entry, log);
-  return entry.id;
-}
 
 /** The snippets package.json contributes for a language, read from the extension's own snippet files. */
 function snippetsFor(extension: vscode.Extension<unknown>, languageId: string): Array<[string, SnippetDefinition]> {
@@ -80,8 +58,8 @@ async function insertArchitecture(extension: vscode.Extension<unknown>, name?: u
 /** The knowledge features: the hover, "Explain Concept…" and "Insert Architecture…". */
 export function registerKnowledgeCommands(context: vscode.ExtensionContext, log: (line: string) => void = () => undefined): void {
   context.subscriptions.push(
-    registerKnowledgeHover(),
-    vscode.commands.registerCommand(explainCommand, (id?: unknown) => explainConcept(context.extensionUri, log, id)),
+    registerKnowledgeHover(() => knowledgeFeatures().knowledgeHover),
+    vscode.commands.registerCommand(explainCommand, (id?: unknown) => knowledgeFeatures().explainConcept(context.extensionUri, log, id)),
     vscode.commands.registerCommand(insertArchitectureCommand, (name?: unknown) => insertArchitecture(context.extension, name)),
   );
 }

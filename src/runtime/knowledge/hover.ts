@@ -5,8 +5,9 @@ import type { Language } from './imports';
 import { parseCallAt } from './call-parser';
 import { reportForCall } from './formulas';
 import { resolveSymbolAt } from './resolver';
+import { explainCommand } from './explain-command';
 
-export const explainCommand = 'cnn.explainConcept';
+export { explainCommand };
 
 export interface HoverInfo {
   symbol: string;
