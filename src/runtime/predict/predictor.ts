@@ -10,8 +10,9 @@ import type { Preprocessing } from '../images/types';
 import { classify, type Classification } from './classify';
 import { maskOverlay, outputKind, outputToPixels, segmentationMask, summarizeTensor, type LegendEntry, type TensorSummary } from './dense';
 import { findLabelsFile, readLabels } from './labels';
-import { floatTensor, loadOnnxRuntime, openSession, tensorToFloat32, type LoadedSession } from './onnx-runtime';
+import { floatTensor, loadOnnxRuntime, openSession, tensorToFloat32 } from './onnx-runtime';
 import { encodePng } from './png';
+import { openTfjsRunner } from './tfjs-runner';
 
 export interface PredictorOptions {
   /** Labels file; default: the sidecar's, else one found next to the model with the right class count. */
@@ -37,31 +38,63 @@ export interface ImagePrediction {
   outputs: OutputResult[];
 }
 
+export interface RawOutput { name: string; dims: number[]; values: Float32Array }
+
+/** One loaded model that maps an input tensor to its raw outputs, whatever runs it. */
+export interface ForwardRunner {
+  facts: ModelInputFacts;
+  /** What runs it: an onnxruntime execution provider, or "tfjs <backend>". */
+  provider: string;
+  run(input: Float32Array, dims: number[]): Promise<RawOutput[]>;
+  release(): Promise<void>;
+}
+
+/** An ONNX model on onnxruntime; float16 models run converted to float32, so the session is fed its input dtype. */
+async function openOnnxRunner(modelFile: string): Promise<ForwardRunner> {
+  const model = readModelFile(modelFile);
+  const facts = onnxInputFacts(model);
+  const runnable = toFloat32Model(model);
+  const loaded = await openSession(runnable);
+  const runInputDtype = onnxInputFacts(runnable).dtype;
+  const ort = loadOnnxRuntime();
+  return {
+    facts,
+    provider: loaded.provider,
+    async run(input, dims) {
+      const results = await loaded.session.run({ [facts.name]: floatTensor(ort, runInputDtype, input, dims) });
+      return loaded.session.outputNames.map((name) => ({ name, dims: results[name].dims.map(Number), values: tensorToFloat32(results[name]) }));
+    },
+    release: () => loaded.session.release(),
+  };
+}
+
+/** TensorFlow.js models come as model.json (plus weight shards); everything else is read as ONNX. */
+export function isTfjsModelFile(modelFile: string): boolean {
+  return modelFile.toLowerCase().endsWith('.json');
+}
+
 /** One open model that predicts on images with a fixed preprocessing. */
 export class Predictor {
   private constructor(
     readonly modelFile: string,
-    readonly facts: ModelInputFacts,
     readonly preprocessing: Preprocessing,
-    private readonly loaded: LoadedSession,
-    /** The dtype the session is fed: float32 for float16 models, which run converted. */
-    readonly runInputDtype: string,
+    private readonly runner: ForwardRunner,
     private readonly options: PredictorOptions,
     private labelsByCount = new Map<number, { file: string | null; labels?: string[] }>(),
   ) {}
 
   static async open(modelFile: string, options: PredictorOptions = {}): Promise<Predictor> {
-    const model = readModelFile(modelFile);
-    const facts = onnxInputFacts(model);
-    const preprocessing = resolvePreprocessing(modelFile, facts, options.overrides);
-    const runnable = toFloat32Model(model);
-    const loaded = await openSession(runnable);
-    const runInputDtype = onnxInputFacts(runnable).dtype;
-    return new Predictor(modelFile, facts, preprocessing, loaded, runInputDtype, options);
+    const runner = isTfjsModelFile(modelFile) ? await openTfjsRunner(modelFile) : await openOnnxRunner(modelFile);
+    const preprocessing = resolvePreprocessing(modelFile, runner.facts, options.overrides);
+    return new Predictor(modelFile, preprocessing, runner, options);
+  }
+
+  get facts(): ModelInputFacts {
+    return this.runner.facts;
   }
 
   get provider(): string {
-    return this.loaded.provider;
+    return this.runner.provider;
   }
 
   /** The labels file used for outputs of `classCount` classes, or null. */
@@ -77,16 +110,14 @@ export class Predictor {
   }
 
   /** Runs the model on the preprocessed image and returns every output, raw, as float32. */
-  async forward(image: string | Buffer): Promise<{ outputs: { name: string; dims: number[]; values: Float32Array }[]; latencyMs: number; preprocessMs: number }> {
-    const ort = loadOnnxRuntime();
+  async forward(image: string | Buffer): Promise<{ outputs: RawOutput[]; latencyMs: number; preprocessMs: number }> {
     const started = performance.now();
     const pixels = await decodeImage(image, this.preprocessing);
-    const input = floatTensor(ort, this.runInputDtype, pixelsToTensor(pixels, this.preprocessing), inputDims(this.preprocessing));
+    const input = pixelsToTensor(pixels, this.preprocessing);
     const preprocessMs = performance.now() - started;
     const runStarted = performance.now();
-    const results = await this.loaded.session.run({ [this.facts.name]: input });
+    const outputs = await this.runner.run(input, inputDims(this.preprocessing));
     const latencyMs = performance.now() - runStarted;
-    const outputs = this.loaded.session.outputNames.map((name) => ({ name, dims: results[name].dims.map(Number), values: tensorToFloat32(results[name]) }));
     return { outputs, latencyMs, preprocessMs };
   }
 
@@ -117,6 +148,6 @@ export class Predictor {
   }
 
   async release(): Promise<void> {
-    await this.loaded.session.release();
+    await this.runner.release();
   }
 }

@@ -1,0 +1,57 @@
+import type * as Tf from '@tensorflow/tfjs';
+import type { ModelInputFacts } from '../images/model-input';
+import { initTfjsBackend } from '../tfjs/backend';
+import type { ForwardRunner, RawOutput } from './predictor';
+import { loadTfjsModel, type TfjsModel } from './tfjs-model';
+
+type TfModule = typeof Tf;
+
+function inputFacts(loaded: TfjsModel): ModelInputFacts {
+  const input = loaded.model.inputs[0];
+  const shape = (input.shape ?? []) as (number | null)[];
+  return {
+    name: input.name,
+    dtype: loaded.kind === 'graph' ? (input as Tf.ModelTensorInfo).dtype ?? 'float32' : 'float32',
+    dims: shape.map((dim) => (dim !== null && dim > 0 ? dim : null)),
+    producer: loaded.kind === 'layers' ? 'keras' : 'tensorflow',
+    irVersion: 0,
+    opset: null,
+    metadata: {},
+  };
+}
+
+function outputNames(loaded: TfjsModel): string[] {
+  return loaded.kind === 'layers' ? loaded.model.outputNames : loaded.model.outputNodes;
+}
+
+/** A tfjs layers or graph model (model.json + shards) on the best tfjs backend available. */
+export async function openTfjsRunner(modelJson: string): Promise<ForwardRunner> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tf = require('@tensorflow/tfjs') as TfModule;
+  const { backend } = await initTfjsBackend();
+  await tf.setBackend(backend);
+  const loaded = await loadTfjsModel(tf, modelJson);
+  const facts = inputFacts(loaded);
+  const names = outputNames(loaded);
+  return {
+    facts,
+    provider: `tfjs ${backend}`,
+    async run(input, dims) {
+      const tensor = tf.tensor(input, dims, facts.dtype === 'int32' ? 'int32' : 'float32');
+      const result = loaded.kind === 'layers' ? loaded.model.predict(tensor) : loaded.model.execute(tensor);
+      const tensors = Array.isArray(result) ? result : [result as Tf.Tensor];
+      try {
+        const outputs: RawOutput[] = [];
+        for (const [i, output] of tensors.entries()) {
+          outputs.push({ name: names[i] ?? `output_${i}`, dims: output.shape, values: Float32Array.from(await output.data()) });
+        }
+        return outputs;
+      } finally {
+        tf.dispose([tensor, ...tensors]);
+      }
+    },
+    async release() {
+      loaded.model.dispose();
+    },
+  };
+}
