@@ -1,10 +1,9 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
 import { imageToTensor } from '../images';
 import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
-import { readModelJson } from '../tfjs/inspect';
+import { readTfjsArtifacts } from '../predict/tfjs-model';
+import { initTfjsBackend } from '../tfjs/backend';
 import { gradCam } from './methods/gradcam';
 import { gradCamPlusPlus } from './methods/gradcam-plus-plus';
 import type { Activation, AttributionMethod, ExplainContext } from './methods/types';
@@ -19,17 +18,7 @@ function loadTfjs(): TfModule {
 
 /** Loads a tfjs layers model (model.json and its weight shards) from disk. */
 export async function loadLayersModelFile(tf: TfModule, modelJson: string): Promise<Tf.LayersModel> {
-  const json = readModelJson(modelJson);
-  const groups = json.weightsManifest ?? [];
-  const shards = groups.flatMap((group) => group.paths.map((shard) => fs.readFileSync(path.join(path.dirname(modelJson), shard))));
-  const weightData = Buffer.concat(shards);
-  return tf.loadLayersModel({
-    load: async () => ({
-      modelTopology: json.modelTopology as Tf.io.ModelArtifacts['modelTopology'],
-      weightSpecs: groups.flatMap((group) => group.weights) as Tf.io.WeightsManifestEntry[],
-      weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.length) as ArrayBuffer,
-    }),
-  });
+  return tf.loadLayersModel({ load: async () => readTfjsArtifacts(modelJson) });
 }
 
 /** The last layer with spatial extent ([N, H, W, C], H and W > 1), or the named one. */
@@ -69,6 +58,8 @@ function nhwcToNchw(data: Float32Array, [, height, width, channels]: number[]): 
 
 export interface TfjsExplanation {
   method: string;
+  /** The tfjs backend it ran on. */
+  backend: string;
   layer: string;
   targetClass: number;
   score: number;
@@ -80,14 +71,18 @@ const TFJS_METHODS: Record<string, AttributionMethod> = { gradcam: gradCam, 'gra
 
 /**
  * Grad-CAM / Grad-CAM++ of a tfjs layers model: the trunk up to the target layer gives the activation, tf.grad of
- * the class score through the head (the layers after it) gives the gradient. Runs on the tfjs backend in use.
+ * the class score through the head (the layers after it) gives the gradient. Runs on the given tfjs backend, by
+ * default the best one initTfjsBackend finds.
  */
 export async function explainTfjsModel(
   modelJson: string,
   image: string | Buffer,
-  options: { method?: string; layer?: string; targetClass?: number; overrides?: Partial<Preprocessing> } = {},
+  options: { method?: string; layer?: string; targetClass?: number; overrides?: Partial<Preprocessing>; backend?: string } = {},
 ): Promise<TfjsExplanation> {
   const tf = loadTfjs();
+  const backend = options.backend ?? (await initTfjsBackend()).backend;
+  await initTfjsBackend();
+  if (!(await tf.setBackend(backend))) throw new Error(`the tfjs backend ${backend} does not initialize`);
   const method = TFJS_METHODS[options.method ?? 'gradcam'];
   if (!method) throw new Error(`tfjs models support ${Object.keys(TFJS_METHODS).join(', ')}`);
   const model = await loadLayersModelFile(tf, modelJson);
@@ -116,7 +111,7 @@ export async function explainTfjsModel(
       layerActivation: async () => activationNchw,
       inputGradients: unsupported, scores: unsupported, probabilities: unsupported,
     };
-    return { method: method.name, layer: target.name, targetClass, score: scores[targetClass], cam: await method.compute(context), preprocessing };
+    return { method: method.name, backend, layer: target.name, targetClass, score: scores[targetClass], cam: await method.compute(context), preprocessing };
   } finally {
     model.dispose();
   }
