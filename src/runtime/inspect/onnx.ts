@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import { OnnxAttribute, OnnxFormatError, OnnxModel, OnnxNode, OnnxTensor, readModelFile, toNumber } from '../onnx/codec';
 import { bytesPerElement, dtypeName, elementCount, tensorDims } from '../onnx/dtypes';
-import { GraphStructureError, consumerMap, nodeName, realInputs, topologicalOrder } from '../onnx/graph';
+import { ConsumerEntry, GraphStructureError, consumerMap, nodeName, realInputs, topologicalOrder } from '../onnx/graph';
 import { InferenceOptions, TensorFacts, declaredFacts, defaultOpset, inferShapes } from '../onnx/shapes';
 import { macRules } from './macs';
 import type { LayerInfo, ModelSummary, Shape, TensorInfo } from './types';
-import { isArgumentSlot, isWeightType } from './weights';
+import { isArgumentSlot, isWeightCarrier, isWeightType } from './weights';
 
 const textDecoder = new TextDecoder();
 
@@ -81,17 +81,38 @@ export function summarize(model: OnnxModel, file: string, fileSize: number, opti
     }
   }
 
-  // Each weight belongs to the first layer (in execution order) that reads it as data.
   const rank = new Map(order.map((node, position) => [node, position]));
+  const dataReadersOf = (name: string) => (consumers.get(name) ?? []).filter((c) => !aliases.has(c.node) && !isArgumentSlot(c.node.op_type, c.inputIndex));
+  const firstInOrder = (readers: ConsumerEntry[]) => readers.reduce((first, c) => (rank.get(c.node)! < rank.get(first.node)! ? c : first));
+
+  /**
+   * The layer that computes with a weight first read by `reader`: that reader, or, where it only reshapes,
+   * transposes, casts or dequantizes the weight, the first layer reading the result (following chains of those).
+   */
+  const computeLayerOf = (weight: string, reader: ConsumerEntry): ConsumerEntry => {
+    let current = reader;
+    let carried = weight;
+    while (isWeightCarrier(current.node)) {
+      // A carrier of an activation (DequantizeLinear of an input, with this weight as its scale) is a layer itself.
+      const source = current.node.input[0];
+      if (source !== carried && !constants.has(source)) break;
+      const next = dataReadersOf(current.node.output[0] ?? '');
+      if (next.length === 0) break;
+      carried = current.node.output[0];
+      current = firstInOrder(next);
+    }
+    return current;
+  };
+
+  // Each weight belongs to the layer that computes with it first (in execution order).
   const weightOwner = new Map<string, number>();
   const weights = new Map<string, WeightTensor>();
   for (const [name, tensor] of constants) {
     const dims = tensorDims(tensor);
     if (dims.length === 0) continue;
-    const dataReaders = (consumers.get(name) ?? []).filter((c) => !aliases.has(c.node) && !isArgumentSlot(c.node.op_type, c.inputIndex));
+    const dataReaders = dataReadersOf(name);
     if (dataReaders.length === 0 || !isWeightType(tensor.data_type, dataReaders.map((c) => ({ opType: c.node.op_type })))) continue;
-    const owner = dataReaders.reduce((first, c) => (rank.get(c.node)! < rank.get(first.node)! ? c : first));
-    weightOwner.set(name, owner.index);
+    weightOwner.set(name, computeLayerOf(name, firstInOrder(dataReaders)).index);
     weights.set(name, { tensor, elements: elementCount(dims) });
   }
 

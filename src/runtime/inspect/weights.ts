@@ -31,3 +31,10 @@ const quantizedWeightReaders = new Set(['DequantizeLinear', 'QLinearConv', 'QLin
 export function isWeightType(dataType: number, readers: { opType: string }[]): boolean {
   return floatTypes.has(dataType) || readers.some((reader) => quantizedWeightReaders.has(reader.opType));
 }
+
+/** Ops that pass a weight on to the layer using it: its parameters are that layer's, not theirs. */
+const weightCarriers = new Set(['Reshape', 'Identity', 'Transpose', 'Cast', 'Unsqueeze', 'Squeeze', 'DequantizeLinear']);
+
+export function isWeightCarrier(node: { op_type: string; domain?: string | null }): boolean {
+  return (!node.domain || node.domain === 'ai.onnx') && weightCarriers.has(node.op_type);
+}

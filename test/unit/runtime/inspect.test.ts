@@ -36,6 +36,16 @@ describe('inspect: shared models, facts from their documentation', () => {
     assert.equal(summary.paramBytesByDtype.int64, undefined);
   });
 
+  it('mnist: the dense weight, reshaped before its MatMul, counts as the MatMul\'s parameters', async () => {
+    const summary = await inspectModel(sharedModel('mnist.onnx'));
+    const paramsOf = (type: string) => summary.layers.filter((layer) => layer.type === type).map((layer) => [layer.name, layer.params]);
+    assert.deepEqual(paramsOf('MatMul'), [['Times212', 256 * 10]]);
+    assert.deepEqual(paramsOf('Reshape'), [['Times212_reshape1', 0], ['Times212_reshape0', 0]]);
+    assert.deepEqual(paramsOf('Conv'), [['Convolution28', 8 * 1 * 5 * 5], ['Convolution110', 16 * 8 * 5 * 5]]);
+    assert.deepEqual(paramsOf('Add'), [['Plus30', 8], ['Plus112', 16], ['Plus214', 10]]);
+    assert.equal(summary.layers.reduce((sum, layer) => sum + layer.params, 0), summary.params);
+  });
+
   it('ImageClassifier: the symbolic batch stays symbolic and spatial shapes are still known', async () => {
     const summary = await inspectModel(sharedModel('ImageClassifier.onnx'));
     assert.deepEqual(summary.inputs[0].shape, ['batch_size', 3, 32, 32]);
@@ -83,6 +93,8 @@ describe('inspect: shared models, facts from their documentation', () => {
     assert.equal(summary.params, 72 + 4);
     assert.deepEqual(summary.paramBytesByDtype, { int8: { count: 72, bytes: 72 }, float32: { count: 4, bytes: 16 } });
     assert.equal(summary.macs, 4 * 3 * 3 * (2 * 3 * 3), 'Conv MACs use the dequantized weight shape');
+    const paramsByType = Object.fromEntries(summary.layers.map((layer) => [layer.type, layer.params]));
+    assert.deepEqual(paramsByType, { DequantizeLinear: 0, Conv: 72 + 4, Mul: 0, Resize: 0, Cast: 0, Reshape: 0 }, 'the dequantized weight is the Conv\'s');
   });
 
   it('names unnamed nodes by op type and position', async () => {
