@@ -18,7 +18,8 @@ export interface RuntimeInfo {
   node: string;
   platform: string;
   onnxruntime: { version: string | null; error: string | null; providers: ProbeResult[] };
-  tfjs: { version: string | null; error: string | null; backends: ProbeResult[] };
+  /** chosen: the backend tfjs models run on (the first that works of tfjs-node-gpu, tfjs-node, wasm, cpu). */
+  tfjs: { version: string | null; error: string | null; backends: ProbeResult[]; chosen?: string | null };
   gpu: GpuInfo;
 }
 
@@ -69,6 +70,7 @@ export function formatRuntimeInfo(info: RuntimeInfo, preferences: Record<string,
   lines.push(...describeResults(info.onnxruntime.providers));
   lines.push('', `TensorFlow.js ${info.tfjs.version ?? `not loaded: ${info.tfjs.error}`}`);
   lines.push(...describeResults(info.tfjs.backends));
+  if (info.tfjs.chosen) lines.push(`  tfjs models run on: ${info.tfjs.chosen}`);
   lines.push('', `GPU: ${info.gpu.present ? `${info.gpu.detail} (from ${info.gpu.source})` : info.gpu.detail}`);
   const advice = acceleratorAdvice(info);
   if (advice.length > 0) lines.push('', 'Missing accelerators and how to get them:', ...advice.map((line) => `  - ${line}`));

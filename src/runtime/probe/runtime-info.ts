@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import { registerWasmBackpropKernels } from '../tfjs/kernels';
 import { identityModelBytes } from './identity-model';
 import type { GpuInfo, ProbeResult, RuntimeInfo } from './report';
 
@@ -136,12 +137,15 @@ export async function probeTfjsBackends(loaders: TfjsLoaders = defaultTfjsLoader
   try {
     loaders.loadBackendPackage('@tensorflow/tfjs-backend-wasm');
     await tryBackend('wasm', 'wasm');
+    const wasm = results[results.length - 1];
+    if (wasm.name === 'wasm' && wasm.available) wasm.detail += `; backprop kernels added: ${registerWasmBackpropKernels(tf).join(', ')}`;
   } catch (error) {
     results.push({ name: 'wasm', available: false, detail: firstLine(error) });
   }
   await tryBackend('cpu', 'cpu');
   if (backendInUse) await tf.setBackend(backendInUse);
-  return { version: tf.version.tfjs ?? null, error: null, backends: results };
+  const chosen = results.find((result) => result.available)?.name ?? null;
+  return { version: tf.version.tfjs ?? null, error: null, backends: results, chosen };
 }
 
 export type ExecFile = (command: string, args: string[]) => Promise<string>;

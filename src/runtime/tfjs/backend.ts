@@ -54,8 +54,7 @@ async function tryWasm(tf: TfModule, loaders: BackendLoaders): Promise<string> {
   if (!wasm) throw new Error('not installed');
   if (tf.engine().registry.wasm === undefined) wasm.setWasmPaths(wasmDirectory());
   await switchTo(tf, 'wasm');
-  const registered = registerWasmBackpropKernels(tf);
-  return registered.length > 0 ? `with backprop kernels ${registered.join(', ')} registered` : 'initializes and runs';
+  return `initializes and runs; backprop kernels added: ${registerWasmBackpropKernels(tf).join(', ')}`;
 }
 
 let chosen: Promise<TfjsBackendChoice> | undefined;

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type * as Tf from '@tensorflow/tfjs';
+import { formatRuntimeInfo } from '../../../src/runtime/probe/report';
+import { probeTfjsBackends } from '../../../src/runtime/probe/runtime-info';
 import { initTfjsBackend } from '../../../src/runtime/tfjs/backend';
 import { WASM_BACKPROP_KERNELS } from '../../../src/runtime/tfjs/kernels';
 
@@ -81,4 +83,15 @@ describe('tfjs backend: wasm with the project-registered backprop kernels', func
     });
   }
   after(() => tf.setBackend(chosen.backend));
+});
+
+describe('tfjs backend: the runtime-info probe', function () {
+  this.timeout(60000);
+  it('reports the backend that tfjs models run on, and the backprop kernels added to wasm', async () => {
+    const probed = await probeTfjsBackends();
+    assert.equal(probed.chosen, (await initTfjsBackend()).backend);
+    assert.match(probed.backends.find((backend) => backend.name === 'wasm')!.detail, /Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput, DepthwiseConv2dNativeBackpropFilter, UnsortedSegmentSum/);
+    const text = formatRuntimeInfo({ node: 'v20', platform: 'linux-x64', onnxruntime: { version: null, error: 'absent', providers: [] }, tfjs: probed, gpu: { present: false, source: null, detail: 'none' } });
+    assert.match(text, /tfjs models run on: wasm/);
+  });
 });

@@ -13,15 +13,12 @@ export const WASM_BACKPROP_KERNELS: ReadonlyArray<(tf: TfModule) => Tf.KernelCon
   unsortedSegmentSum,
 ];
 
-/** Registers each kernel the wasm backend does not already have; returns the names registered. */
+/** Registers each kernel of the table that the wasm backend does not have yet; returns the table's kernel names. */
 export function registerWasmBackpropKernels(tf: TfModule): string[] {
   const present = new Set(tf.getKernelsForBackend('wasm').map((kernel) => kernel.kernelName));
-  const registered: string[] = [];
-  for (const make of WASM_BACKPROP_KERNELS) {
+  return WASM_BACKPROP_KERNELS.map((make) => {
     const config = make(tf);
-    if (present.has(config.kernelName)) continue;
-    tf.registerKernel(config);
-    registered.push(config.kernelName);
-  }
-  return registered;
+    if (!present.has(config.kernelName)) tf.registerKernel(config);
+    return config.kernelName;
+  });
 }
