@@ -152,8 +152,9 @@ function heavyRequireCost() {
 const { gradients } = require('./bench/grad');
 const { gradcam } = require('./bench/gradcam');
 const { knowledgeHover } = require('./bench/knowledge-hover');
+const { tfjsGradcam } = require('./bench/tfjs-gradcam');
 
-const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover, gradcam];
+const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover, gradcam, tfjsGradcam];
 
 function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
