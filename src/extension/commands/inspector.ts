@@ -25,8 +25,8 @@ function activeModelUri(): vscode.Uri | undefined {
 
 /** "CNN: Open Model Inspector", the *.onnx custom editor and the restorable model.json panels. */
 export function registerInspectorCommands(context: vscode.ExtensionContext, jobs: JobControl, log: Log): void {
-  const inspect = (file: string) =>
-    jobs.run<ModelSummary>(`Inspecting ${path.basename(file)}`, 'inspect', { file });
+  const inspect = (file: string, dims: Record<string, number>) =>
+    jobs.run<ModelSummary>(`Inspecting ${path.basename(file)}`, 'inspect', { file, dims });
   const panels = new InspectorPanels(context.extensionUri, inspect, (line) => log.line(line));
 
   context.subscriptions.push(

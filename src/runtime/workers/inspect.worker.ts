@@ -1,7 +1,7 @@
 import { inspectModel } from '../inspect';
 import { serveWorkerJob } from '../jobs/serve-job';
 
-serveWorkerJob((input: { file: string }, progress) => {
+serveWorkerJob((input: { file: string; dims?: Record<string, number> }, progress) => {
   progress(`Reading ${input.file}`);
-  return inspectModel(input.file);
+  return inspectModel(input.file, { dims: input.dims });
 });

@@ -3,10 +3,10 @@ import * as vscode from 'vscode';
 import type { ModelSummary } from '../../runtime/inspect/types';
 import { JobCancelledError } from '../../runtime/jobs/run-job';
 import { panelHtml, webviewOptions } from '../shared/webview-resources';
-import { parsePageMessage, type HostMessage } from './protocol';
+import { parsePageMessage, type DimBindings, type HostMessage } from './protocol';
 
-/** Summarizes a model file off the extension host's thread; rejects with a readable message. */
-export type InspectModel = (file: string) => Promise<ModelSummary>;
+/** Summarizes a model file off the extension host's thread, with symbolic input dims bound; rejects with a readable message. */
+export type InspectModel = (file: string, dims: DimBindings) => Promise<ModelSummary>;
 
 /** Owns one inspector WebviewPanel (custom editor or command panel): renders the page and answers its messages. */
 export class InspectorController implements vscode.Disposable {
@@ -14,6 +14,8 @@ export class InspectorController implements vscode.Disposable {
   /** The last answer, replayed when the page reloads (after being hidden) instead of inspecting again. */
   private lastMessage: HostMessage | undefined;
   private inspection = 0;
+  /** The values the page bound symbolic input dims to; every inspection uses them. */
+  private dims: DimBindings = {};
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -40,6 +42,7 @@ export class InspectorController implements vscode.Disposable {
     if (message.type === 'ready' && this.lastMessage && this.lastMessage.type !== 'loading') {
       void this.post(this.lastMessage);
     } else {
+      if (message.type === 'bindDims') this.dims = message.dims;
       void this.reinspect();
     }
   }
@@ -49,8 +52,9 @@ export class InspectorController implements vscode.Disposable {
     const inspection = ++this.inspection;
     await this.post({ type: 'loading', file: this.file });
     let answer: HostMessage;
+    const dims = this.dims;
     try {
-      answer = { type: 'summary', summary: await this.inspect(this.file) };
+      answer = { type: 'summary', summary: await this.inspect(this.file, dims), dims };
     } catch (error) {
       const message =
         error instanceof JobCancelledError ? 'The inspection was cancelled.' : error instanceof Error ? error.message : String(error);

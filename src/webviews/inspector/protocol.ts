@@ -6,10 +6,14 @@ export const INSPECTOR_EDITOR_VIEW_TYPE = 'cnnStudio.modelInspector';
 
 export type HostMessage =
   | { type: 'loading'; file: string }
-  | { type: 'summary'; summary: ModelSummary }
+  /** `dims`: the values the summary binds symbolic input dims to (chosen on the page). */
+  | { type: 'summary'; summary: ModelSummary; dims: DimBindings }
   | { type: 'error'; file: string; message: string };
 
-export type PageMessage = { type: 'ready' } | { type: 'reload' };
+/** Symbolic input dim → the positive integer it stands for ("batch_size" → 1). */
+export type DimBindings = Record<string, number>;
+
+export type PageMessage = { type: 'ready' } | { type: 'reload' } | { type: 'bindDims'; dims: DimBindings };
 
 export type InspectorTab = 'overview' | 'layers' | 'graph';
 export const INSPECTOR_TABS: readonly InspectorTab[] = ['overview', 'layers', 'graph'];
@@ -28,10 +32,26 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const MAX_BOUND_DIMS = 64;
+
+/** Dim bindings, or undefined unless every name is a non-empty string and every value a positive safe integer. */
+function parseDimBindings(value: unknown): DimBindings | undefined {
+  if (!isRecord(value)) return undefined;
+  const entries = Object.entries(value);
+  if (entries.length > MAX_BOUND_DIMS) return undefined;
+  const valid = entries.every(([name, dim]) => name.length > 0 && Number.isSafeInteger(dim) && (dim as number) > 0);
+  return valid ? Object.fromEntries(entries) as DimBindings : undefined;
+}
+
 /** Every message from the page passes here: anything that is not exactly a known message is dropped. */
 export function parsePageMessage(value: unknown): PageMessage | undefined {
-  if (!isRecord(value) || Object.keys(value).length !== 1) return undefined;
-  if (value.type === 'ready' || value.type === 'reload') return { type: value.type };
+  if (!isRecord(value)) return undefined;
+  const keys = Object.keys(value).length;
+  if ((value.type === 'ready' || value.type === 'reload') && keys === 1) return { type: value.type };
+  if (value.type === 'bindDims' && keys === 2) {
+    const dims = parseDimBindings(value.dims);
+    return dims && { type: 'bindDims', dims };
+  }
   return undefined;
 }
 
@@ -57,7 +77,8 @@ export function parseHostMessage(value: unknown): HostMessage | undefined {
     return { type: 'error', file: value.file, message: value.message };
   }
   if (value.type === 'summary' && isRecord(value.summary) && Array.isArray(value.summary.layers) && Array.isArray(value.summary.inputs)) {
-    return { type: 'summary', summary: value.summary as unknown as ModelSummary };
+    const dims = value.dims === undefined ? {} : parseDimBindings(value.dims);
+    return dims && { type: 'summary', summary: value.summary as unknown as ModelSummary, dims };
   }
   return undefined;
 }

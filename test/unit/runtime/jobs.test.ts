@@ -112,6 +112,15 @@ describe('worker and child-process jobs', () => {
       assert.match(progress[0], /mnist\.onnx/);
     });
 
+    it('binds the symbolic dims it is given', async () => {
+      const file = sharedModel('ImageClassifier.onnx');
+      const free = await runWorkerJob<ModelSummary>(worker, { file });
+      const bound = await runWorkerJob<ModelSummary>(worker, { file, dims: { batch_size: 4 } });
+      assert.equal(free.inputs[0].shape?.[0], 'batch_size');
+      assert.deepEqual(bound.inputs[0].shape, [4, ...free.inputs[0].shape!.slice(1)]);
+      assert.equal(bound.macs, 4 * free.macs);
+    });
+
     it('answers a file that is not a model with an error naming the file', async () => {
       const broken = path.join(outDir, 'broken.onnx');
       fs.writeFileSync(broken, 'this is not protobuf');

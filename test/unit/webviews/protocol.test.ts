@@ -53,5 +53,18 @@ describe('inspector protocol validation', () => {
     assert.equal(parseHostMessage({ type: 'summary', summary: { layers: 'no' } }), undefined);
     assert.equal(parseHostMessage({ type: 'summary' }), undefined);
     assert.equal(parseHostMessage({ type: 'summary', summary: { layers: [], inputs: [] } })?.type, 'summary');
+    assert.deepEqual(parseHostMessage({ type: 'summary', summary: { layers: [], inputs: [] }, dims: { batch: 2 } }), { type: 'summary', summary: { layers: [], inputs: [] }, dims: { batch: 2 } });
+    assert.equal(parseHostMessage({ type: 'summary', summary: { layers: [], inputs: [] }, dims: { batch: 0 } }), undefined);
+  });
+
+  it('accepts dim bindings from the page only as positive integers under non-empty names', () => {
+    assert.deepEqual(parsePageMessage({ type: 'bindDims', dims: { batch_size: 1, height: 224 } }), { type: 'bindDims', dims: { batch_size: 1, height: 224 } });
+    assert.deepEqual(parsePageMessage({ type: 'bindDims', dims: {} }), { type: 'bindDims', dims: {} });
+    const tooMany = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`d${i}`, 1]));
+    for (const dims of [undefined, null, [1], 'batch=1', { batch: 0 }, { batch: -2 }, { batch: 1.5 }, { batch: '4' }, { batch: Number.NaN }, { batch: 2 ** 60 }, { '': 3 }, tooMany]) {
+      assert.equal(parsePageMessage({ type: 'bindDims', dims }), undefined, JSON.stringify(dims));
+    }
+    assert.equal(parsePageMessage({ type: 'bindDims', dims: { batch: 1 }, file: '/etc/passwd' }), undefined);
+    assert.equal(parsePageMessage({ type: 'reload', dims: { batch: 1 } }), undefined);
   });
 });
