@@ -2,6 +2,7 @@ import type * as Tf from '@tensorflow/tfjs';
 import { imageToTensor } from '../images';
 import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
+import { isDistribution, softmax } from '../predict/classify';
 import { readTfjsArtifacts } from '../predict/tfjs-model';
 import { initTfjsBackend } from '../tfjs/backend';
 import { gradCam } from './methods/gradcam';
@@ -61,8 +62,12 @@ export interface TfjsExplanation {
   /** The tfjs backend it ran on. */
   backend: string;
   layer: string;
+  /** The target layer's output shape (NHWC). */
+  layerDims: number[];
   targetClass: number;
+  /** The model output at the class; probability is that value when the output is a distribution, else its softmax. */
   score: number;
+  probability: number;
   cam: FloatMap;
   preprocessing: Preprocessing;
 }
@@ -101,6 +106,8 @@ export async function explainTfjsModel(
     const scores = await output.data();
     const targetClass = options.targetClass ?? scores.indexOf(Math.max(...scores));
     const gradient = tf.grad((x: Tf.Tensor) => applyHead(x).slice([0, targetClass], [1, 1]).sum())(activation);
+    const layerDims = activation.shape;
+    const probability = isDistribution(scores) ? scores[targetClass] : softmax(scores)[targetClass];
     const activationNchw = nhwcToNchw(await activation.data() as Float32Array, activation.shape);
     const gradientNchw = nhwcToNchw(await gradient.data() as Float32Array, gradient.shape);
     tf.dispose([input, activation, output, gradient]);
@@ -111,7 +118,7 @@ export async function explainTfjsModel(
       layerActivation: async () => activationNchw,
       inputGradients: unsupported, scores: unsupported, probabilities: unsupported,
     };
-    return { method: method.name, backend, layer: target.name, targetClass, score: scores[targetClass], cam: await method.compute(context), preprocessing };
+    return { method: method.name, backend, layer: target.name, layerDims, targetClass, score: scores[targetClass], probability, cam: await method.compute(context), preprocessing };
   } finally {
     model.dispose();
   }

@@ -4,7 +4,8 @@ import { decodeImage } from '../images/decode';
 import type { Preprocessing } from '../images/types';
 import { readLabels } from './labels';
 import { encodePng } from './png';
-import { Predictor, type OutputResult } from './predictor';
+import { isTfjsModelFile, Predictor, type OutputResult } from './predictor';
+import { explainTfjsForPreview } from './tfjs-preview';
 
 /** What the Preview and Explain panel asks its worker for. */
 export type PreviewRequest =
@@ -96,6 +97,24 @@ export async function runPreviewRequest(request: PreviewRequest, progress: (mess
     }
   }
   progress(`${request.method} on ${path.basename(request.image)}`);
+  if (isTfjsModelFile(request.model)) {
+    const { explanation, label, timeMs } = await explainTfjsForPreview(request);
+    return {
+      action: 'explain',
+      model: request.model,
+      image: request.image,
+      method: explanation.method,
+      layer: { tensor: explanation.layer, node: explanation.layer, dims: explanation.layerDims },
+      targetClass: explanation.targetClass,
+      label,
+      score: explanation.score,
+      probability: explanation.probability,
+      cam: { size: explanation.cam.size, values: Array.from(explanation.cam.data) },
+      picture: await picture(request.image, explanation.preprocessing),
+      preprocessing: explanation.preprocessing,
+      timeMs,
+    };
+  }
   const explainer = await Explainer.open(request.model, { overrides: request.overrides, sampleImage: request.image });
   try {
     const targetClass = request.targetClass === undefined ? undefined : explainer.resolveClass(request.targetClass, request.labels);

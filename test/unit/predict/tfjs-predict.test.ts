@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
 import { predictVerb } from '../../../src/runtime/cli/verbs/predict';
 import { imageToTensor } from '../../../src/runtime/images';
-import { runPreviewRequest, type PredictResponse } from '../../../src/runtime/predict/preview-jobs';
+import { runPreviewRequest, type ExplainResponse, type PredictResponse } from '../../../src/runtime/predict/preview-jobs';
 import { Predictor } from '../../../src/runtime/predict';
 import { readTfjsArtifacts } from '../../../src/runtime/predict/tfjs-model';
 import { initTfjsBackend } from '../../../src/runtime/tfjs/backend';
@@ -115,5 +115,19 @@ describe('predict: TensorFlow.js models through the Predictor', function () {
     assert.equal(panel.results[0].outputs[0].kind, 'classification');
     assert.equal(report.results[0].outputs[0].top[0].label, (panel.results[0].outputs[0] as { top: { label: string }[] }).top[0].label);
     assert.ok(panel.results[0].picture.length > 0);
+  });
+
+  it('the preview panel job explains a tfjs model, with the class named by its label', async () => {
+    const predicted = (await runPreviewRequest({ action: 'predict', model: nsfwjs.modelJson, images: [image], top: 5 })) as PredictResponse;
+    const drawing = (predicted.results[0].outputs[0] as { top: { label: string; probability: number }[] }).top.find((entry) => entry.label === 'Drawing')!;
+    const response = (await runPreviewRequest({ action: 'explain', model: nsfwjs.modelJson, image, method: 'gradcam', targetClass: 'Drawing' })) as ExplainResponse;
+    assert.equal(response.targetClass, NSFWJS_CLASSES.indexOf('Drawing'));
+    assert.equal(response.label, 'Drawing');
+    assert.deepEqual(response.layer, { tensor: 'out_relu', node: 'out_relu', dims: [1, 7, 7, 1280] });
+    assert.deepEqual(response.cam.size, [7, 7]);
+    assert.equal(response.cam.values.length, 49);
+    assert.ok(Math.abs(response.probability - drawing.probability) < 1e-5);
+    assert.ok(response.picture.length > 0);
+    await assert.rejects(runPreviewRequest({ action: 'explain', model: nsfwjs.modelJson, image, method: 'gradcam', targetClass: 'Cat' }), /Cat/);
   });
 });
