@@ -13,8 +13,10 @@ function isImage(uri: vscode.Uri): boolean {
   return IMAGE_EXTENSIONS.includes(path.extname(uri.path).slice(1).toLowerCase());
 }
 
+/** ONNX files, and TensorFlow.js model.json files (layers or graph models). */
 function isModel(uri: vscode.Uri): boolean {
-  return uri.path.toLowerCase().endsWith('.onnx');
+  const name = uri.path.toLowerCase();
+  return name.endsWith('.onnx') || name.endsWith('model.json');
 }
 
 /** "CNN: Preview Model Output": from the explorer (images and/or a model selected) or the palette. */
@@ -23,16 +25,16 @@ export function registerPreviewCommand(context: vscode.ExtensionContext, jobs: J
   const runPreview = (title: string, request: PreviewRequest) => jobs.run<PreviewResponse>(title, 'preview', request);
 
   const pickModel = async (): Promise<string | undefined> => {
-    const found = await vscode.workspace.findFiles('**/*.onnx', '**/node_modules/**', 200);
+    const found = await vscode.workspace.findFiles('**/{*.onnx,*model.json}', '**/node_modules/**', 200);
     const last = context.workspaceState.get<string>(LAST_MODEL_KEY);
     const items: (vscode.QuickPickItem & { file?: string })[] = found
       .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), file: uri.fsPath }))
       .sort((a, b) => Number(b.file === last) - Number(a.file === last) || a.description.localeCompare(b.description));
     items.push({ label: '$(folder-opened) Browse…' });
-    const picked = await vscode.window.showQuickPick(items, { title: 'Model to preview', placeHolder: 'An ONNX model' });
+    const picked = await vscode.window.showQuickPick(items, { title: 'Model to preview', placeHolder: 'An ONNX model or a TensorFlow.js model.json' });
     let file = picked?.file;
     if (picked && !file) {
-      file = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX models': ['onnx'] }, title: 'Model to preview' }))?.[0]?.fsPath;
+      file = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Models: ['onnx', 'json'] }, title: 'Model to preview' }))?.[0]?.fsPath;
     }
     if (file) await context.workspaceState.update(LAST_MODEL_KEY, file);
     return file;
