@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { inspectModel } from '../../src/runtime/inspect';
 import type { ModelSummary } from '../../src/runtime/inspect/types';
-import type { HostMessage } from '../../src/webviews/inspector/protocol';
+import type { HostMessage, PageMessage } from '../../src/webviews/inspector/protocol';
 import { createNonce, renderPageHtml } from '../../src/webviews/shared/csp';
 import { sharedModel } from '../unit/helpers/shared';
 import { residualNetwork } from '../unit/webviews/residual-network';
@@ -136,6 +136,38 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
     assert.deepEqual(Object.fromEntries(bars), squeezenet.ops);
     assert.deepEqual(harness.cspViolations, []);
     assert.deepEqual(harness.pageErrors, []);
+  });
+
+  it('lists symbolic input dims with number fields and asks the host to inspect again with the values given', async () => {
+    const { page } = harness;
+    const file = sharedModel('ImageClassifier.onnx');
+    await harness.send({ type: 'summary', summary: await inspectModel(file), dims: {} });
+    const field = page.locator('#dim-bindings input[data-dim="batch_size"]');
+    assert.equal(await field.inputValue(), '');
+    assert.equal(await page.locator('#dim-bindings input').count(), 1);
+
+    await field.fill('0');
+    await page.click('#dim-apply');
+    assert.equal(await field.getAttribute('class'), 'invalid');
+    assert.deepEqual((await harness.posted()).filter((message) => (message as PageMessage).type === 'bindDims'), []);
+
+    await field.fill('2');
+    await page.click('#dim-apply');
+    assert.deepEqual((await harness.posted()).at(-1), { type: 'bindDims', dims: { batch_size: 2 } });
+
+    const bound = await inspectModel(file, { dims: { batch_size: 2 } });
+    await harness.send({ type: 'summary', summary: bound, dims: { batch_size: 2 } });
+    await page.waitForSelector('#dim-bindings input[data-dim="batch_size"]:not(.invalid)');
+    assert.equal(await page.locator('#dim-bindings input[data-dim="batch_size"]').inputValue(), '2');
+    assert.ok((await page.innerText('#io-table')).includes(`[${bound.inputs[0].shape!.join(', ')}]`));
+    assert.equal(bound.inputs[0].shape![0], 2);
+    assert.deepEqual(harness.pageErrors, []);
+  });
+
+  it('shows no dim fields for a model whose input shapes are all numbers', async () => {
+    await harness.send({ type: 'summary', summary: squeezenet, dims: {} });
+    await harness.page.waitForSelector('#summary');
+    assert.equal(await harness.page.locator('#dim-bindings').count(), 0);
   });
 
   it('sorts the layer table by clicking a header, filters it, and totals what it shows', async () => {

@@ -13,7 +13,7 @@ import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { ModelSummary, TensorInfo } from '../../../runtime/inspect/types';
-import { INSPECTOR_TABS, parseHostMessage, parsePageState, type InspectorTab, type PageMessage, type PageState } from '../protocol';
+import { INSPECTOR_TABS, parseHostMessage, parsePageState, type DimBindings, type InspectorTab, type PageMessage, type PageState } from '../protocol';
 import { h } from './dom';
 import { formatBytes, formatCount, formatExact, formatShape } from './format';
 import { layerNodeId } from './graph-model';
@@ -118,6 +118,36 @@ function renderIoTable(summary: ModelSummary): HTMLElement {
   );
 }
 
+/**
+ * A number field per symbolic input dim ("batch_size = 1") and a button that inspects again with those values. Bound
+ * dims no longer appear in the inputs' shapes, so the ones the summary was made with are listed too.
+ */
+function renderDimBindings(summary: ModelSummary, dims: DimBindings): HTMLElement | false {
+  const unbound = summary.inputs.flatMap((tensor) => (tensor.shape ?? []).filter((dim): dim is string => typeof dim === 'string'));
+  const names = [...new Set([...Object.keys(dims), ...unbound])];
+  if (names.length === 0) return false;
+  const fields = names.map((name) => h('input', { type: 'number', min: '1', step: '1', 'data-dim': name, 'aria-label': name, value: name in dims ? String(dims[name]) : '' }));
+  const apply = h('vscode-button', { id: 'dim-apply', icon: 'refresh' }, 'Inspect with these values');
+  apply.addEventListener('click', () => {
+    const bound: DimBindings = {};
+    for (const field of fields) {
+      const value = Number(field.value);
+      const invalid = field.value !== '' && !(Number.isSafeInteger(value) && value > 0);
+      field.classList.toggle('invalid', invalid);
+      if (field.value !== '' && !invalid) bound[field.dataset.dim!] = value;
+    }
+    // An empty field leaves its dim symbolic; a field that is not a positive integer is marked and nothing is sent.
+    if (!fields.some((field) => field.classList.contains('invalid'))) vscode.postMessage({ type: 'bindDims', dims: bound });
+  });
+  return h(
+    'div',
+    { id: 'dim-bindings', class: 'dim-bindings' },
+    h('p', { class: 'muted' }, 'Symbolic dims: give them values to get every shape and the MACs for that size.'),
+    ...names.map((name, i) => h('label', { class: 'dim-binding' }, h('code', {}, name), ' = ', fields[i])),
+    apply,
+  );
+}
+
 function renderHistogram(summary: ModelSummary): HTMLElement {
   const entries = Object.entries(summary.ops).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const most = Math.max(1, ...entries.map(([, count]) => count));
@@ -129,7 +159,7 @@ function renderHistogram(summary: ModelSummary): HTMLElement {
   return h('div', { id: 'op-histogram', class: 'histogram' }, ...rows);
 }
 
-function showSummary(summary: ModelSummary): void {
+function showSummary(summary: ModelSummary, dims: DimBindings): void {
   const previous = state?.file === summary.file ? state : undefined;
   state = {
     file: summary.file,
@@ -164,7 +194,7 @@ function showSummary(summary: ModelSummary): void {
     h(
       'vscode-tab-panel',
       {},
-      h('div', { class: 'overview' }, h('section', {}, h('h2', {}, 'Inputs and outputs'), renderIoTable(summary)), h('section', {}, h('h2', {}, 'Op types'), renderHistogram(summary))),
+      h('div', { class: 'overview' }, h('section', {}, h('h2', {}, 'Inputs and outputs'), renderIoTable(summary), renderDimBindings(summary, dims)), h('section', {}, h('h2', {}, 'Op types'), renderHistogram(summary))),
     ),
     h('vscode-tab-header', { slot: 'header', 'data-tab': 'layers' }, 'Layers ', h('vscode-badge', { variant: 'counter' }, String(summary.layers.length))),
     h('vscode-tab-panel', {}, layers.element),
@@ -187,7 +217,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   try {
     if (message.type === 'loading') showLoading(message.file);
     else if (message.type === 'error') showError(message.file, message.message);
-    else showSummary(message.summary);
+    else showSummary(message.summary, message.dims);
   } catch (error) {
     const file = message.type === 'summary' ? message.summary.file : message.file;
     showError(file, `The inspector page failed to show this model: ${(error as Error).message}`);
