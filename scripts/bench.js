@@ -6,8 +6,8 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const HEAVY_MODULES = ['onnxruntime-node', '@tensorflow/tfjs', 'sharp'];
-// What only dist/knowledge.js may bundle: the knowledge index, markdown-it and the concept panel.
-const LAZY_KNOWLEDGE_SOURCES = /node_modules\/markdown-it\/|knowledge\/entries\.json$|webviews\/concept\//;
+// What only dist/knowledge.js may bundle, by the bundled source paths that give it away.
+const LAZY_KNOWLEDGE_SOURCES = { 'markdown-it': /node_modules\/markdown-it\//, 'knowledge index': /knowledge\/entries\.json$/, 'concept panel': /webviews\/concept\// };
 
 /** Runs `body` (an async function's source, with `report(value)`) in a fresh Node process and returns its report. */
 function inFreshNode(body) {
@@ -63,11 +63,12 @@ function bundleSize() {
   return rows;
 }
 
-/** Bundled sources of dist/extension.js (from its source map) that belong in the lazily required dist/knowledge.js. */
+/** Which of LAZY_KNOWLEDGE_SOURCES dist/extension.js bundles (read from its source map), undefined without a map. */
 function lazyKnowledgeSourcesInMainBundle() {
   const map = path.join(root, 'dist', 'extension.js.map');
   if (!fs.existsSync(map)) return undefined;
-  return JSON.parse(fs.readFileSync(map, 'utf8')).sources.filter((source) => LAZY_KNOWLEDGE_SOURCES.test(source));
+  const sources = JSON.parse(fs.readFileSync(map, 'utf8')).sources;
+  return Object.keys(LAZY_KNOWLEDGE_SOURCES).filter((name) => sources.some((source) => LAZY_KNOWLEDGE_SOURCES[name].test(source)));
 }
 
 function activation() {
@@ -127,7 +128,7 @@ function activation() {
       value: knowledgeEager ? 'loaded' : 'lazy',
       unit: '',
       note: knowledgeEager
-        ? `FAIL: ${knowledgeLoaded ? 'dist/knowledge.js required by activate()' : ''} ${(bundledKnowledge ?? []).join(', ')}`.trim()
+        ? `FAIL: ${[knowledgeLoaded && 'dist/knowledge.js required by activate()', ...(bundledKnowledge ?? []).map((name) => `${name} bundled into dist/extension.js`)].filter(Boolean).join('; ')}`
         : `PASS: dist/knowledge.js not required${bundledKnowledge ? ', none of them bundled into dist/extension.js' : ' (no source map to check the bundle)'}`,
     },
     { name: 'first knowledge hover after activation (loads dist/knowledge.js)', value: median(firstHoverTimes).toFixed(1), unit: 'ms', note: 'nn.Conv2d through the registered provider, median' },
