@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PreviewRequest, PreviewResponse } from '../../runtime/predict/preview-jobs';
 import { IMAGE_EXTENSIONS, PreviewController } from '../../webviews/preview/controller';
-import { PREVIEW_VIEW_TYPE } from '../../webviews/preview/protocol';
+import { parsePreviewPageState, PREVIEW_VIEW_TYPE } from '../../webviews/preview/protocol';
 import type { JobControl } from '../job-control';
 import type { Log } from '../log';
 
@@ -52,17 +52,31 @@ export function registerPreviewCommand(context: vscode.ExtensionContext, jobs: J
     return (picked ?? []).flatMap((item) => (item.file ? [item.file] : []));
   };
 
+  const attach = (panel: vscode.WebviewPanel, model: string | null, images: string[]) => {
+    const attached = new PreviewController(panel, model, images, context.extensionUri, runPreview, pickModel, (line) => log.line(line));
+    controller = attached;
+    panel.onDidDispose(() => { if (controller === attached) controller = undefined; });
+  };
+
   const open = (model: string | null, images: string[]) => {
     if (!controller) {
-      const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, 'Preview and Explain', vscode.ViewColumn.Beside);
-      controller = new PreviewController(panel, model, images, context.extensionUri, runPreview, pickModel, (line) => log.line(line));
-      panel.onDidDispose(() => { controller = undefined; });
+      attach(vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, 'Preview and Explain', vscode.ViewColumn.Beside), model, images);
       return;
     }
     void controller.show(model, images);
   };
 
   context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel, state) {
+        const restored = parsePreviewPageState(state);
+        if (!restored || controller) {
+          panel.dispose();
+          return;
+        }
+        attach(panel, restored.model, restored.images);
+      },
+    }),
     vscode.commands.registerCommand(PREVIEW_MODEL_OUTPUT, async (target?: vscode.Uri, selected?: vscode.Uri[]) => {
       const uris = (selected && selected.length > 0 ? selected : target instanceof vscode.Uri ? [target] : []).filter((uri) => uri.scheme === 'file');
       let model = uris.find(isModel)?.fsPath ?? null;

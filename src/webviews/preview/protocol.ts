@@ -56,6 +56,18 @@ function parsePreprocessing(value: unknown): Partial<Preprocessing> | undefined 
   return valid ? out : undefined;
 }
 
+/** What the page keeps with vscode.setState, so the panel reopens on the same model and images after a reload. */
+export interface PreviewPageState {
+  model: string | null;
+  images: string[];
+}
+
+export function parsePreviewPageState(value: unknown): PreviewPageState | undefined {
+  if (!isRecord(value) || !(value.model === null || (typeof value.model === 'string' && value.model.length > 0))) return undefined;
+  if (!Array.isArray(value.images) || !value.images.every((image) => typeof image === 'string' && image.length > 0)) return undefined;
+  return { model: value.model, images: value.images as string[] };
+}
+
 /** Every message from the page passes here: anything that is not exactly a known message is dropped. */
 export function parsePageMessage(value: unknown): PageMessage | undefined {
   if (!isRecord(value)) return undefined;

@@ -4,11 +4,12 @@ import type { ColormapName } from '../../../runtime/explain/colormap';
 import type { Preprocessing } from '../../../runtime/images/types';
 import type { ExplainResponse, PredictResponse, PreviewOutput, PreviewPrediction } from '../../../runtime/predict/preview-jobs';
 import { h } from '../../inspector/page/dom';
-import { parseHostMessage, type MethodInfo, type PageMessage } from '../protocol';
+import { parseHostMessage, type MethodInfo, type PageMessage, type PreviewPageState } from '../protocol';
 import { blendInto, normalizedHeat } from './heatmap';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
+  setState(state: PreviewPageState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -204,6 +205,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!message) return;
   switch (message.type) {
     case 'setup':
+      vscode.setState({ model: message.model, images: message.images });
       methods = message.methods;
       renderHeader(message.model, message.images.length);
       if (!message.model || message.images.length === 0) {

@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { openWorkbench, runCommand, saveScreenshot, screenshotOnFailure, waitForWebview } from '../vscode/workbench';
+
+async function pickQuickItem(page: Page, name: string, multi: boolean): Promise<void> {
+  await page.locator('.quick-input-widget input.input').fill(name);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+  if (multi) {
+    await page.locator('.quick-input-widget', { hasText: '1 Selected' }).waitFor({ timeout: 10_000 });
+    await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
+  }
+}
+
+describe('Preview and Explain panel after a window reload', () => {
+  let page: Page | undefined;
+
+  before(async () => {
+    page = await openWorkbench();
+  });
+
+  afterEach(async function () {
+    await screenshotOnFailure(this.currentTest, page);
+  });
+
+  after(async () => {
+    await page?.context().close();
+  });
+
+  it('comes back with the same model and image, and predicts again', async () => {
+    const workbench = page!;
+    await runCommand(workbench, 'CNN: Preview Model Output');
+    await pickQuickItem(workbench, 'SqueezeNet_fp16.onnx', false);
+    await pickQuickItem(workbench, 'kitten_224.png', true);
+    const before = await waitForWebview(workbench, 'article.card ol.top li[data-class]');
+    assert.equal(await before.locator('article.card ol.top li[data-class]').first().getAttribute('data-class'), '281');
+
+    await workbench.reload();
+    await workbench.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    try {
+      const restored = await waitForWebview(workbench, 'article.card ol.top li[data-class]', 120_000);
+      assert.equal(await restored.locator('article.card ol.top li[data-class]').first().getAttribute('data-class'), '281');
+      assert.equal(await restored.locator('article.card').count(), 1);
+    } catch (error) {
+      console.log(`      screenshot: ${await saveScreenshot(workbench, 'preview panel not restored')}`);
+      throw error;
+    }
+  });
+});
