@@ -85,8 +85,8 @@ export async function explainTfjsModel(
   options: { method?: string; layer?: string; targetClass?: number; overrides?: Partial<Preprocessing>; backend?: string } = {},
 ): Promise<TfjsExplanation> {
   const tf = loadTfjs();
-  const backend = options.backend ?? (await initTfjsBackend()).backend;
-  await initTfjsBackend();
+  const chosen = await initTfjsBackend();
+  const backend = options.backend ?? chosen.backend;
   if (!(await tf.setBackend(backend))) throw new Error(`the tfjs backend ${backend} does not initialize`);
   const method = TFJS_METHODS[options.method ?? 'gradcam'];
   if (!method) throw new Error(`tfjs models support ${Object.keys(TFJS_METHODS).join(', ')}`);
