@@ -13,6 +13,7 @@ import { onnxruntime, TensorValue } from '../src/runtime/onnx/session';
 import { shapeRules } from '../src/runtime/onnx/shapes';
 import type { TestDataSet } from './conformance';
 import { compareToExpected } from './conformance-compare';
+import { seededRandom } from '../src/runtime/random';
 
 export interface GradientOutcome {
   /** unsupported: the gradient builder refused the configuration with an UnsupportedGradientError naming it. */
@@ -42,18 +43,6 @@ const COORDINATES_PER_INPUT = 24;
 
 /** The gradient builder rewrites opset 7-10 models to opset 11 and refuses older ones (src/runtime/grad/opset.ts). */
 export const OLDEST_GRADIENT_OPSET = 7;
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -111,7 +100,7 @@ export async function gradientCheck(model: OnnxModel, session: Ort.InferenceSess
   const ort = onnxruntime();
   const frozen = freezeInputs(model, set, new Set(wrt));
   const wrtFeeds: Record<string, TensorValue> = Object.fromEntries(wrt.map((name) => [name, { data: feeds[name].data as FloatArray, dims: [...feeds[name].dims] }]));
-  const rng = random(0x5eed);
+  const rng = seededRandom(0x5eed);
   let compared = 0;
   let kinks = 0;
 

@@ -1,3 +1,5 @@
+import { seededRandom } from '../random';
+
 /** Small array helpers for attribution maps: [C, H, W] float tensors stored flat. */
 
 export interface FloatMap {
@@ -69,13 +71,6 @@ export function inputGeometry(dims: readonly number[], layout: 'nchw' | 'nhwc'):
 
 /** A deterministic normal-distribution source (mulberry32 + Box-Muller), so attributions are reproducible. */
 export function seededNormal(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededRandom(seed);
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }

@@ -25,15 +25,3 @@ export function assertAgrees(what: string, actual: ArrayLike<number>, reference:
   assert.ok(relativeError <= maxRelativeError && cosine >= minCosine,
     `${what}: max abs error / max abs reference = ${relativeError.toExponential(2)} (allowed ${maxRelativeError}), cosine ${cosine.toFixed(6)} (needs ${minCosine})`);
 }
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -3,7 +3,7 @@ import type * as Ort from 'onnxruntime-node';
 import { createMessage, OnnxModel, OnnxTensor, OnnxValueInfo } from '../../../src/runtime/onnx/codec';
 import { tensorDims, tensorValues } from '../../../src/runtime/onnx/dtypes';
 import { createSession, runSession, TensorValue } from '../../../src/runtime/onnx/session';
-import { seededRandom } from './compare';
+import { seededRandom } from '../../../src/runtime/random';
 
 /** A copy of the model in which an initializer becomes a graph input, so finite differences can feed changed weights. */
 export function promoteInitializer(model: OnnxModel, name: string): { model: OnnxModel; value: TensorValue<Float32Array> } {

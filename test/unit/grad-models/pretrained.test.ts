@@ -4,7 +4,8 @@ import { OnnxModel, readModelFile } from '../../../src/runtime/onnx/codec';
 import { convertFloat16ToFloat32 } from '../../../src/runtime/onnx/convert';
 import { TensorValue } from '../../../src/runtime/onnx/session';
 import { sharedModel } from '../helpers/shared';
-import { assertAgrees, seededRandom } from './compare';
+import { assertAgrees } from './compare';
+import { seededRandom } from '../../../src/runtime/random';
 import { pytorchReplay } from './reference';
 import { checkFiniteDifferences, promoteInitializer, selectionWeights } from './finite-differences';
 

@@ -4,18 +4,7 @@ import { DataType, tensorValues } from '../../../src/runtime/onnx/dtypes';
 import { createSession, runSession, TensorValue } from '../../../src/runtime/onnx/session';
 import { AttributeValue, floatAttribute, makeAttribute, makeTensor } from '../../../src/runtime/grad/emitter';
 import { computeGradients, Objective } from '../../../src/runtime/grad/index';
-
-/** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../src/runtime/random';
 
 export interface CaseInput {
   dims: number[];
@@ -86,7 +75,7 @@ export interface CheckedObjective {
 
 /** sum(output · W) with a seeded random W shaped like the output. */
 export function randomProjection(output: string, dims: number[], double: boolean, seed = 7): CheckedObjective {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const values = Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => next() * 2 - 1);
   const projection = double ? Float64Array.from(values) : Float32Array.from(values);
   return {
@@ -114,7 +103,7 @@ export async function finiteDifferenceError(
   options: { eps: number; coordinates?: number; seed?: number; smoothness?: number; scaleFloor?: number; positions?: Record<string, number[]> },
 ): Promise<{ error: number; checked: number }> {
   const forward = await createSession(model);
-  const next = random(options.seed ?? 7);
+  const next = seededRandom(options.seed ?? 7);
   const objectiveOf = async (changed: Record<string, TensorValue>) => checked.evaluate(await runSession(forward, changed));
   const analytic = await computeGradients(model, { objective: checked.objective, wrt }, { ...feeds, ...checked.extraFeeds });
   const direct = await objectiveOf(feeds);
@@ -162,7 +151,7 @@ export function modelTensor(model: OnnxModel, name: string): TensorValue<Float32
 
 /** Checks one operator's gradient against central finite differences; returns the precision used. */
 export async function checkOperatorGradient(testCase: OpCase): Promise<'float64' | 'float32'> {
-  const next = random(testCase.seed ?? 1);
+  const next = seededRandom(testCase.seed ?? 1);
   const values = testCase.inputs.map((input) => input.values ?? (input.int64 || input.absent ? undefined : Array.from({ length: input.dims.reduce((a, b) => a * b, 1) }, () => (input.positive ? 0.5 + next() : (next() * 2 - 1) * (input.scale ?? 1)))));
   const precisions: ('float64' | 'float32')[] = testCase.precision === 'float32' ? ['float32'] : ['float64', 'float32'];
   for (const precision of precisions) {

@@ -7,7 +7,8 @@ import { createSession, runSession, TensorValue } from '../../../src/runtime/onn
 import { buildGradientModel, computeGradients, UnsupportedGradientError } from '../../../src/runtime/grad/index';
 import { makeAttribute, makeTensor } from '../../../src/runtime/grad/emitter';
 import { sharedModel } from '../helpers/shared';
-import { CheckedObjective, finiteDifferenceError, modelTensor, random, randomProjection } from './gradient-check';
+import { CheckedObjective, finiteDifferenceError, modelTensor, randomProjection } from './gradient-check';
+import { seededRandom } from '../../../src/runtime/random';
 
 /**
  * A copy of the model whose listed initializers become graph inputs without a stored value, so that finite
@@ -24,7 +25,7 @@ function feedable(model: OnnxModel, names: string[]): { model: OnnxModel; weight
 }
 
 function randomImage(dims: number[], seed: number): TensorValue<Float32Array> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   return { data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => next()), dims };
 }
 
@@ -152,7 +153,7 @@ describe('gradient builder', () => {
   });
 
   it('differentiates through BatchNormalization parameters that are Identity copies of initializers (PyTorch exports)', async () => {
-    const next = random(4);
+    const next = seededRandom(4);
     const tensor = (name: string, dims: number[], values?: number[]) =>
       makeTensor(name, DataType.FLOAT, dims, values ?? Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => next() - 0.5));
     const node = (op: string, input: string[], output: string, attribute: OnnxNode['attribute'] = []) =>
