@@ -36,7 +36,10 @@ describe('Preview and Explain panel after a window reload', () => {
     const before = await waitForWebview(workbench, 'article.card ol.top li[data-class]');
     assert.equal(await before.locator('article.card ol.top li[data-class]').first().getAttribute('data-class'), '281');
 
-    await workbench.reload();
+    // Reloading through VS Code's own command lets the workbench save its editors and webview state first.
+    const navigation = workbench.waitForEvent('framenavigated', { predicate: (frame) => frame === workbench.mainFrame(), timeout: 120_000 });
+    await runCommand(workbench, 'Developer: Reload Window');
+    await navigation;
     await workbench.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
     try {
       const restored = await waitForWebview(workbench, 'article.card ol.top li[data-class]', 120_000);

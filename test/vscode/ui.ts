@@ -19,7 +19,8 @@ function findSpecs(dir: string): string[] {
 export async function runUiTests(): Promise<LayerResult> {
   const started = Date.now();
   const result: LayerResult = { layer: 'UI (code-server in Chromium)', passed: 0, failed: 0, seconds: 0 };
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 180_000 });
+  // CNN_STUDIO_TEST_GREP runs only the tests whose titles match it.
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 180_000, grep: process.env.CNN_STUDIO_TEST_GREP });
   for (const file of findSpecs(path.join(paths.repoRoot, 'test', 'ui'))) mocha.addFile(file);
   try {
     const stats = await new Promise<Mocha.Stats>((resolve) => {
