@@ -1,17 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openWorkbench, runCommand, saveScreenshot, screenshotOnFailure, waitForWebview } from '../vscode/workbench';
-
-async function pickQuickItem(page: Page, name: string, multi: boolean): Promise<void> {
-  await page.locator('.quick-input-widget input.input').fill(name);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-  await row.waitFor({ timeout: 30_000 });
-  await row.click();
-  if (multi) {
-    await page.locator('.quick-input-widget', { hasText: '1 Selected' }).waitFor({ timeout: 10_000 });
-    await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
-  }
-}
+import { openWorkbench, pickQuickItem, runCommand, saveScreenshot, screenshotOnFailure, waitForWebview } from '../vscode/workbench';
 
 describe('Preview and Explain panel after a window reload', () => {
   let page: Page | undefined;

@@ -1,21 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
-import { openWorkbench, runCommand, saveScreenshot, screenshotOnFailure, waitForWebview } from '../vscode/workbench';
-
-/** Picks rows of the open quick pick by typing their names (and ticks them in a multi-select pick). */
-async function pickQuickItem(page: Page, name: string, multi: boolean): Promise<void> {
-  const input = page.locator('.quick-input-widget input.input');
-  await input.fill(name);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-  await row.waitFor({ timeout: 30_000 });
-  if (multi) {
-    await row.click();
-    await page.locator('.quick-input-widget', { hasText: '1 Selected' }).waitFor({ timeout: 10_000 });
-    await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
-  } else {
-    await row.click();
-  }
-}
+import { openWorkbench, pickQuickItem, runCommand, saveScreenshot, screenshotOnFailure, waitForWebview } from '../vscode/workbench';
 
 /** Sum of the canvas's RGB values: changes when the overlay is redrawn differently. */
 function canvasChecksum(view: FrameLocator): Promise<number> {

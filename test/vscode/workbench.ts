@@ -97,6 +97,18 @@ export async function runCommand(page: Page, label: string, timeoutMs = 60_000):
   throw new Error(`the command "${label}" did not appear in the command palette within ${timeoutMs / 1000} s`);
 }
 
+/** Picks a row of the open quick pick by typing its name; in a multi-select pick, ticks it and presses OK. */
+export async function pickQuickItem(page: Page, name: string, multi: boolean): Promise<void> {
+  await page.locator('.quick-input-widget input.input').fill(name);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+  if (multi) {
+    await page.locator('.quick-input-widget', { hasText: '1 Selected' }).waitFor({ timeout: 10_000 });
+    await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
+  }
+}
+
 /** Opens a workspace file with its default editor through quick open (for .onnx files, the Model Inspector). */
 export async function openFile(page: Page, fileName: string, timeoutMs = 30_000): Promise<void> {
   await openQuickInput(page, fileName);
