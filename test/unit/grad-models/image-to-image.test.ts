@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { computeGradients } from '../../../src/runtime/grad';
 import { readModelFile } from '../../../src/runtime/onnx/codec';
-import { assertAgrees } from './compare';
 import { checkFiniteDifferences } from './finite-differences';
-import { pytorchReference } from './reference';
+import { assertMatchesReference, pytorchReference } from './reference';
 
 /**
  * Image-to-image networks, objective sum(output * W) for a fixed random W: lraspp_mobilenet_v3_large exercises
@@ -31,14 +30,7 @@ describe('whole-model gradients: image-to-image networks (Resize and ConvTranspo
         { ...feeds, projection: { data: objective.weights, dims: reference.output.shape } },
         { threads: 2 },
       );
-      assert.ok(Math.abs(result.objective - objective.value) <= 1e-4 * Math.max(1, Math.abs(objective.value)),
-        `objective ${result.objective}, PyTorch ${objective.value}`);
-      for (const expected of reference.gradients) {
-        const actual = result.gradients[expected.tensor];
-        assert.ok(actual, `no gradient for ${expected.tensor}`);
-        assert.deepEqual(actual.dims, expected.shape, `${expected.tensor} gradient shape`);
-        assertAgrees(`${model} d/d ${expected.tensor}`, actual.data, expected.data, tolerance);
-      }
+      assertMatchesReference(model, reference, result, tolerance);
       await checkFiniteDifferences(onnx, feeds, reference.input.name, objective.output, objective.weights,
         result.gradients[reference.input.name].data as Float32Array, { largest: 3, random: 3, relativeStep: 1e-3, tolerance: 2e-2 });
     });

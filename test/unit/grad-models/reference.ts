@@ -1,8 +1,10 @@
+import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { assertAgrees } from './compare';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const script = path.join(repoRoot, 'scripts/reference/grad_models.py');
@@ -66,5 +68,23 @@ export function pytorchReplay(modelFile: string, input: string, inputData: Float
     return { gradients: [input, ...weights].map((_, index) => readFloat32(path.join(dir, `grad_${index}.bin`))) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Checks an engine result against the PyTorch reference: the objective, then every gradient's shape and values. */
+export function assertMatchesReference(
+  model: string,
+  reference: ReferenceCase,
+  result: { objective: number; gradients: Record<string, { data: ArrayLike<number>; dims: number[] }> },
+  tolerance: number,
+): void {
+  const expectedObjective = reference.objective.value;
+  assert.ok(Math.abs(result.objective - expectedObjective) <= 1e-4 * Math.max(1, Math.abs(expectedObjective)),
+    `objective ${result.objective}, PyTorch ${expectedObjective}`);
+  for (const expected of reference.gradients) {
+    const actual = result.gradients[expected.tensor];
+    assert.ok(actual, `no gradient for ${expected.tensor}`);
+    assert.deepEqual(actual.dims, expected.shape, `${expected.tensor} gradient shape`);
+    assertAgrees(`${model} d/d ${expected.tensor}`, actual.data, expected.data, tolerance);
   }
 }

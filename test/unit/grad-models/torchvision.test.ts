@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { computeGradients } from '../../../src/runtime/grad';
 import { readModelFile } from '../../../src/runtime/onnx/codec';
-import { assertAgrees } from './compare';
-import { pytorchReference } from './reference';
+import { assertMatchesReference, pytorchReference } from './reference';
 
 /**
  * Whole-model gradients of torchvision classifiers (random weights, randomised BatchNorm statistics) against
@@ -31,14 +30,7 @@ describe('whole-model gradients against PyTorch autograd: torchvision classifier
         { [reference.input.name]: { data: reference.input.data, dims: reference.input.shape } },
         { threads: 2 },
       );
-      assert.ok(Math.abs(result.objective - objective.value) <= 1e-4 * Math.max(1, Math.abs(objective.value)),
-        `objective ${result.objective}, PyTorch ${objective.value}`);
-      for (const expected of reference.gradients) {
-        const actual = result.gradients[expected.tensor];
-        assert.ok(actual, `no gradient for ${expected.tensor}`);
-        assert.deepEqual(actual.dims, expected.shape, `${expected.tensor} gradient shape`);
-        assertAgrees(`${model} d/d ${expected.tensor}`, actual.data, expected.data, tolerance);
-      }
+      assertMatchesReference(model, reference, result, tolerance);
     });
   }
 });
