@@ -1,0 +1,125 @@
+import type { Preprocessing } from '../images/types';
+
+/**
+ * A training run as a JSON-serialisable config: the Train panel saves it, the CLI verb `train --config F` reads it,
+ * and the training worker runs it. Every field but `model`, `data` and `out` has a default.
+ */
+export type OptimizerName = 'sgd' | 'adam' | 'adamw';
+export type ScheduleName = 'constant' | 'step' | 'cosine' | 'one-cycle';
+export type LossName = 'cross-entropy' | 'focal' | 'binary-cross-entropy';
+export type AugmentationName = 'flip' | 'rotate' | 'shift' | 'scale' | 'color' | 'noise' | 'cutout';
+
+export interface TrainConfig {
+  /** An .onnx file, a tfjs layers model.json, or `builtin:small-cnn`. */
+  model: string;
+  /** Folder with one subfolder per class (and optionally train/ and val/). */
+  data: string;
+  /** The trained model: a new file (never an existing one); checkpoints go to `<out>.checkpoints/`. */
+  out: string;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  optimizer?: OptimizerName;
+  momentum?: number;
+  nesterov?: boolean;
+  weightDecay?: number;
+  schedule?: ScheduleName;
+  /** step schedule: multiply by `gamma` every `stepSize` epochs. */
+  stepSize?: number;
+  gamma?: number;
+  warmupEpochs?: number;
+  loss?: LossName;
+  labelSmoothing?: number;
+  focalGamma?: number;
+  /** 'balanced' (inverse frequency) or explicit per-class weights. */
+  classWeights?: 'balanced' | number[];
+  oversample?: boolean;
+  /** Share of the data held out for validation when there is no val/ folder (default 0.1). */
+  valSplit?: number;
+  /** Augmentations and their strengths (e.g. rotate: degrees, shift: pixels, scale: fraction). */
+  augment?: Partial<Record<AugmentationName, number>>;
+  /** Freeze every weight up to and including this layer (node or layer name). */
+  freezeUntil?: string;
+  /** Replace the classifier head with a new one for the data's classes. */
+  newHead?: boolean;
+  /** Keep BatchNormalization's running statistics frozen (eval-mode BN while training). */
+  freezeBatchNorm?: boolean;
+  /** Knowledge distillation: teacher model, temperature T and weight alpha of the soft loss. */
+  teacher?: string;
+  temperature?: number;
+  alpha?: number;
+  /** Stop when the validation loss has not improved for this many epochs. */
+  earlyStopping?: number;
+  seed?: number;
+  /** Resume from a checkpoint file written by an earlier run. */
+  resume?: string;
+  preprocessing?: Partial<Preprocessing>;
+  /** Validation images whose Grad-CAM is drawn after every epoch (paths). */
+  watchImages?: string[];
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  learningRate: number;
+  imagesPerSec: number;
+  provider: string;
+  seconds: number;
+}
+
+export interface ClassReport {
+  name: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface TrainSummary extends EpochMetrics {
+  output: string;
+  classes: string[];
+  /** confusion[actual][predicted] on the validation set. */
+  confusion: number[][];
+  perClass: ClassReport[];
+  /** Validation images the model gets most wrong. */
+  topLosses: { file: string; label: string; predicted: string; loss: number }[];
+  checkpoint: string;
+  stoppedEarly: boolean;
+}
+
+/** What the training worker streams to the panel and the CLI. */
+export type TrainEvent =
+  | { type: 'started'; classes: string[]; trainImages: number; valImages: number; skipped: { file: string; reason: string }[]; provider: string; device: string }
+  | { type: 'step'; epoch: number; step: number; stepsPerEpoch: number; loss: number; accuracy: number; learningRate: number; imagesPerSec: number; etaSeconds: number }
+  | { type: 'epoch'; metrics: EpochMetrics; checkpoint: string }
+  | { type: 'gradcam'; epoch: number; image: string; png: string }
+  | { type: 'paused' }
+  | { type: 'resumed' }
+  | { type: 'stopped'; checkpoint: string }
+  | { type: 'finished'; summary: TrainSummary }
+  | { type: 'error'; message: string };
+
+/** What the panel or the CLI sends to a running training worker. */
+export type TrainCommand = { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
+
+/**
+ * One training step engine, ONNX or tfjs: the trainer loop drives it without knowing which.
+ * Batches are NCHW (ONNX) or the model's own layout, float32; labels are class indices (or multi-hot for BCE).
+ */
+export interface StepEngine {
+  readonly provider: string;
+  readonly classes: number;
+  /** Forward, loss, backward and optimizer update; returns the mean loss and the logits of the batch. */
+  trainStep(batch: Float32Array, dims: number[], labels: Int32Array | Float32Array, learningRate: number, soft?: Float32Array): Promise<{ loss: number; logits: Float32Array }>;
+  /** Forward in inference mode. */
+  predict(batch: Float32Array, dims: number[]): Promise<Float32Array>;
+  /** Weights and optimizer state, for checkpoints. */
+  state(): Promise<Record<string, { data: Float32Array; dims: number[] }>>;
+  load(state: Record<string, { data: Float32Array; dims: number[] }>): Promise<void>;
+  /** Writes the trained model (an ONNX file, or a tfjs model.json with shards) atomically. */
+  save(file: string): Promise<void>;
+  release(): Promise<void>;
+}
