@@ -12,7 +12,13 @@ Classifiers use the logit of one class as objective; image-to-image models a fix
 Weights are random (fixed seeds, no downloads); BatchNormalization statistics are randomised too so that the
 inference-form BatchNormalization gradient is exercised with non-trivial mean and variance.
 
+With --follow DIR (one model), it instead computes the same gradients in float64 along the branches a float32 engine
+took: DIR/branches.json lists, in graph order, the input of every Relu, Clip (ReLU6) and MaxPool node as the engine
+computed it; each ReLU/ReLU6 follows the engine's side of its kink and each max pooling the engine's argmax. Where
+these gradients differ from the plain reference, the two engines took a different branch at a near tie.
+
 Usage: grad_models.py --out DIR [--models resnet18,mobilenet_v2,...]
+       grad_models.py --follow DIR --reference OUT/NAME --out DIR2 --models NAME
 """
 import argparse
 import json
@@ -22,6 +28,7 @@ import sys
 import numpy as np
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 import torchvision
 
 OPSET = 14
@@ -70,6 +77,70 @@ class OutputOf(nn.Module):
         return self.model(x)['out']
 
 
+class FollowBranches:
+    """Patches F.relu, F.hardtanh and F.max_pool2d so that call i takes the branches of the engine's float32 input i."""
+
+    def __init__(self, engine_inputs):
+        self.engine_inputs = engine_inputs
+        self.call = 0
+        self.changed = 0
+        self.originals = {'relu': F.relu, 'hardtanh': F.hardtanh, 'max_pool2d': F.max_pool2d}
+
+    def __enter__(self):
+        F.relu, F.hardtanh, F.max_pool2d = self._relu, self._hardtanh, self._max_pool2d
+        return self
+
+    def __exit__(self, *exc):
+        for name, original in self.originals.items():
+            setattr(F, name, original)
+
+    def _engine_input(self, x):
+        if self.call >= len(self.engine_inputs):
+            sys.exit(f'the model makes more ReLU/ReLU6/MaxPool calls than the ONNX graph has nodes ({len(self.engine_inputs)})')
+        engine = self.engine_inputs[self.call]
+        if tuple(engine.shape) != tuple(x.shape):
+            sys.exit(f'call {self.call}: the engine\'s tensor has shape {tuple(engine.shape)}, PyTorch\'s {tuple(x.shape)}')
+        self.call += 1
+        return engine
+
+    def _relu(self, x, inplace=False):
+        on = self._engine_input(x) > 0
+        self.changed += int((on != (x > 0)).sum())
+        return torch.where(on, x, torch.zeros_like(x))
+
+    def _hardtanh(self, x, min_val=-1.0, max_val=1.0, inplace=False):
+        engine = self._engine_input(x)
+        low, high = engine <= min_val, engine >= max_val
+        self.changed += int((low != (x <= min_val)).sum() + (high != (x >= max_val)).sum())
+        return torch.where(low, torch.full_like(x, min_val), torch.where(high, torch.full_like(x, max_val), x))
+
+    @staticmethod
+    def _pair(value):
+        return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+
+    def _max_pool2d(self, x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+        engine = self._engine_input(x)
+        kernel, stride = self._pair(kernel_size), self._pair(stride if stride else kernel_size)
+        padding, dilation = self._pair(padding), self._pair(dilation)
+        pooled = self.originals['max_pool2d'](x, kernel, stride, padding, dilation, ceil_mode=ceil_mode)
+        n, c, h, w = x.shape
+        out_h, out_w = pooled.shape[2:]
+        # Pad with -inf on the right too as far as ceil_mode windows reach, then take every window as a column.
+        extra = [max(0, (o - 1) * s + d * (k - 1) + 1 - (size + 2 * p))
+                 for o, s, d, k, size, p in zip((out_h, out_w), stride, dilation, kernel, (h, w), padding)]
+
+        def windows(t):
+            padded = F.pad(t, (padding[1], padding[1] + extra[1], padding[0], padding[0] + extra[0]), value=float('-inf'))
+            columns = F.unfold(padded.reshape(n * c, 1, *padded.shape[2:]), kernel, dilation=dilation, stride=stride)
+            return columns.reshape(n, c, kernel[0] * kernel[1], out_h * out_w)
+
+        ours, theirs = windows(x), windows(engine.to(x.dtype))
+        chosen = theirs.argmax(dim=2, keepdim=True)
+        self.changed += int((chosen != ours.argmax(dim=2, keepdim=True)).sum())
+        followed = ours.gather(2, chosen).reshape(pooled.shape)
+        return (followed, None) if return_indices else followed
+
+
 def build(name):
     tv = torchvision.models
     builders = {
@@ -116,13 +187,50 @@ def write_float32(path, array):
     np.ascontiguousarray(array, dtype='<f4').tofile(path)
 
 
-def export(name, out_dir, seed):
+def prepare(name, seed):
+    """The model with its fixed random weights and BatchNorm statistics, its input, and the generator to go on with."""
     torch.manual_seed(seed)
     model, image_to_image, input_shape = build(name)
     model.eval()
     generator = torch.Generator().manual_seed(seed + 1)
     randomise_batch_norm(model, generator)
     x = torch.randn(*input_shape, generator=generator)
+    return model, image_to_image, input_shape, x, generator
+
+
+def follow(name, seed, branches_dir, reference_dir, out_dir):
+    """Gradients of the reference objective in float64 along the engine's ReLU/ReLU6/MaxPool branches."""
+    model, image_to_image, _, x, _ = prepare(name, seed)
+    with open(os.path.join(branches_dir, 'branches.json')) as f:
+        listed = json.load(f)
+    engine_inputs = [torch.tensor(np.fromfile(os.path.join(branches_dir, entry['file']), dtype='<f4')
+                                  .astype(np.float64).reshape(entry['shape'])) for entry in listed]
+    with open(os.path.join(reference_dir, 'manifest.json')) as f:
+        manifest = json.load(f)
+    reference = model.double()
+    named = dict(reference.named_parameters())
+    x64 = x.double().requires_grad_(True)
+    targets = [x64] + [named[entry['tensor']] for entry in manifest['gradients'][1:]]
+    with FollowBranches(engine_inputs) as branches:
+        output = reference(x64)
+    if branches.call != len(engine_inputs):
+        sys.exit(f'the model made {branches.call} ReLU/ReLU6/MaxPool calls, the ONNX graph has {len(engine_inputs)} such nodes')
+    if image_to_image:
+        projection = torch.tensor(np.fromfile(os.path.join(reference_dir, manifest['objective']['weights']), dtype='<f4')
+                                  .astype(np.float64).reshape(output.shape))
+        objective = (output * projection).sum()
+    else:
+        objective = output[0, CLASSIFIER_CLASS]
+    gradients = torch.autograd.grad(objective, targets)
+    os.makedirs(out_dir, exist_ok=True)
+    for index, gradient in enumerate(gradients):
+        write_float32(os.path.join(out_dir, f'grad_{index}.bin'), gradient.detach().numpy())
+    with open(os.path.join(out_dir, 'followed.json'), 'w') as f:
+        json.dump({'changedDecisions': branches.changed, 'objective': objective.item()}, f)
+
+
+def export(name, out_dir, seed):
+    model, image_to_image, input_shape, x, generator = prepare(name, seed)
 
     os.makedirs(out_dir, exist_ok=True)
     onnx_path = os.path.join(out_dir, 'model.onnx')
@@ -179,8 +287,13 @@ def main():
     parser.add_argument('--out', required=True)
     parser.add_argument('--models', default='resnet18,mobilenet_v2,squeezenet1_1,densenet121,lraspp_mobilenet_v3_large,unet')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--follow', help='folder with the engine\'s branches.json: follow the engine\'s branches')
+    parser.add_argument('--reference', help='with --follow: the model\'s reference folder written earlier')
     args = parser.parse_args()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
+    if args.follow:
+        follow(args.models, args.seed, args.follow, args.reference, args.out)
+        return
     for name in args.models.split(','):
         export(name, os.path.join(args.out, name), args.seed)
         print(f'{name}: written to {os.path.join(args.out, name)}')

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { computeGradients } from '../../../src/runtime/grad';
 import { readModelFile } from '../../../src/runtime/onnx/codec';
-import { assertMatchesReference, pytorchReference } from './reference';
+import { assertMatchesReference, branchInputs, pytorchReference } from './reference';
 
 /**
  * Whole-model gradients of torchvision classifiers (random weights, randomised BatchNorm statistics) against
@@ -24,13 +24,15 @@ describe('whole-model gradients against PyTorch autograd: torchvision classifier
       const reference = pytorchReference(model);
       assert.equal(reference.objective.kind, 'select');
       const objective = reference.objective as { kind: 'select'; output: string; index: number[]; value: number };
+      const onnx = readModelFile(reference.modelFile);
+      const branches = branchInputs(onnx);
       const result = await computeGradients(
-        readModelFile(reference.modelFile),
-        { objective: { kind: 'select', output: objective.output, index: objective.index }, wrt: reference.gradients.map((g) => g.tensor) },
+        onnx,
+        { objective: { kind: 'select', output: objective.output, index: objective.index }, wrt: reference.gradients.map((g) => g.tensor), activations: branches },
         { [reference.input.name]: { data: reference.input.data, dims: reference.input.shape } },
         { threads: 2 },
       );
-      assertMatchesReference(model, reference, result, tolerance);
+      assertMatchesReference(model, reference, result, tolerance, branches);
     });
   }
 });
