@@ -124,3 +124,59 @@ print(json.dumps(results))
     });
   });
 });
+
+describe('layer formulas: edge cases checked against torch 1.13 and tfjs 4.22', () => {
+  it('ceil_mode drops a last window that would start in the right padding (torch: 75, 4 and 5)', () => {
+    assert.deepEqual(report('torch.nn.MaxPool2d', 'nn.MaxPool2d(3, padding=1, ceil_mode=True)').example?.output, [75, 75]);
+    const seven = report('torch.nn.MaxPool2d', 'nn.MaxPool2d(2, ceil_mode=True)');
+    assert.deepEqual(seven.example?.output, [112, 112]);
+    assert.match(seven.outputFormulas[0], /minus 1 if the last window starts at or past H \+ 0/);
+    const parsed = parseCallAt('nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True)', 12, true);
+    assert.ok(parsed);
+  });
+
+  it('stops positional binding at *args and binds nothing from **kwargs', () => {
+    const conv = report('torch.nn.Conv2d', 'nn.Conv2d(3, 8, *rest, **kwargs)');
+    assert.equal(conv.parameterText, 'parameters = 8·3·k·k + 8');
+    const pool = report('torch.nn.MaxPool2d', 'nn.MaxPool2d(**kwargs)');
+    assert.equal(pool.outputFormulas[0].includes('kwargs'), false);
+  });
+
+  it('a variable bias is unknown, bias=None means no bias', () => {
+    assert.equal(report('torch.nn.Conv2d', 'nn.Conv2d(3, 8, 3, bias=use_bias)').parameterText, 'parameters = weight 8×3×3×3 = 216 + 8 if bias');
+    assert.equal(report('torch.nn.Conv2d', 'nn.Conv2d(3, 8, 3, bias=None)').parameters, 216);
+    assert.equal(report('torch.nn.Linear', 'nn.Linear(10, 5, bias=flag)').parameters, undefined);
+    assert.equal(report('keras.layers.Dense', 'layers.Dense(10, use_bias=b, input_shape=(4,))').parameterText, 'parameters = 4·10 + 10 if bias');
+  });
+
+  it('a variable Keras padding is not taken for valid', () => {
+    const conv = report('keras.layers.Conv2D', 'layers.Conv2D(8, 3, padding=pad_mode, input_shape=(32, 32, 3))');
+    assert.equal(conv.example, undefined);
+    assert.deepEqual(conv.outputFormulas, ['the output size depends on padding=pad_mode']);
+  });
+
+  it('gives no numbers for calls the framework rejects', () => {
+    for (const call of ['nn.Conv2d(4, 8, 3, groups=0)', 'nn.Conv2d(4, 6, 3, groups=4)', 'nn.Conv2d(3, 8, 0)', 'nn.Conv2d(3, 8, 3, stride=0)']) {
+      const parsed = parseCallAt(call, call.indexOf('('), true);
+      assert.ok(parsed);
+      assert.equal(reportForCall('torch.nn.Conv2d', parsed.args), undefined, call);
+    }
+  });
+
+  it('reads channels-first layouts and batch input shapes (Keras and tfjs)', () => {
+    const tfjsFirst = report('tf.layers.conv2d', "tf.layers.conv2d({filters: 4, kernelSize: 5, dilationRate: 2, dataFormat: 'channelsFirst', inputShape: [3, 32, 32]})", false);
+    assert.equal(tfjsFirst.parameters, 304);
+    assert.deepEqual(tfjsFirst.example, { input: [32, 32], output: [24, 24] });
+    const kerasFirst = report('keras.layers.Conv2D', 'layers.Conv2D(4, 5, data_format="channels_first", input_shape=(3, 32, 32))');
+    assert.equal(kerasFirst.parameters, 304);
+    assert.deepEqual(kerasFirst.example, { input: [32, 32], output: [28, 28] });
+    const batch = report('tf.layers.conv2d', 'tf.layers.conv2d({filters: 8, kernelSize: 3, batchInputShape: [null, 28, 28, 1]})', false);
+    assert.equal(batch.parameters, 80);
+    assert.deepEqual(batch.example, { input: [28, 28], output: [26, 26] });
+  });
+
+  it('tfjs conv2dTranspose ignores dilationRate in its output size', () => {
+    const transposed = report('tf.layers.conv2dTranspose', "tf.layers.conv2dTranspose({filters: 2, kernelSize: 3, strides: 2, dilationRate: 2, padding: 'valid', inputShape: [8, 8, 4]})", false);
+    assert.deepEqual(transposed.example, { input: [8, 8], output: [17, 17] });
+  });
+});

@@ -46,6 +46,7 @@ export function convTransposeReport(spec: ConvSpec): LayerReport {
     : [...spec.kernel, outChannelsPerGroup(spec), spec.inChannels];
   const exampleSize = spec.inputSize ?? exampleInput(names.length);
   const padding = spec.padding;
+  if (padding.kind === 'unknown') return { ...convParameters(spec, weightShape), outputFormulas: [`the output size depends on padding=${padding.text}`] };
   const outputFormulas = names.map((name, index) => {
     const [k, s, d] = [spec.kernel[index], spec.stride[index], spec.dilation[index]];
     if (padding.kind === 'explicit') return torchFormula(name, k, s, padding.amounts[index], d, spec.outputPadding[index]);

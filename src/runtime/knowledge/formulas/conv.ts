@@ -5,8 +5,12 @@ import { windowReport } from './sliding-window';
 /** Weight shape text and parameter count shared by convolutions and transposed convolutions. */
 export function convParameters(spec: ConvSpec, weightShape: ReturnType<typeof product>[]): Pick<LayerReport, 'parameters' | 'parameterText'> {
   const weight = product(weightShape);
-  const bias = spec.bias ? spec.outChannels : 0;
+  const bias = spec.bias === true ? spec.outChannels : 0;
   const shapeText = weightShape.map(formatTerm).join('×');
+  if (spec.bias === 'unknown') {
+    const weightText = isNumber(weight) ? `${shapeText} = ${formatCount(weight)}` : shapeText.replace(/×/g, '·');
+    return { parameterText: `parameters = weight ${weightText} + ${formatTerm(spec.outChannels)} if bias` };
+  }
   if (isNumber(weight) && isNumber(bias)) {
     const total = weight + bias;
     const biasText = spec.bias ? ` + bias ${formatCount(bias)}` : ' (no bias)';

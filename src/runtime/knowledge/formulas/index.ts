@@ -1,5 +1,5 @@
 import type { Argument } from '../call-parser';
-import type { LayerReport, LayerSpec } from './layer-spec';
+import type { LayerReport, LayerSpec, Term } from './layer-spec';
 import { convReport } from './conv';
 import { convTransposeReport } from './conv-transpose';
 import { poolReport } from './pool';
@@ -51,8 +51,37 @@ export function layerReport(spec: LayerSpec): LayerReport {
   }
 }
 
-/** The parameter count and output-size formulas of a layer call, or undefined for symbols without a formula. */
+/** Sizes that must be positive integers (dilation, stride, kernel, groups, channels); padding may be 0. */
+function literalSizes(spec: LayerSpec): Term[] {
+  switch (spec.kind) {
+    case 'conv':
+    case 'convTranspose': return [spec.inChannels, spec.outChannels, spec.groups, ...spec.kernel, ...spec.stride, ...spec.dilation];
+    case 'pool': return [...spec.kernel, ...spec.stride, ...spec.dilation];
+    case 'linear': return [spec.inFeatures, spec.outFeatures];
+  }
+}
+
+/** A call PyTorch/Keras/tfjs would reject: a size that is not a positive integer, or channels not divisible by groups. */
+function invalid(spec: LayerSpec): boolean {
+  if (literalSizes(spec).some((size) => typeof size === 'number' && !(Number.isInteger(size) && size > 0))) return true;
+  if (spec.kind === 'pool' && spec.padding.kind === 'explicit') {
+    if (spec.padding.amounts.some((pad, index) => typeof pad === 'number' && (pad < 0 || (typeof spec.kernel[index] === 'number' && pad > (spec.kernel[index] as number) / 2)))) return true;
+  }
+  if (spec.kind === 'conv' || spec.kind === 'convTranspose') {
+    if (spec.padding.kind === 'explicit' && spec.padding.amounts.some((pad) => typeof pad === 'number' && (pad < 0 || !Number.isInteger(pad)))) return true;
+    const { groups, inChannels, outChannels } = spec;
+    if (typeof groups === 'number' && [inChannels, outChannels].some((channels) => typeof channels === 'number' && channels % groups !== 0)) return true;
+  }
+  return false;
+}
+
+/**
+ * The parameter count and output-size formulas of a layer call, or undefined for symbols without a formula and for
+ * calls the framework would reject (no numbers rather than nonsense such as ∞).
+ */
 export function reportForCall(symbol: string, args: Argument[]): LayerReport | undefined {
   const reader = layerCallReaders.get(symbol);
-  return reader ? layerReport(reader(args)) : undefined;
+  if (!reader) return undefined;
+  const spec = reader(args);
+  return invalid(spec) ? undefined : layerReport(spec);
 }

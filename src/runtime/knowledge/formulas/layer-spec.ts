@@ -3,7 +3,10 @@
 /** A literal number, or the source text / symbol standing for a value the call does not fix. */
 export type Term = number | string;
 
-export type Padding = { kind: 'explicit'; amounts: Term[] } | { kind: 'same' } | { kind: 'valid' };
+export type Padding = { kind: 'explicit'; amounts: Term[] } | { kind: 'same' } | { kind: 'valid' } | { kind: 'unknown'; text: string };
+
+/** Whether a layer has a bias; 'unknown' when a variable decides. */
+export type Bias = boolean | 'unknown';
 
 /** How 'same'/'valid' padding and kernel layouts are defined: PyTorch-style or Keras/TensorFlow.js-style. */
 export type Convention = 'torch' | 'keras';
@@ -20,7 +23,7 @@ export interface ConvSpec {
   /** Only transposed convolutions: extra rows/columns added on one side of the output. */
   outputPadding: Term[];
   groups: Term;
-  bias: boolean;
+  bias: Bias;
   /** Spatial input size when the call states it (TensorFlow.js `inputShape`). */
   inputSize?: number[];
 }
@@ -42,7 +45,7 @@ export interface LinearSpec {
   convention: Convention;
   inFeatures: Term;
   outFeatures: Term;
-  bias: boolean;
+  bias: Bias;
 }
 
 export type LayerSpec = ConvSpec | PoolSpec | LinearSpec;

@@ -5,6 +5,9 @@ import { formatCount, formatTerm, isNumber } from './terms';
 export function linearReport(spec: LinearSpec): LayerReport {
   const { inFeatures, outFeatures, bias, convention } = spec;
   const outputFormulas = [`(…, ${formatTerm(inFeatures)}) → (…, ${formatTerm(outFeatures)})`];
+  if (bias === 'unknown') {
+    return { parameterText: `parameters = ${formatTerm(inFeatures)}·${formatTerm(outFeatures)} + ${formatTerm(outFeatures)} if bias`, outputFormulas };
+  }
   if (isNumber(inFeatures) && isNumber(outFeatures)) {
     const weight = inFeatures * outFeatures;
     const total = weight + (bias ? outFeatures : 0);

@@ -13,7 +13,8 @@ export interface WindowDimension {
 
 /**
  * Output size of a sliding window with explicit padding:
- * out = ⌊(in + 2·p − d·(k − 1) − 1)/s⌋ + 1, with ⌈⌉ instead of ⌊⌋ in ceil mode.
+ * out = ⌊(in + 2·p − d·(k − 1) − 1)/s⌋ + 1, with ⌈⌉ instead of ⌊⌋ in ceil mode (PyTorch then drops a last
+ * window that would start in the right padding or past the input).
  */
 export function windowFormula(dimension: WindowDimension, ceilMode: boolean): string {
   const { name, kernel, stride, dilation, pad } = dimension;
@@ -31,14 +32,17 @@ export function windowFormula(dimension: WindowDimension, ceilMode: boolean): st
     return `${name}_out = ${numerator} + 1${simplified}`;
   }
   const [left, right] = ceilMode ? ['⌈', '⌉'] : ['⌊', '⌋'];
-  return `${name}_out = ${left}(${numerator})/${formatTerm(stride)}${right} + 1`;
+  const dropped = ceilMode ? `, minus 1 if the last window starts at or past ${name} + ${formatTerm(pad)}` : '';
+  return `${name}_out = ${left}(${numerator})/${formatTerm(stride)}${right} + 1${dropped}`;
 }
 
 export function windowOutput(input: number, dimension: WindowDimension, ceilMode: boolean): number | undefined {
   const { kernel, stride, dilation, pad } = dimension;
   if (!isNumber(kernel) || !isNumber(stride) || !isNumber(dilation) || !isNumber(pad)) return undefined;
   const span = (input + 2 * pad - dilation * (kernel - 1) - 1) / stride;
-  return (ceilMode ? Math.ceil(span) : Math.floor(span)) + 1;
+  if (!ceilMode) return Math.floor(span) + 1;
+  const output = Math.ceil(span) + 1;
+  return (output - 1) * stride >= input + pad ? output - 1 : output;
 }
 
 /** Keras/TensorFlow.js 'same' and 'valid' padding: out = ⌈in/s⌉, or the explicit formula with no padding. */
@@ -60,6 +64,7 @@ export function windowReport(
   ceilMode: boolean,
   exampleSize: number[],
 ): { outputFormulas: string[]; example?: { input: number[]; output: number[] } } {
+  if (padding.kind === 'unknown') return { outputFormulas: [`the output size depends on padding=${padding.text}`] };
   const outputFormulas = dimensions.map((dimension) =>
     padding.kind === 'explicit' ? windowFormula(dimension, ceilMode) : kerasWindowFormula(dimension, padding.kind));
   const output = dimensions.map((dimension, index) =>

@@ -1,6 +1,6 @@
 import type { Argument } from '../call-parser';
 import type { LayerSpec } from './layer-spec';
-import { bindPython, flag, perDimension, term, torchPadding } from './arguments';
+import { biasFlag, bindPython, flag, perDimension, term, torchPadding } from './arguments';
 
 const convParameters = ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias'];
 const convTransposeParameters = ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'output_padding', 'groups', 'bias', 'dilation'];
@@ -21,7 +21,7 @@ export function torchConv(dims: number) {
       dilation: perDimension(bound.get('dilation'), dims, 1),
       outputPadding: Array(dims).fill(0),
       groups: term(bound.get('groups'), 1),
-      bias: flag(bound.get('bias'), true),
+      bias: biasFlag(bound.get('bias')),
     };
   };
 }
@@ -40,7 +40,7 @@ export function torchConvTranspose(dims: number) {
       dilation: perDimension(bound.get('dilation'), dims, 1),
       outputPadding: perDimension(bound.get('output_padding'), dims, 0),
       groups: term(bound.get('groups'), 1),
-      bias: flag(bound.get('bias'), true),
+      bias: biasFlag(bound.get('bias')),
     };
   };
 }
@@ -70,6 +70,6 @@ export function torchLinear(args: Argument[]): LayerSpec {
     convention: 'torch',
     inFeatures: term(bound.get('in_features'), 'in_features'),
     outFeatures: term(bound.get('out_features'), 'out_features'),
-    bias: flag(bound.get('bias'), true),
+    bias: biasFlag(bound.get('bias')),
   };
 }
