@@ -99,3 +99,30 @@ describe('knowledge search', () => {
     assert.deepEqual(index.search('focal zzzunknownword'), []);
   });
 });
+
+describe('knowledge base: facts pinned against torch 1.13, tfjs 4.22 and the ONNX schema', () => {
+  const entries = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../src/runtime/knowledge/entries.json'), 'utf8')) as { id: string; summary: string; body: string[] }[];
+  const text = (id: string) => {
+    const entry = entries.find((candidate) => candidate.id === id);
+    assert.ok(entry, `no entry ${id}`);
+    return `${entry.summary}\n${entry.body.join('\n')}`;
+  };
+
+  it('max pooling: ceil_mode drops the last window (224 → 75), ONNX strides default to 1, tf.maxPool needs strides', () => {
+    const pooling = text('max-pooling');
+    assert.match(pooling, /turns 224 into 75, not 76/);
+    assert.match(pooling, /to 1 in ONNX `MaxPool`\/`AveragePool`/);
+    assert.match(pooling, /`tf\.maxPool` has no default/);
+    assert.doesNotMatch(pooling, /defaults to `k` in every\s+framework/);
+  });
+
+  it('Leaky ReLU defaults: 0.01 in PyTorch, 0.3 in Keras and TensorFlow.js', () => {
+    assert.match(text('activation-functions'), /0\.01 in PyTorch, 0\.3 in Keras and TensorFlow\.js/);
+  });
+
+  it('triplet loss: nn.TripletMarginLoss uses plain distances', () => {
+    const embedding = text('image-embedding');
+    assert.match(embedding, /‖a − p‖ − ‖a − n‖ \+ m/);
+    assert.doesNotMatch(embedding, /‖a − p‖²/);
+  });
+});
