@@ -76,13 +76,18 @@ export function languageForFile(fileName: string): Language | undefined {
   return dot < 0 ? undefined : extensionLanguages[fileName.slice(dot).toLowerCase()];
 }
 
-/** Offset of a 1-based line and column (columns count UTF-16 units, as editors do). */
-export function offsetAt(source: string, line: number, column: number): number {
+/**
+ * Offset of a 1-based line and column (columns count UTF-16 units, as editors do), or undefined when the line does
+ * not exist or the column lies past its end (it must not reach into the next line).
+ */
+export function offsetAt(source: string, line: number, column: number): number | undefined {
   let offset = 0;
   for (let current = 1; current < line; current++) {
     const next = source.indexOf('\n', offset);
-    if (next < 0) return source.length;
+    if (next < 0) return undefined;
     offset = next + 1;
   }
-  return Math.min(offset + column - 1, source.length);
+  const lineEnd = source.indexOf('\n', offset);
+  const length = (lineEnd < 0 ? source.length : lineEnd) - offset;
+  return column >= 1 && column - 1 <= length ? offset + column - 1 : undefined;
 }

@@ -2,7 +2,12 @@
 export type Language = 'python' | 'typescript' | 'javascript';
 
 /** Local name → fully qualified module path or member (`nn` → `torch.nn`, `tf` → `tf` for TensorFlow.js). */
-export type ImportMap = Map<string, string>;
+export class ImportMap extends Map<string, string> {
+  /** Modules imported whole into the file's namespace (`from torch.nn import *`). */
+  readonly starModules = new Set<string>();
+  /** Names the file defines or assigns itself (`class Model`, `Linear = 5`): they are not the framework's. */
+  readonly localNames = new Set<string>();
+}
 
 const tfjsModule = /^@tensorflow\/tfjs(-node|-node-gpu|-core|-layers)?$/;
 
@@ -19,6 +24,7 @@ function addPythonImports(source: string, imports: ImportMap): void {
     const members = match[2].replace(/[()]/g, '').split(',');
     for (const member of members) {
       const [name, alias] = member.trim().split(/\s+as\s+/);
+      if (name === '*') imports.starModules.add(match[1]);
       if (!name || name === '*') continue;
       imports.set((alias ?? name).trim(), `${match[1]}.${name.trim()}`);
     }
@@ -56,9 +62,43 @@ const conventionalNames: Record<Language, Array<[string, string]>> = {
   javascript: [['tf', 'tf']],
 };
 
+/**
+ * Python names bound by the file itself: classes, functions, assignments, loop and `with … as` targets. A plain
+ * alias of an imported module (`nn = torch.nn`) counts as an import instead.
+ */
+function addPythonDefinitions(source: string, imports: ImportMap): void {
+  for (const match of source.matchAll(/^[ \t]*(?:async[ \t]+)?(?:class|def)[ \t]+(\w+)/gm)) imports.localNames.add(match[1]);
+  for (const match of source.matchAll(/^[ \t]*([A-Za-z_][\w \t,]*?)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*([^\n]*)/gm)) {
+    const targets = match[1].split(',').map((target) => target.trim()).filter((target) => /^\w+$/.test(target));
+    const aliased = /^([A-Za-z_]\w*)((?:\.\w+)*)[ \t]*(?:#.*)?$/.exec(match[2]);
+    if (targets.length === 1 && aliased && imports.has(aliased[1])) imports.set(targets[0], `${imports.get(aliased[1])}${aliased[2]}`);
+    else for (const target of targets) imports.localNames.add(target);
+  }
+  for (const match of source.matchAll(/\bfor[ \t]+([\w \t,]+?)[ \t]+in\b/g)) {
+    for (const target of match[1].split(',')) if (/^\w+$/.test(target.trim())) imports.localNames.add(target.trim());
+  }
+  for (const match of source.matchAll(/^[ \t]*(?:with|except)\b[^\n]*?\bas[ \t]+(\w+)/gm)) imports.localNames.add(match[1]);
+}
+
+/** JavaScript/TypeScript names declared by the file (`const Conv2D = …`, `class Model`, `function conv2d`). */
+function addScriptDefinitions(source: string, imports: ImportMap): void {
+  for (const match of source.matchAll(/\b(?:const|let|var|function|class)[ \t]+([\w$]+)/g)) imports.localNames.add(match[1]);
+}
+
 export function readImports(source: string, language: Language): ImportMap {
-  const imports: ImportMap = new Map(conventionalNames[language]);
-  if (language === 'python') addPythonImports(source, imports);
-  else addScriptImports(source, imports);
+  const imports = new ImportMap(conventionalNames[language]);
+  if (language === 'python') {
+    addPythonImports(source, imports);
+    addPythonDefinitions(source, imports);
+  } else {
+    addScriptImports(source, imports);
+    addScriptDefinitions(source, imports);
+  }
+  for (const [name, module] of imports) {
+    const conventional = conventionalNames[language].some(([conventionalName, conventionalModule]) => conventionalName === name && conventionalModule === module);
+    // A conventional name the file binds to something else (`layers = []`) is the file's own; an import wins otherwise.
+    if (conventional && imports.localNames.has(name)) imports.delete(name);
+    else imports.localNames.delete(name);
+  }
   return imports;
 }

@@ -1,6 +1,7 @@
 import type { Framework } from './types';
 import type { KnowledgeIndex } from './knowledge-index';
 import { type ImportMap, type Language, readImports } from './imports';
+import { spanAt, type TextSpan } from './tokens';
 
 export interface ResolvedSymbol {
   /** Canonical symbol as written in the knowledge base. */
@@ -25,11 +26,12 @@ const equivalentPrefixes: Array<[string, string]> = [
   ['torch.ao.quantization.', 'torch.quantization.'],
   ['torch.nn.modules.', 'torch.nn.'],
   ['torchvision.models.detection.anchor_utils.', 'torchvision.models.detection.rpn.'],
-  ['torchvision.ops.poolers.', 'torchvision.ops.'],
-  ['torchvision.ops.focal_loss.', 'torchvision.ops.'],
 ];
 
 function canonicalize(qualified: string): string {
+  // torchvision.ops.boxes.box_iou, torchvision.ops.misc.FrozenBatchNorm2d… → their public torchvision.ops names.
+  const opsSubmodule = /^torchvision\.ops\.[a-z_]+\.(\w+)$/.exec(qualified);
+  if (opsSubmodule) return `torchvision.ops.${opsSubmodule[1]}`;
   for (const [prefix, canonical] of equivalentPrefixes) {
     if (qualified.startsWith(prefix)) {
       const rest = qualified.slice(prefix.length);
@@ -40,22 +42,11 @@ function canonicalize(qualified: string): string {
   return qualified;
 }
 
-/** Where the line holding `offset` starts, and whether `offset` sits in a comment or string on that line. */
-function lexicalContext(source: string, offset: number, python: boolean): { inComment: boolean; stringSpan?: [number, number] } {
-  let index = source.lastIndexOf('\n', offset - 1) + 1;
-  while (index < offset) {
-    const char = source[index];
-    if (python ? char === '#' : source.startsWith('//', index)) return { inComment: true };
-    if (char === '"' || char === "'" || char === '`') {
-      let end = index + 1;
-      while (end < source.length && source[end] !== char && source[end] !== '\n') end += source[end] === '\\' ? 2 : 1;
-      if (offset <= end) return { inComment: false, stringSpan: [index + 1, end] };
-      index = end + 1;
-      continue;
-    }
-    index++;
-  }
-  return { inComment: false };
+/** Offsets of a string literal's content, without its prefix and quotes. */
+function literalContent(source: string, span: TextSpan): [number, number] {
+  let start = span.start;
+  while (start < span.end && !`"'\``.includes(source[start])) start++;
+  return [start + 1, Math.max(start + 1, span.end - 1)];
 }
 
 /** ONNX op types are hovered where code names them as strings: `make_node("Conv", …)`, `node.op_type == "Relu"`. */
@@ -90,14 +81,15 @@ function expand(chain: string, imports: ImportMap): string {
   return canonicalize(module ? [module, ...rest].join('.') : chain);
 }
 
-/** A bare class name (`Conv2d`) is a symbol only when one framework imported in the file defines it. */
-function resolveClassName(index: KnowledgeIndex, name: string, imports: ImportMap): string | undefined {
-  const candidates = index.classNames.get(name);
-  if (!candidates) return undefined;
-  if (candidates.length === 1) return candidates[0];
-  const importedRoots = new Set([...imports.values()].map((module) => canonicalize(module).split('.')[0]));
-  const imported = candidates.filter((symbol) => importedRoots.has(symbol.split('.')[0]));
-  return imported.length === 1 ? imported[0] : undefined;
+/**
+ * A bare class name (`Conv2d`) that the file does not import by name is a symbol only through a star import of the
+ * module that defines it (`from torch.nn import *`): never guessed across frameworks.
+ */
+function resolveStarImported(index: KnowledgeIndex, name: string, imports: ImportMap): string | undefined {
+  const candidates = index.classNames.get(name) ?? [];
+  const starred = [...imports.starModules].map(canonicalize);
+  const matches = candidates.filter((symbol) => starred.some((module) => symbol === `${module}.${name}`));
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /**
@@ -106,20 +98,22 @@ function resolveClassName(index: KnowledgeIndex, name: string, imports: ImportMa
  */
 export function resolveSymbolAt(index: KnowledgeIndex, source: string, language: Language, offset: number, imports = readImports(source, language)): ResolvedSymbol | undefined {
   const python = language === 'python';
-  const context = lexicalContext(source, offset, python);
-  if (context.inComment) return undefined;
-  if (context.stringSpan) return resolveOnnxString(index, source, context.stringSpan);
+  const span = spanAt(source, offset, python);
+  if (span) return span.kind === 'string' && !span.prose ? resolveOnnxString(index, source, literalContent(source, span)) : undefined;
   const chain = chainAt(source, offset);
   if (!chain) return undefined;
   const before = source.slice(Math.max(0, chain.start - 9), chain.start);
   if (source[chain.start - 1] === '.' || /\b(def|class|function)\s+$/.test(before)) return undefined;
   const written = source.slice(chain.start, chain.end);
   const allowed = frameworksByLanguage[language];
+  const head = written.split('.')[0];
+  if (imports.localNames.has(head)) return undefined;
   let symbol = expand(written, imports);
   let owner = index.symbols.get(symbol);
-  if (!owner && python && !written.includes('.') && !imports.has(written)) {
-    const className = resolveClassName(index, written, imports);
-    if (className) { symbol = className; owner = index.symbols.get(className); }
+  if (!written.includes('.') && !imports.has(written)) {
+    const starred = resolveStarImported(index, written, imports);
+    symbol = starred ?? symbol;
+    owner = starred ? index.symbols.get(starred) : undefined;
   }
   if (!owner || owner.framework === 'onnx' || !allowed.includes(owner.framework)) return undefined;
   return { symbol, framework: owner.framework, entryId: owner.entryId, start: chain.start, end: chain.end };

@@ -49,8 +49,32 @@ describe('hover symbol resolution (Python)', () => {
     assert.equal(hover(pytorchModel, 'python', 'AnchorGenerator(sizes')?.entry.id, 'anchor-boxes');
   });
 
-  it('accepts a bare class name that only one framework defines', () => {
-    assert.equal(hover(pytorchModel, 'python', 'BatchNorm2d(64)')?.symbol, 'torch.nn.BatchNorm2d');
+  it('resolves a bare class name only through what the file imports, never across frameworks', () => {
+    assert.equal(hover(pytorchModel, 'python', 'BatchNorm2d(64)'), undefined, 'nothing imports BatchNorm2d');
+    assert.equal(hover(`from torch.nn import *\n${pytorchModel}`, 'python', 'BatchNorm2d(64)')?.symbol, 'torch.nn.BatchNorm2d');
+    assert.equal(hover('from torch.nn import BatchNorm2d\nbn = BatchNorm2d(64)\n', 'python', 'BatchNorm2d(64)')?.symbol, 'torch.nn.BatchNorm2d');
+    const torchFile = 'import torch.nn as nn\n\nclass Model(nn.Module):\n    def __init__(self):\n        self.attn = Attention(64)\n';
+    assert.equal(hover(torchFile, 'python', 'Model('), undefined, 'the user\'s own class is not keras.Model');
+    assert.equal(hover(torchFile, 'python', 'Attention('), undefined, 'keras.layers.Attention is not imported');
+    assert.equal(hover('import torch\nLinear = 5\nx = Linear\n', 'python', 'Linear\n'), undefined, 'a local variable');
+    assert.equal(hover('import torch\nnn = torch.nn\nconv = nn.Conv2d(3, 8, 3)\n', 'python', 'Conv2d(3')?.symbol, 'torch.nn.Conv2d', 'an alias of a module');
+  });
+
+  it('maps torchvision.ops submodules to their public names', () => {
+    const source = 'from torchvision.ops import boxes as box_ops\nkeep = box_ops.batched_nms(b, s, i, 0.5)\n';
+    assert.equal(hover(source, 'python', 'batched_nms')?.symbol, 'torchvision.ops.batched_nms');
+  });
+
+  it('hovers nothing inside multi-line docstrings and JSDoc blocks', () => {
+    const docstring = 'import torch.nn as nn\n\ndef f():\n    """Builds the head.\n\n    Uses nn.Conv2d and BatchNorm2d.\n    """\n    return nn.Conv2d(3, 8, 3)\n';
+    assert.equal(hover(docstring, 'python', 'Conv2d and'), undefined);
+    assert.equal(hover(docstring, 'python', 'Conv2d(3')?.symbol, 'torch.nn.Conv2d');
+    const jsdoc = "import * as tf from '@tensorflow/tfjs';\n/**\n * Uses tf.layers.conv2d and\n * tf.layers.dense.\n */\nconst c = tf.layers.conv2d({filters: 8, kernelSize: 3});\nconst s = `${tf.layers.dense({units: 2}).name} tf.layers.flatten`;\n";
+    assert.equal(hover(jsdoc, 'typescript', 'conv2d and'), undefined);
+    assert.equal(hover(jsdoc, 'typescript', 'dense.'), undefined);
+    assert.equal(hover(jsdoc, 'typescript', 'conv2d({')?.symbol, 'tf.layers.conv2d');
+    assert.equal(hover(jsdoc, 'typescript', 'dense({')?.symbol, 'tf.layers.dense', 'code inside a template substitution');
+    assert.equal(hover(jsdoc, 'typescript', 'flatten`'), undefined, 'text of a template literal');
   });
 
   it('hovers nothing on look-alike words', () => {
@@ -127,8 +151,11 @@ describe('hover content', () => {
 
   it('converts 1-based line and column to an offset', () => {
     const source = 'a\nbc\ndef';
-    assert.equal(source[offsetAt(source, 3, 2)], 'e');
-    assert.equal(source[offsetAt(source, 2, 1)], 'b');
+    assert.equal(source[offsetAt(source, 3, 2) ?? -1], 'e');
+    assert.equal(source[offsetAt(source, 2, 1) ?? -1], 'b');
+    assert.equal(offsetAt(source, 2, 3), 4, 'the end of a line');
+    assert.equal(offsetAt(source, 1, 5), undefined, 'past the end of a line, not into the next');
+    assert.equal(offsetAt(source, 9, 1), undefined);
   });
 
   it('answers well under 5 ms on a realistic file', () => {
