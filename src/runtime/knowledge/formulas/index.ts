@@ -4,7 +4,8 @@ import { convReport } from './conv';
 import { convTransposeReport } from './conv-transpose';
 import { poolReport } from './pool';
 import { linearReport } from './linear';
-import { torchConv, torchConvTranspose, torchLinear, torchPool } from './torch-layers';
+import { torchAdaptivePool, torchConv, torchConvTranspose, torchEmbedding, torchLinear, torchNorm, torchPool, torchPRelu } from './torch-layers';
+import { tensorsReport } from './tensors';
 import { keras, tfjs } from './keras-layers';
 
 type Reader = (args: Argument[]) => LayerSpec;
@@ -23,6 +24,28 @@ export const layerCallReaders: ReadonlyMap<string, Reader> = new Map<string, Rea
   ['torch.nn.AvgPool1d', torchPool(1, 'average')],
   ['torch.nn.AvgPool2d', torchPool(2, 'average')],
   ['torch.nn.AvgPool3d', torchPool(3, 'average')],
+  ['torch.nn.functional.max_pool1d', torchPool(1, 'max', true)],
+  ['torch.nn.functional.max_pool2d', torchPool(2, 'max', true)],
+  ['torch.nn.functional.max_pool3d', torchPool(3, 'max', true)],
+  ['torch.nn.functional.avg_pool1d', torchPool(1, 'average', true)],
+  ['torch.nn.functional.avg_pool2d', torchPool(2, 'average', true)],
+  ['torch.nn.functional.avg_pool3d', torchPool(3, 'average', true)],
+  ['torch.nn.AdaptiveAvgPool1d', torchAdaptivePool(1)],
+  ['torch.nn.AdaptiveAvgPool2d', torchAdaptivePool(2)],
+  ['torch.nn.AdaptiveAvgPool3d', torchAdaptivePool(3)],
+  ['torch.nn.AdaptiveMaxPool2d', torchAdaptivePool(2)],
+  ['torch.nn.functional.adaptive_avg_pool2d', torchAdaptivePool(2, true)],
+  ['torch.nn.BatchNorm1d', torchNorm('num_features', ['num_features', 'eps', 'momentum', 'affine'], 'affine', true, 1)],
+  ['torch.nn.BatchNorm2d', torchNorm('num_features', ['num_features', 'eps', 'momentum', 'affine'], 'affine', true, 2)],
+  ['torch.nn.BatchNorm3d', torchNorm('num_features', ['num_features', 'eps', 'momentum', 'affine'], 'affine', true, 3)],
+  ['torch.nn.SyncBatchNorm', torchNorm('num_features', ['num_features', 'eps', 'momentum', 'affine'], 'affine', true, 2)],
+  ['torch.nn.InstanceNorm1d', torchNorm('num_features', ['num_features', 'eps', 'momentum', 'affine'], 'affine', false, 1)],
+  ['torch.nn.InstanceNorm2d', torchNorm('num_features', ['num_features', 'eps', 'momentum', 'affine'], 'affine', false, 2)],
+  ['torch.nn.InstanceNorm3d', torchNorm('num_features', ['num_features', 'eps', 'momentum', 'affine'], 'affine', false, 3)],
+  ['torch.nn.GroupNorm', torchNorm('num_channels', ['num_groups', 'num_channels', 'eps', 'affine'], 'affine', true, 2)],
+  ['torch.nn.LayerNorm', torchNorm('normalized_shape', ['normalized_shape', 'eps', 'elementwise_affine'], 'elementwise_affine', true, 2)],
+  ['torch.nn.Embedding', torchEmbedding],
+  ['torch.nn.PReLU', torchPRelu],
   ['torch.nn.Linear', torchLinear],
   ['keras.layers.Conv1D', keras.conv(1)],
   ['keras.layers.Conv2D', keras.conv(2)],
@@ -48,6 +71,7 @@ export function layerReport(spec: LayerSpec): LayerReport {
     case 'convTranspose': return convTransposeReport(spec);
     case 'pool': return poolReport(spec);
     case 'linear': return linearReport(spec);
+    case 'tensors': return tensorsReport(spec);
   }
 }
 
@@ -58,6 +82,7 @@ function literalSizes(spec: LayerSpec): Term[] {
     case 'convTranspose': return [spec.inChannels, spec.outChannels, spec.groups, ...spec.kernel, ...spec.stride, ...spec.dilation];
     case 'pool': return [...spec.kernel, ...spec.stride, ...spec.dilation];
     case 'linear': return [spec.inFeatures, spec.outFeatures];
+    case 'tensors': return spec.tensors.flatMap((tensor) => tensor.shape);
   }
 }
 

@@ -48,7 +48,19 @@ export interface LinearSpec {
   bias: Bias;
 }
 
-export type LayerSpec = ConvSpec | PoolSpec | LinearSpec;
+/**
+ * A layer whose parameters are a few named tensors of known shape (normalization, embedding, PReLU) and whose output
+ * size is stated directly (the input's, or a fixed size as adaptive pooling gives).
+ */
+export interface TensorsSpec {
+  kind: 'tensors';
+  convention: Convention;
+  tensors: { name: string; shape: Term[] }[];
+  outputFormulas: string[];
+  example?: { input: number[]; output: number[] };
+}
+
+export type LayerSpec = ConvSpec | PoolSpec | LinearSpec | TensorsSpec;
 
 export interface LayerReport {
   /** Learnable parameters when every factor is a literal. */
