@@ -68,10 +68,15 @@ const conventionalNames: Record<Language, Array<[string, string]>> = {
  */
 function addPythonDefinitions(source: string, imports: ImportMap): void {
   for (const match of source.matchAll(/^[ \t]*(?:async[ \t]+)?(?:class|def)[ \t]+(\w+)/gm)) imports.localNames.add(match[1]);
-  for (const match of source.matchAll(/^[ \t]*([A-Za-z_][\w \t,]*?)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*([^\n]*)/gm)) {
-    const targets = match[1].split(',').map((target) => target.trim()).filter((target) => /^\w+$/.test(target));
-    const aliased = /^([A-Za-z_]\w*)((?:\.\w+)*)[ \t]*(?:#.*)?$/.exec(match[2]);
-    if (targets.length === 1 && aliased && imports.has(aliased[1])) imports.set(targets[0], `${imports.get(aliased[1])}${aliased[2]}`);
+  const assignments = [...source.matchAll(/^[ \t]*([A-Za-z_][\w \t,]*?)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*([^\n]*)/gm)];
+  const assignedTimes = new Map<string, number>();
+  const targetsOf = (match: RegExpMatchArray) => match[1].split(',').map((target) => target.trim()).filter((target) => /^\w+$/.test(target));
+  for (const match of assignments) for (const target of targetsOf(match)) assignedTimes.set(target, (assignedTimes.get(target) ?? 0) + 1);
+  for (const match of assignments) {
+    const targets = targetsOf(match);
+    // Only a module bound once (`nn = torch.nn`) is an alias; `norm_layer = nn.BatchNorm2d` is a variable.
+    const aliased = /^([A-Za-z_]\w*)((?:\.[a-z_]\w*)+)[ \t]*(?:#.*)?$/.exec(match[2]);
+    if (targets.length === 1 && aliased && imports.has(aliased[1]) && assignedTimes.get(targets[0]) === 1) imports.set(targets[0], `${imports.get(aliased[1])}${aliased[2]}`);
     else for (const target of targets) imports.localNames.add(target);
   }
   for (const match of source.matchAll(/\bfor[ \t]+([\w \t,]+?)[ \t]+in\b/g)) {
@@ -85,7 +90,15 @@ function addScriptDefinitions(source: string, imports: ImportMap): void {
   for (const match of source.matchAll(/\b(?:const|let|var|function|class)[ \t]+([\w$]+)/g)) imports.localNames.add(match[1]);
 }
 
+let lastRead: { source: string; language: Language; imports: ImportMap } | undefined;
+
+/** The file's imports and own names; the last file's are kept, since hovers ask about one file many times. */
 export function readImports(source: string, language: Language): ImportMap {
+  if (lastRead?.source !== source || lastRead.language !== language) lastRead = { source, language, imports: scanImports(source, language) };
+  return lastRead.imports;
+}
+
+function scanImports(source: string, language: Language): ImportMap {
   const imports = new ImportMap(conventionalNames[language]);
   if (language === 'python') {
     addPythonImports(source, imports);

@@ -104,6 +104,8 @@ export function resolveSymbolAt(index: KnowledgeIndex, source: string, language:
   if (!chain) return undefined;
   const before = source.slice(Math.max(0, chain.start - 9), chain.start);
   if (source[chain.start - 1] === '.' || /\b(def|class|function)\s+$/.test(before)) return undefined;
+  // The module path of an import statement names a module, not the layer of the same name.
+  if (python && /^[ \t]*(from|import)[ \t]+$/.test(source.slice(source.lastIndexOf('\n', chain.start - 1) + 1, chain.start))) return undefined;
   const written = source.slice(chain.start, chain.end);
   const allowed = frameworksByLanguage[language];
   const head = written.split('.')[0];
