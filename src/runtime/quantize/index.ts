@@ -13,7 +13,9 @@ import { outputPath } from './output-path';
 import { assertNotQuantized, prepareModel } from './prepare';
 import { toFloat32 } from './prepare/float32';
 import { applyQdq, calibratedTensors, planQdq, type KeptFloat, type StaticSettings, type TensorRange } from './qdq';
-import type { QuantizeConfig, QuantizeEvent, QuantizeReport } from './types';
+import type { QuantizeConfig, QuantizeEvent, QuantizeMode, QuantizeReport } from './types';
+import { quantizeDynamic } from './dynamic';
+import { convertToFloat16 } from './fp16';
 
 export type { QuantizeConfig, QuantizeEvent, QuantizeReport } from './types';
 export { QuantizeError } from './graph-edit';
@@ -52,8 +54,17 @@ function imagesOf(context: RunContext, folder: ImageFolder, limit: number | unde
   return preprocessedImages(folder.images, context.preprocessing, limit ?? Infinity, (skipped) => context.skipped.push(skipped), context.signal);
 }
 
+interface Quantized {
+  model: OnnxModel;
+  quantizedNodes: number;
+  keptFloat: KeptFloat[];
+  calibration?: QuantizeReport['calibration'];
+  /** Quantizes again with other exclusions, reusing the calibration. */
+  requantize: (exclude: string[]) => Promise<Omit<Quantized, 'requantize' | 'calibration'>>;
+}
+
 /** Static mode: plan, calibrate once, insert QDQ. The calibrated ranges are kept for re-quantizing with exclusions. */
-async function quantizeStatic(context: RunContext): Promise<{ model: OnnxModel; keptFloat: KeptFloat[]; quantizedNodes: number; calibration: NonNullable<QuantizeReport['calibration']>; requantize: (exclude: string[]) => ReturnType<typeof requantizeWith> }> {
+async function quantizeStatic(context: RunContext): Promise<Quantized> {
   const { config, prepared, emit } = context;
   if (!config.calibration) throw new QuantizeError('static quantization needs a folder of calibration images (--calib DIR)');
   const folder = listImageFolder(config.calibration);
@@ -75,15 +86,41 @@ async function quantizeStatic(context: RunContext): Promise<{ model: OnnxModel; 
   if (images === 0) throw new QuantizeError(`none of the ${folder.images.length} images in ${config.calibration} could be decoded (first: ${context.skipped[0]?.reason ?? 'unknown'})`);
   emit({ type: 'stage', stage: 'quantize', message: 'inserting QuantizeLinear/DequantizeLinear' });
   const calibration = { method, images, skipped: [...context.skipped] };
-  const requantize = (exclude: string[]) => requantizeWith(prepared, ranges, { ...settings, exclude });
-  const first = requantize(settings.exclude);
-  return { ...first, calibration, requantize };
+  const requantize = async (exclude: string[]) => requantizeWith(prepared, ranges, { ...settings, exclude });
+  return { ...(await requantize(settings.exclude)), calibration, requantize };
 }
 
-function requantizeWith(prepared: OnnxModel, ranges: Map<string, TensorRange>, settings: StaticSettings) {
+export function requantizeWith(prepared: OnnxModel, ranges: Map<string, TensorRange>, settings: StaticSettings) {
   const plan = planQdq(prepared, settings);
   return { model: applyQdq(prepared, plan, ranges, settings), keptFloat: plan.keptFloat, quantizedNodes: plan.nodes.length };
 }
+
+async function quantizeDynamicMode(context: RunContext): Promise<Quantized> {
+  const { config, prepared, emit } = context;
+  const run = async (exclude: string[]) => {
+    emit({ type: 'stage', stage: 'quantize', message: 'int8 weights; MatMul/Gemm activations quantized at run time' });
+    const result = quantizeDynamic(prepared, { perChannel: config.perChannel ?? false, reduceRange: config.reduceRange ?? false, exclude });
+    return { model: result.model, quantizedNodes: result.quantizedNodes, keptFloat: result.keptFloat };
+  };
+  return { ...(await run(config.exclude ?? [])), requantize: run };
+}
+
+async function convertFloat16Mode(context: RunContext): Promise<Quantized> {
+  const { config, prepared, emit } = context;
+  const run = async () => {
+    emit({ type: 'stage', stage: 'quantize', message: 'float16 weights and compute' });
+    const result = await convertToFloat16(prepared, config.keepIoFloat32 ?? false);
+    return { model: result.model, quantizedNodes: result.convertedNodes, keptFloat: result.keptFloat };
+  };
+  return { ...(await run()), requantize: run };
+}
+
+/** The quantizer of each mode. */
+const quantizers: Record<QuantizeMode, (context: RunContext) => Promise<Quantized>> = {
+  static: quantizeStatic,
+  dynamic: quantizeDynamicMode,
+  fp16: convertFloat16Mode,
+};
 
 /** The figures of the report that compare the float and the quantized model. */
 async function evaluate(context: RunContext, reference: OnnxModel, quantizedBytes: Uint8Array, quantizedModel: OnnxModel): Promise<Pick<QuantizeReport, 'agreement'> & { latency: [number, number]; accuracy?: { reference: number; quantized: number } }> {
@@ -130,7 +167,7 @@ export async function runQuantize(config: QuantizeConfig, onEvent: Emit = () => 
     inputName: facts.name,
     preprocessing: resolvePreprocessing(config.model, facts, config.preprocessing),
   };
-  const result = await quantizeStatic(context);
+  const result = await quantizers[config.mode](context);
   checkCancelled(signal);
 
   const output = outputPath(config.model, config.mode, config.out);
