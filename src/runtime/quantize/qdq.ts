@@ -125,9 +125,12 @@ export function planQdq(model: OnnxModel, settings: StaticSettings): QdqPlan {
   return plan;
 }
 
-/** Tensors whose ranges calibration must measure for this plan. */
+/**
+ * Tensors whose ranges calibration measures for this plan: shared-scale outputs too, since a plan with fewer
+ * quantized nodes (exclusions, sensitivity) may quantize one of them on its own.
+ */
 export function calibratedTensors(plan: QdqPlan): string[] {
-  return plan.activations.filter((name) => !plan.sharedScale.has(name));
+  return plan.activations;
 }
 
 export interface TensorRange { min: number; max: number }
