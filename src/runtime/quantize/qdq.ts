@@ -199,8 +199,9 @@ export function applyQdq(prepared: OnnxModel, plan: QdqPlan, ranges: Map<string,
       producer.output = producer.output.map((output) => (output === tensor ? source : output));
     }
     added.push(
-      makeNode('QuantizeLinear', [source, scaleName, zeroName], [quantizedName], names.fresh(`${tensor}_QuantizeLinear`)),
-      makeNode('DequantizeLinear', [quantizedName, scaleName, zeroName], [dequantized], names.fresh(`${tensor}_DequantizeLinear`)),
+      // Inserted nodes go unnamed (errors name them by output): names would cost bytes in every file.
+      makeNode('QuantizeLinear', [source, scaleName, zeroName], [quantizedName], ''),
+      makeNode('DequantizeLinear', [quantizedName, scaleName, zeroName], [dequantized], ''),
     );
   }
 
@@ -210,7 +211,7 @@ export function applyQdq(prepared: OnnxModel, plan: QdqPlan, ranges: Map<string,
     graph.initializer.push(typedTensor(stored, dataType, dims, values));
     const [scaleName, zeroName] = scaleInitializers(base, scales, zeroPoints instanceof Int32Array ? DataType.INT32 : zeroPoints instanceof Uint8Array ? DataType.UINT8 : DataType.INT8, zeroPoints, axis !== undefined);
     const output = names.fresh(`${base}_dequantized`);
-    added.push(makeNode('DequantizeLinear', [stored, scaleName, zeroName], [output], names.fresh(`${base}_DequantizeLinear`), axis !== undefined ? { axis } : {}));
+    added.push(makeNode('DequantizeLinear', [stored, scaleName, zeroName], [output], '', axis !== undefined ? { axis } : {}));
     return output;
   };
 

@@ -16,12 +16,13 @@ export async function layerSensitivity(
   references: Float32Array[],
   excluded: Set<string>,
   onLayer?: (done: number, total: number, name: string) => void,
+  threads?: number,
 ): Promise<LayerSensitivity[]> {
   const results: LayerSensitivity[] = [];
   for (const [index, candidate] of candidates.entries()) {
     onLayer?.(index, candidates.length, candidate.name);
     const model = quantizeOnly(candidate.name);
-    const runner = await ModelRunner.open(encodeModel(model), model);
+    const runner = await ModelRunner.open(encodeModel(model), model, threads);
     let signal = 0;
     let noise = 0;
     let cosineSum = 0;

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { toFloat32Model } from '../../../src/runtime/explain/float32-model';
 import { encodeModel, readModelFile } from '../../../src/runtime/onnx/codec';
+import { cpuInt8Support } from '../../../src/runtime/quantize/evaluate';
 import { runQuantize } from '../../../src/runtime/quantize';
 import type { QuantizeReport } from '../../../src/runtime/quantize/types';
 import { sharedImagesDir, sharedModel } from '../helpers/shared';
@@ -89,6 +90,16 @@ describe('quantize: mnist.onnx through the CLI', function () {
   });
 });
 
+describe('quantize: CPU int8 support', () => {
+  it('names VNNI, AVX-512 or AVX2 from the cpuinfo flags', () => {
+    assert.equal(cpuInt8Support('flags\t\t: fpu sse avx2 avx512f avx512bw avx512_vnni\n'), 'VNNI');
+    assert.equal(cpuInt8Support('flags\t\t: fpu sse avx2 avx_vnni\n'), 'VNNI');
+    assert.equal(cpuInt8Support('flags\t\t: fpu sse avx2 avx512f avx512bw\n'), 'AVX-512');
+    assert.equal(cpuInt8Support('flags\t\t: fpu sse avx2\n'), 'AVX2');
+    assert.equal(cpuInt8Support('flags\t\t: fpu sse\n'), 'none');
+  });
+});
+
 describe('quantize: SqueezeNet 1.0 (float16 file, converted to float32 first)', function () {
   this.timeout(180_000);
 
@@ -103,6 +114,7 @@ describe('quantize: SqueezeNet 1.0 (float16 file, converted to float32 first)', 
       assert.ok(report.quantized.bytes <= 0.27 * float32Bytes, `${report.quantized.bytes} of ${float32Bytes}`);
       assert.equal(report.agreement?.images, fs.readdirSync(sharedImagesDir).length);
       assert.equal(report.agreement?.top1Agreement, 1);
+      assert.ok(report.nodes.keptFloat.some((node) => node.opType === 'Softmax' && /no int8 kernel/.test(node.reason)), JSON.stringify(report.nodes.keptFloat));
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
     }
