@@ -7,7 +7,8 @@ import { toFloat32Model } from '../../../src/runtime/explain/float32-model';
 import { encodeModel, readModelFile } from '../../../src/runtime/onnx/codec';
 import { cpuInt8Support } from '../../../src/runtime/quantize/evaluate';
 import { runQuantize } from '../../../src/runtime/quantize';
-import type { QuantizeReport } from '../../../src/runtime/quantize/types';
+import type { QuantizeEvent, QuantizeReport } from '../../../src/runtime/quantize/types';
+import { JobCancelledError, runWorkerJob } from '../../../src/runtime/jobs/run-job';
 import { sharedImagesDir, sharedModel } from '../helpers/shared';
 import { writeDigitFolder } from './digits';
 
@@ -74,6 +75,22 @@ describe('quantize: mnist.onnx through the CLI', function () {
     assert.deepEqual(report.exclusions, ranked.map((layer) => layer.name));
     assert.ok(ranked.every((layer) => layer.excluded));
     assert.equal(report.nodes.quantized, 0);
+  });
+
+  it('runs in the quantize worker with typed progress events, and stops when cancelled', async () => {
+    const config = { model: path.join(work, 'mnist.onnx'), mode: 'static' as const, calibration, evaluation, evaluationLimit: 50, preprocessing: mnistFlags };
+    const events: QuantizeEvent[] = [];
+    const report = await runWorkerJob<QuantizeReport>(path.join(repoRoot, 'dist/workers/quantize.js'), config, { onProgress: (message) => events.push(JSON.parse(message)) });
+    assert.equal(report.agreement?.images, 50);
+    assert.ok(events.some((event) => event.type === 'stage' && event.stage === 'calibrate'));
+    assert.ok(events.some((event) => event.type === 'progress' && event.total === 200));
+    const controller = new AbortController();
+    const cancelled = runWorkerJob<QuantizeReport>(path.join(repoRoot, 'dist/workers/quantize.js'), { ...config, out: path.join(work, 'cancelled.onnx') }, {
+      signal: controller.signal,
+      onProgress: (message) => { if ((JSON.parse(message) as QuantizeEvent).type === 'progress') controller.abort(); },
+    });
+    await assert.rejects(cancelled, JobCancelledError);
+    assert.ok(!fs.existsSync(path.join(work, 'cancelled.onnx')));
   });
 
   it('bad input: a folder without images, an undecodable image, an already-quantized model', async () => {
