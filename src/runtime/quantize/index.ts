@@ -238,7 +238,7 @@ export async function runQuantize(config: QuantizeConfig, onEvent: Emit = () => 
     const quantizedRunner = await ModelRunner.open(bytes, current.model, config.threads);
     let latency: [number, number];
     try {
-      let sample = zeros;
+      let sample: { data: Float32Array; dims: number[] } = zeros;
       const folderPath = config.evaluation ?? config.calibration;
       if (folderPath) for await (const image of imagesOf(context, listImageFolder(folderPath), 1)) sample = image.input;
       latency = await measureLatency(floatRunner, quantizedRunner, sample, LATENCY_RUNS);
