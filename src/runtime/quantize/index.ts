@@ -13,7 +13,7 @@ import { listImageFolder, preprocessedImages, type ImageFolder, type SkippedImag
 import { outputPath } from './output-path';
 import { assertNotQuantized, prepareModel } from './prepare';
 import { toFloat32 } from './prepare/float32';
-import { applyQdq, calibratedTensors, planQdq, type KeptFloat, type StaticSettings, type TensorRange } from './qdq';
+import { applyQdq, calibratedTensors, planQdq, quantizeNodeName, type KeptFloat, type StaticSettings, type TensorRange } from './qdq';
 import type { QuantizeConfig, QuantizeEvent, QuantizeMode, QuantizeReport } from './types';
 import { quantizeDynamic } from './dynamic';
 import { convertToFloat16 } from './fp16';
@@ -198,6 +198,9 @@ export async function runQuantize(config: QuantizeConfig, onEvent: Emit = () => 
   assertNotQuantized(original, config.model);
   const facts = onnxInputFacts(original);
   const prepared = prepareModel(original, (pass) => emit({ type: 'stage', stage: 'prepare', message: pass }));
+  const known = new Set(prepared.graph.node.flatMap((node) => [quantizeNodeName(node), node.op_type]));
+  const unknown = (config.exclude ?? []).filter((name) => !known.has(name));
+  if (unknown.length > 0) throw new QuantizeError(`--exclude names no node or op type of ${config.model}: ${unknown.join(', ')}`);
   const reference = toFloat32(original);
   const context: RunContext = {
     config, original, prepared, emit, signal, skipped: [], classCount: 0,

@@ -65,6 +65,14 @@ describe('quantize: mnist.onnx through the CLI', function () {
     }
   });
 
+  it('percentile and entropy calibration keep the accuracy too', async () => {
+    for (const method of ['percentile', 'entropy'] as const) {
+      const report = await runQuantize({ model: path.join(work, 'mnist.onnx'), mode: 'static', method, calibration, calibrationLimit: 100, evaluation, evaluationLimit: 500, preprocessing: mnistFlags });
+      assert.equal(report.calibration?.method, method);
+      assert.ok(report.quantized.accuracy! >= report.original.accuracy! - 0.005, `${method}: ${report.original.accuracy} → ${report.quantized.accuracy}`);
+    }
+  });
+
   it('ranks layers by sensitivity and excludes the worst until the budget holds', async () => {
     const report = await runQuantize({ model: path.join(work, 'mnist.onnx'), mode: 'static', calibration, calibrationLimit: 50, evaluation, evaluationLimit: 200,
       preprocessing: mnistFlags, accuracyBudget: -1 });
@@ -104,6 +112,9 @@ describe('quantize: mnist.onnx through the CLI', function () {
     assert.deepEqual(report.calibration?.skipped.map((entry) => path.basename(entry.file)), ['broken.png']);
     await assert.rejects(runQuantize({ model: report.output, mode: 'static', calibration: mixed, preprocessing: mnistFlags }), /is already quantized \(node .* is (QuantizeLinear|DequantizeLinear)\)/);
     await assert.rejects(runQuantize({ model: path.join(work, 'mnist.onnx'), mode: 'static', preprocessing: mnistFlags }), /needs a folder of calibration images/);
+    await assert.rejects(runQuantize({ model: path.join(work, 'mnist.onnx'), mode: 'static', calibration: mixed, exclude: ['Conv9'], preprocessing: mnistFlags }), /names no node or op type .*: Conv9/);
+    const excluded = await runQuantize({ model: path.join(work, 'mnist.onnx'), mode: 'static', calibration: mixed, exclude: ['Gemm'], preprocessing: mnistFlags });
+    assert.deepEqual(excluded.nodes.keptFloat, [{ name: 'Times212', opType: 'Gemm', reason: 'excluded by op type Gemm' }]);
   });
 });
 
