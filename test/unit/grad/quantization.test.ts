@@ -63,7 +63,7 @@ async function checkStraightThrough(testCase: QuantCase, seed: number): Promise<
   const broadcastDims = testCase.dims.map((dim, i) => (i === axis ? dim : 1));
   const scale = makeTensor('scale', DataType.FLOAT, paramDims, testCase.scales);
   const zeroPoint = integerTensor('zero_point', testCase.type, paramDims, testCase.zeroPoints);
-  const axisAttribute = axis === undefined ? {} : { axis };
+  const axisAttribute: Record<string, number> = axis === undefined ? {} : { axis };
   const quantized = testCase.around('dq');
   const qdq = model([
     node('QuantizeLinear', ['x', 'scale', 'zero_point'], ['q'], axisAttribute),
