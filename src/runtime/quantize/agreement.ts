@@ -43,7 +43,7 @@ export class AgreementTally {
       images: this.images,
       top1Agreement: this.images ? this.sameTop1 / this.images : 0,
       meanCosine: this.images ? this.cosineSum / this.images : 0,
-      sqnrDb: this.noise === 0 ? Infinity : 10 * Math.log10(this.signal / this.noise),
+      sqnrDb: sqnrDb(this.signal, this.noise),
     };
   }
 }
@@ -52,4 +52,10 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Signal-to-quantization-noise ratio in dB (infinite when the two agree exactly). */
+export function sqnrDb(signal: number, noise: number): number {
+  if (noise === 0) return signal === 0 ? 0 : Infinity;
+  return 10 * Math.log10(signal / noise);
 }

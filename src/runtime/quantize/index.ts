@@ -7,6 +7,9 @@ import { inputDims } from '../images/tensor';
 import type { Preprocessing } from '../images/types';
 import { calibrate } from './calibrate';
 import { classIndices, compareOnImages, cpuInt8Support, measureLatency, ModelRunner, type Comparison } from './evaluate';
+import { explanationDrift } from './explanation-drift';
+import { quantizeTfjsModel } from './tfjs-weights';
+import { isTfjsModelFile } from '../predict/predictor';
 import { layerSensitivity, type SensitivityCandidate } from './sensitivity';
 import { QuantizeError } from './graph-edit';
 import { listImageFolder, preprocessedImages, type ImageFolder, type SkippedImage } from './image-folder';
@@ -155,9 +158,9 @@ async function compareWithFloat(context: RunContext, floatRunner: ModelRunner, m
     let indices: Map<string, number> | undefined;
     return await compareOnImages(floatRunner, runner, imagesOf(context, folder, config.evaluationLimit),
       (image) => {
-        if (image.className === undefined) return undefined;
+        if (image.label === undefined) return undefined;
         indices ??= classIndices(folder.classes, config.model, context.classCount);
-        return indices.get(image.className);
+        return indices.get(image.label);
       },
       (done) => emit({ type: 'progress', done, total, message: `evaluation image ${done} of ${total}` }));
   } finally {
@@ -193,6 +196,7 @@ async function sensitivityOf(context: RunContext, floatRunner: ModelRunner, resu
 export async function runQuantize(config: QuantizeConfig, onEvent: Emit = () => undefined, signal?: AbortSignal): Promise<QuantizeReport> {
   const emit: Emit = (event) => { checkCancelled(signal); onEvent(event); };
   if (!fs.existsSync(config.model)) throw new QuantizeError(`${config.model}: no such model file`);
+  if (isTfjsModelFile(config.model)) return quantizeTfjsModel(config, emit);
   emit({ type: 'stage', stage: 'prepare', message: `reading ${config.model}` });
   const original = readModelFile(config.model);
   assertNotQuantized(original, config.model);
@@ -248,6 +252,13 @@ export async function runQuantize(config: QuantizeConfig, onEvent: Emit = () => 
     } finally {
       await quantizedRunner.release();
     }
+    const driftFolder = config.evaluation ?? config.calibration;
+    let explanationDriftResult: QuantizeReport['explanationDrift'];
+    if ((config.explanationDriftImages ?? 0) > 0 && driftFolder) {
+      emit({ type: 'stage', stage: 'drift', message: 'Grad-CAM of the float and the quantized model' });
+      const files = listImageFolder(driftFolder).images.slice(0, config.explanationDriftImages).map((image) => image.file);
+      explanationDriftResult = await explanationDrift(config.model, output, files, config.preprocessing, { onEvent: emit });
+    }
     const cpu = cpuInt8Support();
     const warnings: string[] = [];
     if (latency[1] >= latency[0]) {
@@ -270,6 +281,7 @@ export async function runQuantize(config: QuantizeConfig, onEvent: Emit = () => 
       nodes: { quantized: current.quantizedNodes, keptFloat: current.keptFloat },
       sensitivity,
       exclusions,
+      explanationDrift: explanationDriftResult,
     };
   } finally {
     await floatRunner.release();

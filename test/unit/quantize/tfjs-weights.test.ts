@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
 import { imageToTensor } from '../../../src/runtime/images';
 import { Predictor } from '../../../src/runtime/predict';
+import { runQuantize } from '../../../src/runtime/quantize';
 import { affineQuantize, quantizeTfjsModel } from '../../../src/runtime/quantize/tfjs-weights';
 import type { QuantizeReport, TfjsWeightDtype } from '../../../src/runtime/quantize/types';
 import { initTfjsBackend } from '../../../src/runtime/tfjs/backend';
@@ -137,7 +138,8 @@ describe('quantize: TensorFlow.js weight quantization in tfjs-converter\'s manif
     const modelJson = writeTinyGraphModel();
     try {
       const out = path.join(tmp, 'graph-uint8', 'model.json');
-      const report = await quantizeTfjsModel({ model: modelJson, mode: 'static', tfjsDtype: 'uint8', tfjsWeights: ['conv/*'], out });
+      // Through runQuantize, which hands model.json files to the tfjs weight quantizer.
+      const report = await runQuantize({ model: modelJson, mode: 'static', tfjsDtype: 'uint8', tfjsWeights: ['conv/*'], out });
       const specs = (JSON.parse(fs.readFileSync(out, 'utf8')) as Manifest).weightsManifest[0].weights;
       assert.deepEqual(specs.map((s) => [s.name, s.quantization?.dtype ?? s.dtype]), [['conv/kernel', 'uint8'], ['conv/bias', 'uint8'], ['depthwise/kernel', 'float32'], ['flatten/shape', 'int32'], ['dense/kernel', 'float32']]);
       assert.deepEqual(report.nodes.keptFloat.map((k) => [k.name, k.reason]), [['depthwise/kernel', 'not selected'], ['flatten/shape', 'int32 weights are not quantized'], ['dense/kernel', 'not selected']]);
