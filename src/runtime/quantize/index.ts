@@ -41,7 +41,7 @@ export function defaultReduceRange(cpu = cpuInt8Support()): boolean {
   return cpu === 'AVX2' || cpu === 'AVX-512';
 }
 
-export function staticSettings(config: QuantizeConfig, exclude = config.exclude ?? []): StaticSettings {
+function staticSettings(config: QuantizeConfig, exclude = config.exclude ?? []): StaticSettings {
   return {
     perChannel: config.perChannel ?? true,
     activations: config.activations ?? 'uint8',
@@ -53,7 +53,6 @@ export function staticSettings(config: QuantizeConfig, exclude = config.exclude 
 
 interface RunContext {
   config: QuantizeConfig;
-  original: OnnxModel;
   prepared: OnnxModel;
   inputName: string;
   preprocessing: Preprocessing;
@@ -110,7 +109,7 @@ async function quantizeStatic(context: RunContext): Promise<Quantized> {
   return { ...(await requantize(settings.exclude)), calibration, requantize, quantizeOnly, candidates };
 }
 
-export function requantizeWith(prepared: OnnxModel, ranges: Map<string, TensorRange>, settings: StaticSettings) {
+function requantizeWith(prepared: OnnxModel, ranges: Map<string, TensorRange>, settings: StaticSettings) {
   const plan = planQdq(prepared, settings);
   return { model: applyQdq(prepared, plan, ranges, settings), keptFloat: plan.keptFloat, quantizedNodes: plan.nodes.length };
 }
@@ -207,7 +206,7 @@ export async function runQuantize(config: QuantizeConfig, onEvent: Emit = () => 
   if (unknown.length > 0) throw new QuantizeError(`--exclude names no node or op type of ${config.model}: ${unknown.join(', ')}`);
   const reference = toFloat32(original);
   const context: RunContext = {
-    config, original, prepared, emit, signal, skipped: [], classCount: 0,
+    config, prepared, emit, signal, skipped: [], classCount: 0,
     inputName: facts.name,
     preprocessing: resolvePreprocessing(config.model, facts, config.preprocessing),
   };
