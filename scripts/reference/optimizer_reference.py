@@ -2,7 +2,7 @@
 
 usage: optimizer_reference.py < case.json > result.json
 case: kernel [in][out], bias [out], x [n][in], labels [n], steps, lr, optimizer (sgd|adam|adamw), momentum, nesterov,
-weightDecay, loss (cross-entropy|focal), labelSmoothing, focalGamma, classWeights, soft [n][classes], temperature, alpha
+weightDecay, loss (cross-entropy|focal|binary-cross-entropy), multiHot [n][classes], labelSmoothing, focalGamma, classWeights, soft [n][classes], temperature, alpha
 result: losses (one per step, before the update), kernel [in][out], bias [out]
 """
 import json
@@ -35,7 +35,9 @@ def main():
     for _ in range(case["steps"]):
         optimizer.zero_grad()
         logits = layer(x)
-        if case.get("loss", "cross-entropy") == "focal":
+        if case.get("loss") == "binary-cross-entropy":
+            loss = F.binary_cross_entropy_with_logits(logits, torch.tensor(case["multiHot"], dtype=torch.float32))
+        elif case.get("loss", "cross-entropy") == "focal":
             log_p = F.log_softmax(logits, dim=1).gather(1, labels[:, None])[:, 0]
             per_sample = -((1 - log_p.exp()) ** case.get("focalGamma", 2.0)) * log_p
             w = weights[labels] if weights is not None else torch.ones_like(per_sample)

@@ -64,6 +64,14 @@ describe('quantize: Grad-CAM on a QDQ int8 model and explanation drift', functio
     assert.deepEqual(drift.quantizedCam.dims, [14, 14]);
     assert.ok(drift.quantizedCam.data.some((v) => v > 0 && v < 1), 'a map with structure, not zeros');
     assert.ok(drift.cosine >= 0.9, `layer3 Grad-CAM cosine ${drift.cosine}`);
+    const quantized = await Explainer.open(quantizedFile, { sampleImage: kitten });
+    try {
+      const saliency = await quantized.explain(kitten, { method: 'saliency' });
+      assert.deepEqual(saliency.cam.size, [224, 224]);
+      assert.ok(saliency.cam.data.every(Number.isFinite) && saliency.cam.data.some((v) => v > 0), 'input gradients reach the image through the input QuantizeLinear');
+    } finally {
+      await quantized.release();
+    }
     console.log(`      ${layer3}: Grad-CAM cosine ${drift.cosine.toFixed(4)}`);
   });
 

@@ -45,6 +45,7 @@ describe('train: the tfjs engine\'s losses and optimizers against PyTorch', func
     const sum = raw.reduce((a, b) => a + b, 0);
     return raw.map((v) => v / sum);
   });
+  const multiHot = x.map((_, i) => Array.from({ length: classes }, (__, k) => ((i + k) % 2 === 0 ? 1 : 0)));
   let linear: { modelJson: string; kernel: number[][]; bias: number[] };
   before(async () => {
     await initTfjsBackend();
@@ -58,6 +59,7 @@ describe('train: the tfjs engine\'s losses and optimizers against PyTorch', func
     ['AdamW (decoupled weight decay) with class weights', { optimizer: 'adamw', weightDecay: 0.1, classWeights: [1, 2, 0.5] }],
     ['focal loss with class weights, plain SGD', { optimizer: 'sgd', momentum: 0, loss: 'focal', focalGamma: 2, classWeights: [0.5, 1, 3] }],
     ['distillation from soft targets (T = 3, alpha = 0.7)', { optimizer: 'adam', temperature: 3, alpha: 0.7 }, true],
+    ['binary cross-entropy on multi-hot labels, Adam', { optimizer: 'adam', loss: 'binary-cross-entropy' }],
   ];
   for (const [title, settings, distill] of cases) {
     it(title, async () => {
@@ -66,11 +68,12 @@ describe('train: the tfjs engine\'s losses and optimizers against PyTorch', func
       const losses: number[] = [];
       try {
         for (let step = 0; step < steps; step++) {
-          losses.push((await engine.trainStep(Float32Array.from(x.flat()), [samples, inputs], Int32Array.from(labels), learningRate, distill ? Float32Array.from(soft.flat()) : undefined)).loss);
+          const targets = settings.loss === 'binary-cross-entropy' ? Float32Array.from(multiHot.flat()) : Int32Array.from(labels);
+          losses.push((await engine.trainStep(Float32Array.from(x.flat()), [samples, inputs], targets, learningRate, distill ? Float32Array.from(soft.flat()) : undefined)).loss);
         }
         const state = await engine.state();
         const reference = JSON.parse(execFileSync(python, [script], {
-          input: JSON.stringify({ kernel: linear.kernel, bias: linear.bias, x, labels, steps, lr: learningRate, ...settings, soft: distill ? soft : undefined }),
+          input: JSON.stringify({ kernel: linear.kernel, bias: linear.bias, x, labels, multiHot, steps, lr: learningRate, ...settings, soft: distill ? soft : undefined }),
           encoding: 'utf8',
         })) as { losses: number[]; kernel: number[][]; bias: number[] };
         losses.forEach((loss, i) => assert.ok(Math.abs(loss - reference.losses[i]) < 1e-5, `step ${i}: loss ${loss} vs PyTorch ${reference.losses[i]}`));
