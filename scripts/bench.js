@@ -155,8 +155,9 @@ const { gradcam } = require('./bench/gradcam');
 const { knowledgeHover } = require('./bench/knowledge-hover');
 const { tfjsGradcam } = require('./bench/tfjs-gradcam');
 const { quantize } = require('./bench/quantize');
+const { tfjsTrain } = require('./bench/tfjs-train');
 
-const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover, gradcam, tfjsGradcam, quantize];
+const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover, gradcam, tfjsGradcam, quantize, tfjsTrain];
 
 function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');

@@ -38,6 +38,18 @@ export interface Explanation {
   timings: { totalMs: number };
 }
 
+/**
+ * The output whose class scores are explained: the model's first output, or, when a QDQ quantizer left it as a
+ * QuantizeLinear → DequantizeLinear copy, the float logits before it. The straight-through gradient is zero where the
+ * output quantizer clips, and the top class's logit is often the one at the end of the calibrated range.
+ */
+function scoreOutput(model: OnnxModel): string {
+  const output = model.graph.output[0].name;
+  const dequantize = model.graph.node.find((node) => node.output[0] === output && node.op_type === 'DequantizeLinear');
+  const quantize = dequantize && model.graph.node.find((node) => node.output[0] === dequantize.input[0] && node.op_type === 'QuantizeLinear');
+  return quantize ? quantize.input[0] : output;
+}
+
 /** An ONNX model opened for attribution: float32 forward graph, measured shapes, and gradient sessions built on demand. */
 export class Explainer {
   private forwardSessions = new Map<string, Ort.InferenceSession>();
@@ -59,7 +71,7 @@ export class Explainer {
     const model = toFloat32Model(readModelFile(modelFile));
     const { data, dims } = await imageToTensor(options.sampleImage, preprocessing);
     const shapes = await probeShapes(model, { [facts.name]: { data, dims } }, options.session);
-    return new Explainer(modelFile, model, facts, preprocessing, shapes, model.graph.output[0].name, options.session ?? {});
+    return new Explainer(modelFile, model, facts, preprocessing, shapes, scoreOutput(model), options.session ?? {});
   }
 
   /** The output index addressing a class: the class on the output's one non-unit axis, 0 elsewhere. */
@@ -73,7 +85,8 @@ export class Explainer {
     const key = exposed.join('\u0000');
     let session = this.forwardSessions.get(key);
     if (!session) {
-      session = await createSession(exposed.length > 0 ? exposeTensors(this.model, exposed) : this.model, this.sessionOptions);
+      const wanted = this.model.graph.output.some((output) => output.name === this.output) ? exposed : [this.output, ...exposed];
+      session = await createSession(wanted.length > 0 ? exposeTensors(this.model, wanted) : this.model, this.sessionOptions);
       this.forwardSessions.set(key, session);
     }
     return session;

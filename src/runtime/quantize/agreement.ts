@@ -17,6 +17,7 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
     normB += b[i] * b[i];
   }
   if (normA === 0 && normB === 0) return 1;
+  if (normA === 0 || normB === 0) return 0;
   return dot / Math.sqrt(normA * normB);
 }
 

@@ -13,7 +13,7 @@ const cnnCases = new RegExp('^test_(' + [
   'reduce_sum', 'dropout', 'identity', 'cast', 'instancenorm', 'exp', 'log', 'neg', 'sqrt', 'abs', 'pow', 'sum', 'expand',
   'Conv', 'ConvTranspose', 'MaxPool', 'AvgPool', 'BatchNorm', 'ReLU', 'LeakyReLU', 'PReLU', 'Sigmoid', 'Tanh',
   'Softmax', 'LogSoftmax', 'Linear', 'ZeroPad2d', 'ConstantPad2d', 'ReflectionPad2d', 'ReplicationPad2d',
-  'log_softmax', 'softmax_functional', 'softmax_lastdim',
+  'log_softmax', 'softmax_functional', 'softmax_lastdim', 'dequantizelinear',
 ].join('|') + ')([_0-9].*)?$');
 
 describe('ONNX backend conformance of the CNN operators', function () {

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import { computeGradients } from '../../../src/runtime/grad/index';
 import { makeAttribute, makeTensor } from '../../../src/runtime/grad/emitter';
 import { createMessage, OnnxModel, OnnxNode, OnnxTensor } from '../../../src/runtime/onnx/codec';
@@ -136,5 +138,51 @@ describe('gradient rules: QuantizeLinear and DequantizeLinear (straight-through 
     }, 11);
     assert.ok(result.saturated > 0 && result.passed > 2, JSON.stringify(result));
     assert.ok(result.error < 5e-3, `gradient differs from the surrogate's central differences by ${result.error.toExponential(2)}`);
+  });
+
+  it('equals PyTorch\'s fake quantization and its gradient, per-tensor uint8 and per-channel int8, values across the clipping edges', async () => {
+    const script = path.resolve(__dirname, '../../../scripts/reference/fake_quant_reference.py');
+    const python = process.env.CNN_STUDIO_TORCH_PYTHON ?? '/usr/bin/python3';
+    const cases = [
+      { dims: [2, 3, 4, 4], axis: null, scales: [0.02], zeroPoints: [100], type: DataType.UINT8 },
+      { dims: [3, 2, 3, 3], axis: 0, scales: [0.01, 0.05, 0.002], zeroPoints: [0, -4, 9], type: DataType.INT8 },
+    ];
+    for (const [index, testCase] of cases.entries()) {
+      const next = seededRandom(20 + index);
+      const [qmin, qmax] = RANGES[testCase.type];
+      const count = testCase.dims.reduce((a, b) => a * b, 1);
+      const inner = testCase.dims.slice(1).reduce((a, b) => a * b, 1);
+      const channel = (i: number) => (testCase.axis === null ? 0 : Math.floor(i / inner));
+      // Spread over 1.4 times the representable range, and half of the values within a step of a clipping edge.
+      const x = Float32Array.from({ length: count }, (_, i) => {
+        const [s, z] = [testCase.scales[channel(i)], testCase.zeroPoints[channel(i)]];
+        const edge = next() < 0.5 ? qmin - z : qmax - z;
+        return i % 2 ? (edge + (next() * 2 - 1)) * s : ((qmin - z) + (next() * 1.4 - 0.2) * (qmax - qmin)) * s;
+      });
+      const projection = Float32Array.from({ length: count }, () => next() * 2 - 1);
+      const paramDims = testCase.axis === null ? [] : [testCase.dims[0]];
+      const axisAttribute: Record<string, number> = testCase.axis === null ? {} : { axis: 0 };
+      const qdq = createMessage<OnnxModel>('ModelProto', {
+        ir_version: 8,
+        opset_import: [{ domain: '', version: 13 }],
+        graph: {
+          name: 'fake-quant',
+          node: [node('QuantizeLinear', ['x', 'scale', 'zero_point'], ['q'], axisAttribute), node('DequantizeLinear', ['q', 'scale', 'zero_point'], ['y'], axisAttribute)],
+          input: [floatInput('x', testCase.dims)],
+          initializer: [makeTensor('scale', DataType.FLOAT, paramDims, testCase.scales), integerTensor('zero_point', testCase.type, paramDims, testCase.zeroPoints)],
+          output: [createMessage('ValueInfoProto', { name: 'y', type: { tensor_type: { elem_type: DataType.FLOAT } } })],
+        },
+      });
+      const result = await computeGradients(qdq, { objective: { kind: 'weighted-sum', output: 'y', weightsInput: 'projection' }, wrt: ['x'], activations: ['y'] }, { x: { data: x, dims: testCase.dims }, projection: { data: projection, dims: testCase.dims } });
+      const reference = JSON.parse(execFileSync(python, [script], { encoding: 'utf8', input: JSON.stringify({ ...testCase, x: Array.from(x), projection: Array.from(projection), qmin, qmax }) })) as { y: number[]; grad: number[] };
+      const y = result.activations.y.data;
+      let clipped = 0;
+      for (let i = 0; i < count; i++) {
+        assert.ok(Math.abs(y[i] - reference.y[i]) <= 1e-6, `case ${index} y[${i}]: ${y[i]} vs PyTorch ${reference.y[i]}`);
+        assert.ok(Math.abs(result.gradients.x.data[i] - reference.grad[i]) <= 1e-6, `case ${index} gradient[${i}] at x = ${x[i]}: ${result.gradients.x.data[i]} vs PyTorch ${reference.grad[i]}`);
+        if (reference.grad[i] === 0) clipped++;
+      }
+      assert.ok(clipped > count / 10 && clipped < count * 0.9, `case ${index}: ${clipped} of ${count} clipped`);
+    }
   });
 });

@@ -7,6 +7,7 @@ import { imageToTensor } from '../../../src/runtime/images';
 import { encodeModel, readModelFile } from '../../../src/runtime/onnx/codec';
 import { cosineSimilarity } from '../../../src/runtime/quantize/agreement';
 import { explanationDrift } from '../../../src/runtime/quantize/explanation-drift';
+import { runQuantize } from '../../../src/runtime/quantize';
 import { quantizeForTests } from '../../fixtures/models/qdq';
 import { sharedImage } from '../helpers/shared';
 import { torchvisionModel } from '../predict/torchvision-models';
@@ -63,6 +64,27 @@ describe('quantize: Grad-CAM on a QDQ int8 model and explanation drift', functio
     assert.deepEqual(drift.quantizedCam.dims, [14, 14]);
     assert.ok(drift.quantizedCam.data.some((v) => v > 0 && v < 1), 'a map with structure, not zeros');
     assert.ok(drift.cosine >= 0.9, `layer3 Grad-CAM cosine ${drift.cosine}`);
+    const quantized = await Explainer.open(quantizedFile, { sampleImage: kitten });
+    try {
+      const saliency = await quantized.explain(kitten, { method: 'saliency' });
+      assert.deepEqual(saliency.cam.size, [224, 224]);
+      assert.ok(saliency.cam.data.every(Number.isFinite) && saliency.cam.data.some((v) => v > 0), 'input gradients reach the image through the input QuantizeLinear');
+    } finally {
+      await quantized.release();
+    }
     console.log(`      ${layer3}: Grad-CAM cosine ${drift.cosine.toFixed(4)}`);
+  });
+
+  it('resnet18 quantized by the project\'s static int8 quantizer (per-channel, MinMax): Grad-CAM cosine ≥ 0.95 on the kitten', async () => {
+    const calibration = path.join(tmp, 'calibration');
+    fs.mkdirSync(calibration);
+    for (const name of ['kitten_224.png', 'cat.jpg', 'fish.png']) fs.copyFileSync(sharedImage(name), path.join(calibration, name));
+    const out = path.join(tmp, 'resnet18.static.int8.onnx');
+    await runQuantize({ model: floatFile, mode: 'static', calibration, perChannel: true, out });
+    const ops = new Set(readModelFile(out).graph.node.map((n) => n.op_type));
+    assert.ok(ops.has('QuantizeLinear') && ops.has('DequantizeLinear'));
+    const [drift] = await explanationDrift(floatFile, out, [kitten]);
+    assert.ok(drift.cosine >= 0.95, `Grad-CAM cosine ${drift.cosine}`);
+    console.log(`      static int8: classes ${drift.floatClass} / ${drift.quantizedClass}, Grad-CAM cosine ${drift.cosine.toFixed(4)}`);
   });
 });

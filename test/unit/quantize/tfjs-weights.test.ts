@@ -9,6 +9,8 @@ import { runQuantize } from '../../../src/runtime/quantize';
 import { affineQuantize, quantizeTfjsModel } from '../../../src/runtime/quantize/tfjs-weights';
 import type { QuantizeReport, TfjsWeightDtype } from '../../../src/runtime/quantize/types';
 import { initTfjsBackend } from '../../../src/runtime/tfjs/backend';
+import type { ManifestWeight } from '../../../src/runtime/tfjs/manifest';
+import { writeTfjsModel } from '../../../src/runtime/tfjs/write-model';
 import { writeNsfwjsModelJson } from '../../fixtures/models/nsfwjs';
 import { writeTinyGraphModel } from '../../fixtures/models/tiny-graph-model';
 import { sharedImagesDir } from '../helpers/shared';
@@ -133,6 +135,24 @@ describe('quantize: TensorFlow.js weight quantization in tfjs-converter\'s manif
       console.log(`      ${dtype}: ${(report.original.bytes / 1e6).toFixed(2)} MB → ${(report.quantized.bytes / 1e6).toFixed(2)} MB, latency ${report.original.latencyMs.toFixed(1)} → ${report.quantized.latencyMs.toFixed(1)} ms, cosine ${report.agreement!.meanCosine.toFixed(5)}, SQNR ${report.agreement!.sqnrDb.toFixed(1)} dB, largest weight error ${worst.toExponential(2)}`);
     });
   }
+
+  it('nsfwjs stored as float32 → uint8: a quarter of the weight bytes, same top-1, agreement measured on the images', async () => {
+    const model = await tf.loadLayersModel({ load: async () => loadArtifacts(nsfwjs.modelJson) });
+    let artifacts: Tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (result) => {
+      artifacts = result;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    model.dispose();
+    const floatJson = path.join(tmp, 'nsfwjs-float32', 'model.json');
+    writeTfjsModel(floatJson, { format: 'layers-model', modelTopology: artifacts!.modelTopology as Record<string, unknown> }, artifacts!.weightSpecs as ManifestWeight[], new Uint8Array(artifacts!.weightData as ArrayBuffer));
+    const report = await quantizeTfjsModel({ model: floatJson, mode: 'static', tfjsDtype: 'uint8', evaluation: evalDir });
+    assert.equal(report.output, path.join(tmp, 'nsfwjs-float32-uint8', 'model.json'), 'default output: a new folder beside the model\'s');
+    assert.equal(weightBytes(report.output) * 4, weightBytes(floatJson));
+    assert.ok(report.quantized.bytes < report.original.bytes * 0.3, `${report.quantized.bytes} of ${report.original.bytes} bytes`);
+    assert.equal(report.agreement?.top1Agreement, 1);
+    console.log(`      float32 → uint8: ${(report.original.bytes / 1e6).toFixed(2)} MB → ${(report.quantized.bytes / 1e6).toFixed(2)} MB, cosine ${report.agreement!.meanCosine.toFixed(5)}`);
+  });
 
   it('a graph model: only the weights a wildcard selects change, int32 constants stay, it predicts through the Predictor', async () => {
     const modelJson = writeTinyGraphModel();

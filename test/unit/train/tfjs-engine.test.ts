@@ -9,6 +9,7 @@ import { initTfjsBackend } from '../../../src/runtime/tfjs/backend';
 import { createTfjsEngine } from '../../../src/runtime/train/tfjs-engine';
 import type { StepEngine } from '../../../src/runtime/train/types';
 import { writeNsfwjsModelJson } from '../../fixtures/models/nsfwjs';
+import { writeTinyGraphModel } from '../../fixtures/models/tiny-graph-model';
 import { sharedImage } from '../helpers/shared';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -87,7 +88,7 @@ describe('train: TensorFlow.js layers model fine-tuning (nsfwjs MobileNetV2, new
     }
   });
 
-  it('SGD with Nesterov momentum on the head only, checkpoint state round-trips; a head that does not match is refused', async () => {
+  it('SGD with Nesterov momentum on the head only, checkpoint state round-trips; a head that does not match, an unknown layer and a graph model are refused', async () => {
     const config = { model: nsfwjs.modelJson, data: tmp, out: path.join(tmp, 'unused', 'model.json'), newHead: true, freezeUntil: 'dropout_3', optimizer: 'sgd' as const, momentum: 0.9, nesterov: true, seed: 2 };
     const engine = await createTfjsEngine(config, 2);
     const copy = await createTfjsEngine(config, 2);
@@ -104,5 +105,11 @@ describe('train: TensorFlow.js layers model fine-tuning (nsfwjs MobileNetV2, new
     }
     await assert.rejects(createTfjsEngine({ ...config, newHead: false }, 2), /the head has 5 outputs but the data has 2 classes/);
     await assert.rejects(createTfjsEngine({ ...config, freezeUntil: 'no_such_layer' }, 2), /no layer named "no_such_layer"/);
+    const graphModel = writeTinyGraphModel();
+    try {
+      await assert.rejects(createTfjsEngine({ ...config, model: graphModel }, 2), /graph model holds no trainable layers/);
+    } finally {
+      fs.rmSync(path.dirname(graphModel), { recursive: true, force: true });
+    }
   });
 });
