@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import { onnxruntime } from '../onnx/session';
+import { loadOptionalPackage, loadTfjs } from '../tfjs/backend';
 import { registerWasmBackpropKernels } from '../tfjs/kernels';
 import { identityModelBytes } from './identity-model';
 import type { GpuInfo, ProbeResult, RuntimeInfo } from './report';
@@ -34,7 +36,7 @@ async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promi
 
 /** Creates and runs the Identity model on each provider; a provider counts only if it computes the right value. */
 export async function probeOnnxProviders(
-  loadOrt: () => OrtModule = () => require('onnxruntime-node'),
+  loadOrt: () => OrtModule = onnxruntime,
   providers: readonly string[] = ONNX_PROVIDERS,
 ): Promise<RuntimeInfo['onnxruntime']> {
   let ort: OrtModule;
@@ -83,19 +85,7 @@ export interface TfjsLoaders {
   loadBackendPackage(packageName: string): unknown;
 }
 
-function isInstalled(packageName: string): boolean {
-  try {
-    require.resolve(packageName);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const defaultTfjsLoaders: TfjsLoaders = {
-  loadTfjs: () => require('@tensorflow/tfjs'),
-  loadBackendPackage: (packageName) => (isInstalled(packageName) ? require(packageName) : undefined),
-};
+export const defaultTfjsLoaders: TfjsLoaders = { loadTfjs, loadBackendPackage: loadOptionalPackage };
 
 /** Switches tfjs to each backend and runs a tiny op there; a backend counts only if the op gives the right answer. */
 export async function probeTfjsBackends(loaders: TfjsLoaders = defaultTfjsLoaders): Promise<RuntimeInfo['tfjs']> {

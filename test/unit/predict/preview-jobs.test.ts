@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { runPreviewRequest } from '../../../src/runtime/predict/preview-jobs';
 import { sharedImage, sharedModel } from '../helpers/shared';
+import { loadSharp } from '../../../src/runtime/images/decode';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sharp = require('sharp') as typeof import('sharp').default;
+const sharp = loadSharp();
 
 describe('preview panel jobs', function () {
   this.timeout(120000);

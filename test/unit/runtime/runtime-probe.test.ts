@@ -4,6 +4,7 @@ import { decodeModel } from '../../../src/runtime/onnx/codec';
 import { identityModelBytes } from '../../../src/runtime/probe/identity-model';
 import { acceleratorAdvice, formatRuntimeInfo, type RuntimeInfo } from '../../../src/runtime/probe/report';
 import { probeGpu, probeOnnxProviders, probeTfjsBackends, type TfjsLoaders } from '../../../src/runtime/probe/runtime-info';
+import { loadTfjs } from '../../../src/runtime/tfjs/backend';
 
 function info(overrides: { ort?: Partial<RuntimeInfo['onnxruntime']>; tfjs?: Partial<RuntimeInfo['tfjs']>; gpu?: Partial<RuntimeInfo['gpu']> }): RuntimeInfo {
   return {
@@ -62,7 +63,7 @@ describe('runtime probe', () => {
   });
 
   it('does not count a backend that loads but fails to switch', async () => {
-    const realTf = require('@tensorflow/tfjs');
+    const realTf = loadTfjs();
     const loaders: TfjsLoaders = {
       loadTfjs: () => realTf,
       loadBackendPackage: (name) => (name === '@tensorflow/tfjs-node' ? {} : undefined),
