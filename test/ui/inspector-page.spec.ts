@@ -118,8 +118,8 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
   it('asks for its model first and shows SqueezeNet\'s header, inputs/outputs and op histogram', async () => {
     const { page } = harness;
     await page.waitForFunction(() => (window as unknown as { posted: unknown[] }).posted.length > 0);
-    assert.deepEqual(await harness.posted(), [{ type: 'ready' }]);
-    await harness.send({ type: 'summary', summary: squeezenet });
+    assert.deepEqual(await harness.posted(), [{ type: 'ready', requestId: 1 }]);
+    await harness.send({ requestId: 0, type: 'summary', summary: squeezenet });
     await page.waitForSelector('#summary');
 
     assert.equal(await page.getAttribute('#summary-params', 'title'), squeezenet.params.toLocaleString('en-US'));
@@ -141,7 +141,7 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
   it('lists symbolic input dims with number fields and asks the host to inspect again with the values given', async () => {
     const { page } = harness;
     const file = sharedModel('ImageClassifier.onnx');
-    await harness.send({ type: 'summary', summary: await inspectModel(file), dims: {} });
+    await harness.send({ requestId: 0, type: 'summary', summary: await inspectModel(file), dims: {} });
     const field = page.locator('#dim-bindings input[data-dim="batch_size"]');
     assert.equal(await field.inputValue(), '');
     assert.equal(await page.locator('#dim-bindings input').count(), 1);
@@ -153,10 +153,12 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
 
     await field.fill('2');
     await page.click('#dim-apply');
-    assert.deepEqual((await harness.posted()).at(-1), { type: 'bindDims', dims: { batch_size: 2 } });
+    assert.deepEqual((await harness.posted()).at(-1), { type: 'bindDims', requestId: 2, dims: { batch_size: 2 } });
 
     const bound = await inspectModel(file, { dims: { batch_size: 2 } });
-    await harness.send({ type: 'summary', summary: bound, dims: { batch_size: 2 } });
+    // A late answer to the first request (ready, id 1) must not replace the answer to the newest one.
+    await harness.send({ requestId: 2, type: 'summary', summary: bound, dims: { batch_size: 2 } });
+    await harness.send({ requestId: 1, type: 'summary', summary: await inspectModel(file), dims: {} });
     await page.waitForSelector('#dim-bindings input[data-dim="batch_size"]:not(.invalid)');
     assert.equal(await page.locator('#dim-bindings input[data-dim="batch_size"]').inputValue(), '2');
     assert.ok((await page.innerText('#io-table')).includes(`[${bound.inputs[0].shape!.join(', ')}]`));
@@ -165,14 +167,14 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
   });
 
   it('shows no dim fields for a model whose input shapes are all numbers', async () => {
-    await harness.send({ type: 'summary', summary: squeezenet, dims: {} });
+    await harness.send({ requestId: 0, type: 'summary', summary: squeezenet, dims: {} });
     await harness.page.waitForSelector('#summary');
     assert.equal(await harness.page.locator('#dim-bindings').count(), 0);
   });
 
   it('sorts the layer table by clicking a header, filters it, and totals what it shows', async () => {
     const { page } = harness;
-    await harness.send({ type: 'summary', summary: squeezenet });
+    await harness.send({ requestId: 0, type: 'summary', summary: squeezenet });
     await page.click('vscode-tab-header[data-tab="layers"]');
     const rowIndices = () => page.$$eval('#layer-table vscode-table-row', (rows) => rows.map((row) => Number(row.getAttribute('data-layer-index'))));
     assert.equal((await rowIndices()).length, squeezenet.layers.length);
@@ -197,7 +199,7 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
 
   it('draws the graph, shows a clicked node\'s attributes and shapes, zooms with the wheel and pans by dragging', async () => {
     const { page } = harness;
-    await harness.send({ type: 'summary', summary: squeezenet });
+    await harness.send({ requestId: 0, type: 'summary', summary: squeezenet });
     await page.click('vscode-tab-header[data-tab="graph"]');
     await page.waitForSelector('#graph-svg .node');
     const nodes = await page.$$eval('#graph-svg .node', (elements) => elements.length);
@@ -234,7 +236,7 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
   it('lays out a 200+ node network in the page', async function () {
     const { page } = harness;
     const network = residualNetwork(40);
-    await harness.send({ type: 'summary', summary: network });
+    await harness.send({ requestId: 0, type: 'summary', summary: network });
     await page.click('vscode-tab-header[data-tab="graph"]');
     await page.waitForSelector('#graph-stats[data-layout-ms]');
     const nodes = await page.$$eval('#graph-svg .node', (elements) => elements.length);
@@ -247,7 +249,7 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
   it('renders the first rows of a very long layer table and all of them on request, totals always over all', async () => {
     const { page } = harness;
     const network = residualNetwork(100);
-    await harness.send({ type: 'summary', summary: network });
+    await harness.send({ requestId: 0, type: 'summary', summary: network });
     await page.click('vscode-tab-header[data-tab="layers"]');
     const rows = () => page.$$eval('#layer-table vscode-table-row', (elements) => elements.length);
     const shownFirst = await rows();
@@ -260,13 +262,13 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
 
   it('shows which file failed and why, ignores malformed messages, and asks the host to retry', async () => {
     const { page } = harness;
-    await harness.send({ type: 'summary' });
-    await harness.send({ type: 'error', file: '/models/broken.onnx', message: 'not a valid ONNX protobuf (index out of range)' });
+    await harness.send({ requestId: 0, type: 'summary' });
+    await harness.send({ requestId: 0, type: 'error', file: '/models/broken.onnx', message: 'not a valid ONNX protobuf (index out of range)' });
     await page.waitForSelector('#error');
     assert.equal(await page.textContent('#error-file'), '/models/broken.onnx');
     assert.equal(await page.textContent('#error-message'), 'not a valid ONNX protobuf (index out of range)');
     await page.click('#error-reload');
-    assert.deepEqual(await harness.posted(), [{ type: 'ready' }, { type: 'reload' }]);
+    assert.deepEqual(await harness.posted(), [{ type: 'ready', requestId: 1 }, { type: 'reload', requestId: 2 }]);
     assert.deepEqual(harness.pageErrors, []);
   });
 });

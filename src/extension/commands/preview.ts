@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { PreviewRequest, PreviewResponse } from '../../runtime/predict/preview-jobs';
+import type { PreviewRequest, PreviewResponse } from '../../runtime/preview/jobs';
 import { IMAGE_EXTENSIONS, PreviewController } from '../../webviews/preview/controller';
 import { parsePreviewPageState, PREVIEW_VIEW_TYPE } from '../../webviews/preview/protocol';
 import type { JobControl } from '../job-control';

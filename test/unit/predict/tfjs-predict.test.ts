@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
 import { predictVerb } from '../../../src/runtime/cli/verbs/predict';
 import { imageToTensor } from '../../../src/runtime/images';
-import { runPreviewRequest, type ExplainResponse, type PredictResponse } from '../../../src/runtime/predict/preview-jobs';
+import { runPreviewRequest, type ExplainResponse, type PredictResponse } from '../../../src/runtime/preview/jobs';
 import { Predictor } from '../../../src/runtime/predict';
 import { readTfjsArtifacts } from '../../../src/runtime/predict/tfjs-model';
 import { initTfjsBackend, loadTfjs } from '../../../src/runtime/tfjs/backend';
