@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { inspectModel } from '../../src/runtime/inspect';
 import type { ModelSummary } from '../../src/runtime/inspect/types';
+import { formatAttribute } from '../../src/webviews/inspector/page/format';
 import type { HostMessage, PageMessage } from '../../src/webviews/inspector/protocol';
 import { createNonce, renderPageHtml } from '../../src/webviews/shared/csp';
 import { sharedModel } from '../unit/helpers/shared';
@@ -209,8 +210,9 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
     await page.click(`[data-node-id="layer:${convIndex}"]`);
     assert.equal(await page.textContent('#graph-details-type'), 'Conv');
     assert.equal(await page.textContent('#graph-details-name'), squeezenet.layers[convIndex].name);
-    const attributes = JSON.parse((await page.textContent('#graph-details-attributes'))!);
-    assert.deepEqual(attributes, squeezenet.layers[convIndex].attributes);
+    const attributes = await page.$$eval('#graph-details-attributes tr', (rows) => rows.map((row) => [row.getAttribute('data-attribute'), row.querySelector('td')!.textContent]));
+    assert.deepEqual(attributes, Object.entries(squeezenet.layers[convIndex].attributes).map(([name, value]) => [name, formatAttribute(name, value)]));
+    assert.ok(attributes.some(([name, text]) => name === 'strides' && /^\d+×\d+$/.test(text!)), JSON.stringify(attributes));
     const details = await page.innerText('#graph-details');
     assert.ok(details.includes(`[${squeezenet.layers[convIndex].outputShape!.join(', ')}]`), details);
     assert.equal((await harness.state())?.selectedNode, `layer:${convIndex}`);
@@ -228,7 +230,21 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
     await page.mouse.up();
     assert.notEqual(await transform(), zoomed);
     await page.click('#graph-fit');
-    assert.ok((await scale()) > 0);
+    assert.ok((await scale()) >= 0.75, 'Fit keeps the node labels readable');
+    assert.equal(await page.locator('#graph-minimap rect.minimap-node').count(), nodes);
+
+    // Resizing the editor keeps the scene point in the middle of the canvas where it was.
+    const middle = () => page.evaluate(() => {
+      const [, scale, x, y] = /scale\(([^)]+)\) translate\(([^,]+),([^)]+)\)/.exec(document.querySelector('#graph-svg > g')!.getAttribute('transform')!)!.map(Number);
+      const rect = document.querySelector('#graph')!.getBoundingClientRect();
+      return [-x + rect.width / 2 / scale, -y + rect.height / 2 / scale];
+    });
+    const middleBefore = await middle();
+    await page.setViewportSize({ width: 700, height: 600 });
+    await page.waitForFunction((width) => document.querySelector('#graph')!.getBoundingClientRect().width < width, box.width);
+    await page.waitForTimeout(200);
+    const middleAfter = await middle();
+    assert.ok(Math.hypot(middleAfter[0] - middleBefore[0], middleAfter[1] - middleBefore[1]) < 1, `${middleBefore} → ${middleAfter}`);
     assert.deepEqual(harness.cspViolations, []);
     assert.deepEqual(harness.pageErrors, []);
   });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
 import { decodeModel } from '../../../src/runtime/onnx/codec';
 import { identityModelBytes } from '../../../src/runtime/probe/identity-model';
@@ -35,7 +36,18 @@ describe('runtime probe', () => {
       { name: 'cpu', available: true },
       { name: 'cuda', available: false },
     ]);
-    assert.ok(result.providers[1].detail.length > 0);
+    assert.match(result.providers[1].detail, /^not installed: libonnxruntime_providers_cuda\.so is missing/);
+  });
+
+  it('probes without onnxruntime printing "Failed to load library" for a provider that is not installed', () => {
+    // Native code writes that line straight to the process's stderr: only a child process can catch it.
+    const script = `require(${JSON.stringify(require.resolve('../../unit/register.js'))});
+      require(${JSON.stringify(require.resolve('../../../src/runtime/probe/runtime-info'))}).probeOnnxProviders(undefined, ['cpu', 'cuda', 'tensorrt'])
+        .then((result) => console.log(JSON.stringify(result.providers.map((provider) => provider.available))));`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout.trim(), '[true,false,false]');
+    assert.doesNotMatch(child.stderr, /Failed to load library|\[E:onnxruntime/);
   });
 
   it('reports a runtime that fails to load instead of throwing', async () => {
