@@ -5,6 +5,7 @@ import { sidecarPath, writeFileAtomic, writeSettings } from '../../runtime/image
 import type { Preprocessing } from '../../runtime/images/types';
 import { JobCancelledError } from '../../runtime/jobs/run-job';
 import type { PreviewRequest, PreviewResponse } from '../../runtime/preview/jobs';
+import { ensureTrusted } from '../../extension/trust';
 import { HOST_INITIATED, type RequestId } from '../shared/messages';
 import { panelHtml, webviewOptions } from '../shared/webview-resources';
 import { parsePageMessage, type HostMessage, type PageMessage } from './protocol';
@@ -109,7 +110,7 @@ export class PreviewController implements vscode.Disposable {
         return;
       case 'setPreprocessing':
         this.overrides = { ...this.overrides, ...message.preprocessing };
-        if (message.remember && this.model) {
+        if (message.remember && this.model && (await ensureTrusted('Remembering the preprocessing beside the model'))) {
           writeSettings(this.model, { preprocessing: this.overrides });
           this.log(`Preview: remembered the preprocessing of ${this.model} in ${path.basename(this.model)}.cnnstudio.json`);
         }
@@ -158,7 +159,7 @@ export class PreviewController implements vscode.Disposable {
 
   /** Lets the user choose the labels file for this model; it is remembered in the model's settings file. */
   private async pickLabels(requestId: RequestId): Promise<void> {
-    if (!this.model) return;
+    if (!this.model || !(await ensureTrusted('Remembering a labels file beside the model'))) return;
     const [file] = (await vscode.window.showOpenDialog({
       canSelectMany: false, defaultUri: vscode.Uri.file(path.dirname(this.model)), filters: { 'Labels (one a line)': ['txt', 'csv'] }, title: `Labels file for ${path.basename(this.model)}`,
     })) ?? [];
