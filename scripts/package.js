@@ -108,7 +108,8 @@ async function main() {
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(stage, { recursive: true });
   for (const name of EXTENSION_FILES) {
-    fs.cpSync(path.join(root, name), path.join(stage, name), { recursive: true, filter: (file) => !file.endsWith('.map') });
+    // The README's screenshot is for the repository page; the marketplace needs a repository URL to show it.
+    fs.cpSync(path.join(root, name), path.join(stage, name), { recursive: true, filter: (file) => !file.endsWith('.map') && !file.endsWith('screenshot-inspector.png') });
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   delete manifest.scripts;
