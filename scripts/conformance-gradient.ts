@@ -7,7 +7,7 @@ import type * as Ort from 'onnxruntime-node';
 import { computeGradients, UnsupportedGradientError } from '../src/runtime/grad';
 import { gradientRules } from '../src/runtime/grad/rules';
 import { createMessage, OnnxModel, OnnxTensor } from '../src/runtime/onnx/codec';
-import { DataType, tensorDims, tensorValues } from '../src/runtime/onnx/dtypes';
+import { DataType, tensorDims } from '../src/runtime/onnx/dtypes';
 import { realInputs } from '../src/runtime/onnx/graph';
 import { onnxruntime, TensorValue } from '../src/runtime/onnx/session';
 import { shapeRules } from '../src/runtime/onnx/shapes';

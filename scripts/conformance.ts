@@ -18,11 +18,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import { createMessage, decodeModel, decodeTensor, encodeModel, OnnxGraph, OnnxModel, OnnxTensor, toNumber } from '../src/runtime/onnx/codec';
+import { createMessage, decodeModel, decodeTensor, defaultOpset, encodeModel, OnnxGraph, OnnxModel, OnnxTensor, toNumber } from '../src/runtime/onnx/codec';
 import { DataType, dtypeName, tensorDims, tensorValues } from '../src/runtime/onnx/dtypes';
 import { exposeTensors, realInputs } from '../src/runtime/onnx/graph';
 import { onnxruntime } from '../src/runtime/onnx/session';
-import { defaultOpset, inferShapes } from '../src/runtime/onnx/shapes';
+import { inferShapes } from '../src/runtime/onnx/shapes';
 import { compareToExpected } from './conformance-compare';
 import { claimedOperators, gradientCheck, GradientOutcome, hasGradientRules, OLDEST_GRADIENT_OPSET } from './conformance-gradient';
 

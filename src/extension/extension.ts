@@ -3,6 +3,7 @@ import { registerInspectorCommands } from './commands/inspector';
 import { registerKnowledgeCommands } from './commands/knowledge';
 import { registerPreviewCommand } from './commands/preview';
 import { registerRuntimeInfoCommand } from './commands/runtime-info';
+import { registerSampleCommands } from './commands/samples';
 import { JobControl } from './job-control';
 import { Log } from './log';
 
@@ -14,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerRuntimeInfoCommand(context, jobs, log);
   registerPreviewCommand(context, jobs, log);
   registerKnowledgeCommands(context, (line) => log.line(line));
+  registerSampleCommands(context);
 }
 
 export function deactivate(): void {}

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { inspectModel } from '../../src/runtime/inspect';
 import type { ModelSummary } from '../../src/runtime/inspect/types';
+import { formatAttribute } from '../../src/webviews/inspector/page/format';
 import type { HostMessage, PageMessage } from '../../src/webviews/inspector/protocol';
 import { createNonce, renderPageHtml } from '../../src/webviews/shared/csp';
 import { sharedModel } from '../unit/helpers/shared';
@@ -118,8 +119,8 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
   it('asks for its model first and shows SqueezeNet\'s header, inputs/outputs and op histogram', async () => {
     const { page } = harness;
     await page.waitForFunction(() => (window as unknown as { posted: unknown[] }).posted.length > 0);
-    assert.deepEqual(await harness.posted(), [{ type: 'ready' }]);
-    await harness.send({ type: 'summary', summary: squeezenet });
+    assert.deepEqual(await harness.posted(), [{ type: 'ready', requestId: 1 }]);
+    await harness.send({ requestId: 0, type: 'summary', summary: squeezenet });
     await page.waitForSelector('#summary');
 
     assert.equal(await page.getAttribute('#summary-params', 'title'), squeezenet.params.toLocaleString('en-US'));
@@ -141,7 +142,7 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
   it('lists symbolic input dims with number fields and asks the host to inspect again with the values given', async () => {
     const { page } = harness;
     const file = sharedModel('ImageClassifier.onnx');
-    await harness.send({ type: 'summary', summary: await inspectModel(file), dims: {} });
+    await harness.send({ requestId: 0, type: 'summary', summary: await inspectModel(file), dims: {} });
     const field = page.locator('#dim-bindings input[data-dim="batch_size"]');
     assert.equal(await field.inputValue(), '');
     assert.equal(await page.locator('#dim-bindings input').count(), 1);
@@ -153,10 +154,12 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
 
     await field.fill('2');
     await page.click('#dim-apply');
-    assert.deepEqual((await harness.posted()).at(-1), { type: 'bindDims', dims: { batch_size: 2 } });
+    assert.deepEqual((await harness.posted()).at(-1), { type: 'bindDims', requestId: 2, dims: { batch_size: 2 } });
 
     const bound = await inspectModel(file, { dims: { batch_size: 2 } });
-    await harness.send({ type: 'summary', summary: bound, dims: { batch_size: 2 } });
+    // A late answer to the first request (ready, id 1) must not replace the answer to the newest one.
+    await harness.send({ requestId: 2, type: 'summary', summary: bound, dims: { batch_size: 2 } });
+    await harness.send({ requestId: 1, type: 'summary', summary: await inspectModel(file), dims: {} });
     await page.waitForSelector('#dim-bindings input[data-dim="batch_size"]:not(.invalid)');
     assert.equal(await page.locator('#dim-bindings input[data-dim="batch_size"]').inputValue(), '2');
     assert.ok((await page.innerText('#io-table')).includes(`[${bound.inputs[0].shape!.join(', ')}]`));
@@ -165,14 +168,14 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
   });
 
   it('shows no dim fields for a model whose input shapes are all numbers', async () => {
-    await harness.send({ type: 'summary', summary: squeezenet, dims: {} });
+    await harness.send({ requestId: 0, type: 'summary', summary: squeezenet, dims: {} });
     await harness.page.waitForSelector('#summary');
     assert.equal(await harness.page.locator('#dim-bindings').count(), 0);
   });
 
   it('sorts the layer table by clicking a header, filters it, and totals what it shows', async () => {
     const { page } = harness;
-    await harness.send({ type: 'summary', summary: squeezenet });
+    await harness.send({ requestId: 0, type: 'summary', summary: squeezenet });
     await page.click('vscode-tab-header[data-tab="layers"]');
     const rowIndices = () => page.$$eval('#layer-table vscode-table-row', (rows) => rows.map((row) => Number(row.getAttribute('data-layer-index'))));
     assert.equal((await rowIndices()).length, squeezenet.layers.length);
@@ -197,7 +200,7 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
 
   it('draws the graph, shows a clicked node\'s attributes and shapes, zooms with the wheel and pans by dragging', async () => {
     const { page } = harness;
-    await harness.send({ type: 'summary', summary: squeezenet });
+    await harness.send({ requestId: 0, type: 'summary', summary: squeezenet });
     await page.click('vscode-tab-header[data-tab="graph"]');
     await page.waitForSelector('#graph-svg .node');
     const nodes = await page.$$eval('#graph-svg .node', (elements) => elements.length);
@@ -207,8 +210,9 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
     await page.click(`[data-node-id="layer:${convIndex}"]`);
     assert.equal(await page.textContent('#graph-details-type'), 'Conv');
     assert.equal(await page.textContent('#graph-details-name'), squeezenet.layers[convIndex].name);
-    const attributes = JSON.parse((await page.textContent('#graph-details-attributes'))!);
-    assert.deepEqual(attributes, squeezenet.layers[convIndex].attributes);
+    const attributes = await page.$$eval('#graph-details-attributes tr', (rows) => rows.map((row) => [row.getAttribute('data-attribute'), row.querySelector('td')!.textContent]));
+    assert.deepEqual(attributes, Object.entries(squeezenet.layers[convIndex].attributes).map(([name, value]) => [name, formatAttribute(name, value)]));
+    assert.ok(attributes.some(([name, text]) => name === 'strides' && /^\d+×\d+$/.test(text!)), JSON.stringify(attributes));
     const details = await page.innerText('#graph-details');
     assert.ok(details.includes(`[${squeezenet.layers[convIndex].outputShape!.join(', ')}]`), details);
     assert.equal((await harness.state())?.selectedNode, `layer:${convIndex}`);
@@ -226,7 +230,21 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
     await page.mouse.up();
     assert.notEqual(await transform(), zoomed);
     await page.click('#graph-fit');
-    assert.ok((await scale()) > 0);
+    assert.ok((await scale()) >= 0.75, 'Fit keeps the node labels readable');
+    assert.equal(await page.locator('#graph-minimap rect.minimap-node').count(), nodes);
+
+    // Resizing the editor keeps the scene point in the middle of the canvas where it was.
+    const middle = () => page.evaluate(() => {
+      const [, scale, x, y] = /scale\(([^)]+)\) translate\(([^,]+),([^)]+)\)/.exec(document.querySelector('#graph-svg > g')!.getAttribute('transform')!)!.map(Number);
+      const rect = document.querySelector('#graph')!.getBoundingClientRect();
+      return [-x + rect.width / 2 / scale, -y + rect.height / 2 / scale];
+    });
+    const middleBefore = await middle();
+    await page.setViewportSize({ width: 700, height: 600 });
+    await page.waitForFunction((width) => document.querySelector('#graph')!.getBoundingClientRect().width < width, box.width);
+    await page.waitForTimeout(200);
+    const middleAfter = await middle();
+    assert.ok(Math.hypot(middleAfter[0] - middleBefore[0], middleAfter[1] - middleBefore[1]) < 1, `${middleBefore} → ${middleAfter}`);
     assert.deepEqual(harness.cspViolations, []);
     assert.deepEqual(harness.pageErrors, []);
   });
@@ -234,7 +252,7 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
   it('lays out a 200+ node network in the page', async function () {
     const { page } = harness;
     const network = residualNetwork(40);
-    await harness.send({ type: 'summary', summary: network });
+    await harness.send({ requestId: 0, type: 'summary', summary: network });
     await page.click('vscode-tab-header[data-tab="graph"]');
     await page.waitForSelector('#graph-stats[data-layout-ms]');
     const nodes = await page.$$eval('#graph-svg .node', (elements) => elements.length);
@@ -247,7 +265,7 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
   it('renders the first rows of a very long layer table and all of them on request, totals always over all', async () => {
     const { page } = harness;
     const network = residualNetwork(100);
-    await harness.send({ type: 'summary', summary: network });
+    await harness.send({ requestId: 0, type: 'summary', summary: network });
     await page.click('vscode-tab-header[data-tab="layers"]');
     const rows = () => page.$$eval('#layer-table vscode-table-row', (elements) => elements.length);
     const shownFirst = await rows();
@@ -260,13 +278,13 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
 
   it('shows which file failed and why, ignores malformed messages, and asks the host to retry', async () => {
     const { page } = harness;
-    await harness.send({ type: 'summary' });
-    await harness.send({ type: 'error', file: '/models/broken.onnx', message: 'not a valid ONNX protobuf (index out of range)' });
+    await harness.send({ requestId: 0, type: 'summary' });
+    await harness.send({ requestId: 0, type: 'error', file: '/models/broken.onnx', message: 'not a valid ONNX protobuf (index out of range)' });
     await page.waitForSelector('#error');
     assert.equal(await page.textContent('#error-file'), '/models/broken.onnx');
     assert.equal(await page.textContent('#error-message'), 'not a valid ONNX protobuf (index out of range)');
     await page.click('#error-reload');
-    assert.deepEqual(await harness.posted(), [{ type: 'ready' }, { type: 'reload' }]);
+    assert.deepEqual(await harness.posted(), [{ type: 'ready', requestId: 1 }, { type: 'reload', requestId: 2 }]);
     assert.deepEqual(harness.pageErrors, []);
   });
 });

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
+import { resultsDir } from '../vscode/paths';
 import { openFile, openWorkbench, saveScreenshot, screenshotOnFailure, waitForWebview } from '../vscode/workbench';
 
 // SqueezeNet 1.0 (sample-workspace/models/SqueezeNet_fp16.onnx), counted independently with the onnx Python
@@ -46,6 +49,21 @@ describe('Model Inspector in VS Code in the browser: SqueezeNet', () => {
     const opTypes = await rows.evaluateAll((elements) => elements.map((row) => row.children[2]?.textContent?.trim()));
     assert.equal(opTypes.filter((type) => type === 'Conv').length, CONV_LAYERS);
     assert.equal(String(opTypes.length), (await view.locator('#summary-layers .stat-value').innerText()).trim());
+  });
+
+  it('draws the underscore of Conv_0 in its table cell (the crop differs from the same cell reading "Conv 0")', async () => {
+    await view.locator('vscode-tab-header[data-tab="layers"]').click();
+    const cell = view.locator('#layer-table vscode-table-row[data-layer-index="0"] vscode-table-cell.mono').first();
+    await cell.waitFor({ state: 'visible' });
+    assert.equal((await cell.innerText()).trim(), 'Conv_0');
+    const withUnderscore = await cell.screenshot();
+    // '_' and ' ' have the same advance in the monospace font: only a drawn underscore makes the pictures differ.
+    await cell.evaluate((element) => { element.textContent = 'Conv 0'; });
+    const withSpace = await cell.screenshot();
+    await cell.evaluate((element) => { element.textContent = 'Conv_0'; });
+    fs.mkdirSync(resultsDir, { recursive: true });
+    fs.writeFileSync(path.join(resultsDir, 'inspector-conv0-cell.png'), withUnderscore);
+    assert.notDeepEqual(withUnderscore, withSpace, 'the underscore is clipped: Conv_0 reads "Conv 0"');
   });
 
   it('draws the graph and shows a Conv node\'s attributes when it is clicked', async () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openFile, openWorkbench, runCommand, screenshotOnFailure, waitForWebview } from '../vscode/workbench';
+import { hoverWord, openFile, openWorkbench, runCommand, screenshotOnFailure, waitForWebview } from '../vscode/workbench';
 
 // sample-workspace/cnn_pytorch.py starts its network with nn.Conv2d(1, 32, kernel_size=3, padding=1):
 // 32·1·3·3 weights + 32 biases = 320 parameters, and padding 1 keeps the size.
@@ -23,32 +23,7 @@ describe('Knowledge in VS Code in the browser: hover, Read more, Explain Concept
   it('hovers nn.Conv2d with its numbers, and "Read more" opens the entry in the concept panel', async () => {
     assert.ok(page);
     await openFile(page, 'cnn_pytorch.py');
-    await page.locator('.monaco-editor .view-line', { hasText: 'Conv2d(1,' }).first().waitFor({ timeout: 30_000 });
-    // The middle of "Conv2d" on line 10, measured in the rendered text (Monaco splits a line into token spans).
-    const point = await page.evaluate(() => {
-      for (const line of Array.from(document.querySelectorAll('.monaco-editor .view-line'))) {
-        if (!line.textContent?.includes('Conv2d(1,')) continue;
-        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-          const at = node.textContent?.indexOf('Conv2d') ?? -1;
-          if (at < 0) continue;
-          const range = document.createRange();
-          range.setStart(node, at + 2);
-          range.setEnd(node, at + 4);
-          const rect = range.getBoundingClientRect();
-          return { x: rect.x + rect.width / 2, y: rect.y + rect.height / 2 };
-        }
-      }
-      return undefined;
-    });
-    assert.ok(point, 'Conv2d(1, is not rendered in the editor');
-    const hover = page.locator('.monaco-hover-content', { hasText: 'Read more' });
-    // The hover provider registers when the extension activates on Python: hover again until it answers.
-    for (let attempt = 0; attempt < 10 && !(await hover.isVisible()); attempt++) {
-      await page.mouse.move(point.x, point.y + 200);
-      await page.mouse.move(point.x, point.y, { steps: 3 });
-      await hover.waitFor({ timeout: 3000 }).catch(() => undefined);
-    }
+    const hover = await hoverWord(page, 'Conv2d(1,', 'Conv2d', 'Read more');
     const text = await hover.innerText();
     assert.match(text, /Convolution layer/);
     assert.match(text, /320 parameters: weight 32×1×3×3 = 288 \+ bias 32/);

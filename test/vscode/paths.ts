@@ -1,4 +1,5 @@
 // Where the test harness keeps its cached install (Node 24 and code-server) and what it runs against.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -18,6 +19,6 @@ export const resultsDir = path.join(repoRoot, 'test-results');
 export const integrationTestsOut = path.join(repoRoot, 'out', 'test');
 export const chromiumPath = process.env.CNN_STUDIO_CHROMIUM ?? '/usr/bin/chromium';
 
-const packageJson = require(path.join(repoRoot, 'package.json')) as { publisher: string; name: string; version: string };
+const packageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
 export const extensionId = `${packageJson.publisher}.${packageJson.name}`;
 export const extensionFolderName = `${extensionId}-${packageJson.version}`;

@@ -1,5 +1,6 @@
 // The two ways the tests run a real VS Code: the bundled VS Code server in test-driver mode (extension tests inside
 // the extension host) and code-server (the full product in a browser, where webviews load).
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -95,9 +96,10 @@ const userSettings = {
 
 /**
  * code-server with this repository installed as an extension (a link in its extensions folder, so a rebuild is
- * picked up on reload), opened on workspace. Set host to 0.0.0.0 to reach it from another machine.
+ * picked up on reload), or with `vsix` installed by `code-server --install-extension`, opened on workspace. Set host
+ * to 0.0.0.0 to reach it from another machine.
  */
-export async function startCodeServer(options: { workspace?: string; port?: number; host?: string; workDir?: string } = {}): Promise<RunningServer> {
+export async function startCodeServer(options: { workspace?: string; port?: number; host?: string; workDir?: string; vsix?: string } = {}): Promise<RunningServer> {
   const keepWorkDir = options.workDir !== undefined;
   const workDir = options.workDir ?? makeWorkDir('cnn-studio-code-server-');
   const userDataDir = path.join(workDir, 'user-data');
@@ -106,9 +108,13 @@ export async function startCodeServer(options: { workspace?: string; port?: numb
   fs.mkdirSync(extensionsDir, { recursive: true });
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
   if (!fs.existsSync(settingsFile)) fs.writeFileSync(settingsFile, JSON.stringify(userSettings, null, 2));
-  const link = path.join(extensionsDir, paths.extensionFolderName);
-  fs.rmSync(link, { force: true, recursive: true });
-  fs.symlinkSync(paths.repoRoot, link, 'dir');
+  if (options.vsix) {
+    execFileSync(paths.node24Bin, [paths.codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', options.vsix], { env: isolatedEnv(workDir), stdio: 'pipe' });
+  } else {
+    const link = path.join(extensionsDir, paths.extensionFolderName);
+    fs.rmSync(link, { force: true, recursive: true });
+    fs.symlinkSync(paths.repoRoot, link, 'dir');
+  }
 
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? (await freePort());

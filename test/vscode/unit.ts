@@ -9,7 +9,7 @@ import * as paths from './paths';
 
 export async function runUnitTests(): Promise<LayerResult> {
   const started = Date.now();
-  const result: LayerResult = { layer: 'unit (mocha)', passed: 0, failed: 0, seconds: 0 };
+  const result: LayerResult = { layer: 'unit (mocha)', passed: 0, failed: 0, skipped: [], seconds: 0 };
   const statsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-unit-')), 'stats.json');
   const mochaBin = path.join(paths.repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');
   const code = await new Promise<number | null>((resolve) => {

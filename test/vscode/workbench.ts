@@ -2,7 +2,7 @@
 // per spec, the command palette, quick open, webview contents, and screenshots when a test fails.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium } from './browser';
 import * as paths from './paths';
 import { copyLogs, delay } from './processes';
@@ -162,4 +162,37 @@ export async function screenshotOnFailure(test: Mocha.Runnable | undefined, page
   } catch (error) {
     console.error(`      screenshot failed: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Hovers `word` on the first editor line containing `lineText` until a hover containing `expected` shows (the hover
+ * provider registers only once the extension has activated on the file's language), and returns that hover.
+ */
+export async function hoverWord(page: Page, lineText: string, word: string, expected: string): Promise<Locator> {
+  await page.locator('.monaco-editor .view-line', { hasText: lineText }).first().waitFor({ timeout: 30_000 });
+  // The middle of the word, measured in the rendered text (Monaco splits a line into token spans).
+  const point = await page.evaluate(([wantedLine, wantedWord]) => {
+    for (const line of Array.from(document.querySelectorAll('.monaco-editor .view-line'))) {
+      if (!line.textContent?.includes(wantedLine)) continue;
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf(wantedWord) ?? -1;
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at + Math.floor(wantedWord.length / 2) - 1);
+        range.setEnd(node, at + Math.floor(wantedWord.length / 2) + 1);
+        const rect = range.getBoundingClientRect();
+        return { x: rect.x + rect.width / 2, y: rect.y + rect.height / 2 };
+      }
+    }
+    return undefined;
+  }, [lineText, word] as const);
+  if (!point) throw new Error(`${word} on a line with "${lineText}" is not rendered in the editor`);
+  const hover = page.locator('.monaco-hover-content', { hasText: expected });
+  for (let attempt = 0; attempt < 10 && !(await hover.isVisible()); attempt++) {
+    await page.mouse.move(point.x, point.y + 200);
+    await page.mouse.move(point.x, point.y, { steps: 3 });
+    await hover.waitFor({ timeout: 3000 }).catch(() => undefined);
+  }
+  return hover;
 }

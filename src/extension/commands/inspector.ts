@@ -6,21 +6,12 @@ import { InspectorPanels } from '../../webviews/inspector/panels';
 import { INSPECTOR_EDITOR_VIEW_TYPE } from '../../webviews/inspector/protocol';
 import type { JobControl } from '../job-control';
 import type { Log } from '../log';
+import { activeModelUri, pickWorkspaceModel } from '../workspace-models';
 
 export const OPEN_MODEL_INSPECTOR = 'cnn.openModelInspector';
 
 function isOnnx(uri: vscode.Uri): boolean {
   return uri.path.toLowerCase().endsWith('.onnx');
-}
-
-/** The model under the cursor: the active inspector tab or text editor, when it shows a model file. */
-function activeModelUri(): vscode.Uri | undefined {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  const candidates = [
-    input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri : undefined,
-    vscode.window.activeTextEditor?.document.uri,
-  ];
-  return candidates.find((uri) => uri && (isOnnx(uri) || path.basename(uri.path) === 'model.json'));
 }
 
 /** "CNN: Open Model Inspector", the *.onnx custom editor and the restorable model.json panels. */
@@ -35,12 +26,8 @@ export function registerInspectorCommands(context: vscode.ExtensionContext, jobs
     vscode.commands.registerCommand(OPEN_MODEL_INSPECTOR, async (target?: vscode.Uri) => {
       let uri = target instanceof vscode.Uri ? target : activeModelUri();
       if (!uri) {
-        const picked = await vscode.window.showOpenDialog({
-          title: 'Open Model Inspector',
-          canSelectMany: false,
-          filters: { 'ONNX or TensorFlow.js models': ['onnx', 'json'] },
-        });
-        uri = picked?.[0];
+        const picked = await pickWorkspaceModel({ title: 'Model to inspect' });
+        uri = picked ? vscode.Uri.file(picked) : undefined;
       }
       if (!uri) return;
       if (isOnnx(uri)) await vscode.commands.executeCommand('vscode.openWith', uri, INSPECTOR_EDITOR_VIEW_TYPE);

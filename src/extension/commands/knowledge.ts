@@ -9,6 +9,7 @@ let loadedFeatures: KnowledgeFeatures | undefined;
 
 /** dist/knowledge.js, beside this bundle (esbuild.js builds it from src/extension/knowledge-features.ts), loaded once. */
 function knowledgeFeatures(): KnowledgeFeatures {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate bundle, loaded on first use to keep activation light
   loadedFeatures ??= require(path.join(__dirname, 'knowledge.js')) as KnowledgeFeatures;
   return loadedFeatures;
 }

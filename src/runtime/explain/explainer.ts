@@ -7,12 +7,12 @@ import { readModelFile, type OnnxModel } from '../onnx/codec';
 import { exposeTensors } from '../onnx/graph';
 import { createSession, runSession, type SessionOptions } from '../onnx/session';
 import { classify, softmax, isDistribution } from '../predict/classify';
-import { classIndexByName, findLabelsFile, readLabels } from '../predict/labels';
+import { resolveClass, resolveLabelsFile } from '../predict/labels';
 import { attributionMethod } from './methods';
 import type { Activation, ExplainContext } from './methods/types';
 import { chooseTargetLayer, type LayerChoice } from './target-layer';
 import type { FloatMap } from './tensor-math';
-import { toFloat32Model } from './float32-model';
+import { toFloat32Model } from '../onnx/float32-model';
 import type * as Ort from 'onnxruntime-node';
 
 export interface ExplainOptions {
@@ -110,17 +110,14 @@ export class Explainer {
     return this.shapes[this.output].reduce((product, dim) => product * dim, 1);
   }
 
-  /** The labels file for this model's classes: the one given, else one found next to the model; null when none. */
+  /** The labels file for this model's classes (see resolveLabelsFile); null when none. */
   labelsFile(given?: string): string | null {
-    return given ?? findLabelsFile(this.modelFile, this.classCount) ?? null;
+    return resolveLabelsFile(this.modelFile, this.classCount, given);
   }
 
-  /** A class named by index or by label (see classIndexByName). */
+  /** A class named by index or by label. */
   resolveClass(text: string, labelsFile?: string): number {
-    if (/^\d+$/.test(text.trim())) return Number(text.trim());
-    const file = this.labelsFile(labelsFile);
-    if (!file) throw new Error(`class "${text}": no labels file with ${this.classCount} labels next to the model; give one`);
-    return classIndexByName(readLabels(file), text);
+    return resolveClass(text, this.labelsFile(labelsFile), this.classCount);
   }
 
   get inputDims(): number[] {

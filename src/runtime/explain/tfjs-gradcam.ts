@@ -4,18 +4,13 @@ import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
 import { isDistribution, softmax } from '../predict/classify';
 import { readTfjsArtifacts } from '../predict/tfjs-model';
-import { initTfjsBackend } from '../tfjs/backend';
+import { initTfjsBackend, loadTfjs } from '../tfjs/backend';
 import { gradCam } from './methods/gradcam';
 import { gradCamPlusPlus } from './methods/gradcam-plus-plus';
 import type { Activation, AttributionMethod, ExplainContext } from './methods/types';
 import type { FloatMap } from './tensor-math';
 
 type TfModule = typeof Tf;
-
-function loadTfjs(): TfModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('@tensorflow/tfjs') as TfModule;
-}
 
 /** Loads a tfjs layers model (model.json and its weight shards) from disk. */
 export async function loadLayersModelFile(tf: TfModule, modelJson: string): Promise<Tf.LayersModel> {

@@ -1,4 +1,4 @@
-import { createMessage, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo, toNumber } from '../onnx/codec';
+import { createMessage, defaultOpset, isDefaultDomain, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo, toNumber } from '../onnx/codec';
 import { DataType } from '../onnx/dtypes';
 import { Emitter } from './emitter';
 import type { BuildOptions, GradientModel, GradientRequest } from './index';
@@ -41,12 +41,6 @@ function propagateTypes(nodes: OnnxNode[], declared: Map<string, number>, consta
   return types;
 }
 
-export function defaultOpset(model: OnnxModel): number {
-  const entry = model.opset_import.find((opset) => !opset.domain || opset.domain === 'ai.onnx');
-  if (!entry) throw new Error('the model imports no default-domain opset');
-  return toNumber(entry.version);
-}
-
 function valueInfo(name: string, elemType: number, dims?: number[]): OnnxValueInfo {
   const shape = dims ? { dim: dims.map((dim) => (dim >= 0 ? { dim_value: dim } : { dim_param: '?' })) } : undefined;
   return createMessage<OnnxValueInfo>('ValueInfoProto', { name, type: { tensor_type: { elem_type: elemType, shape } } });
@@ -71,6 +65,7 @@ function foldInitializerCopies(nodes: OnnxNode[], initializers: OnnxTensor[], gr
 export function buildGradientGraph(source: OnnxModel, request: GradientRequest, options: BuildOptions): GradientModel {
   const graph = source.graph;
   const sourceOpset = defaultOpset(source);
+  if (!sourceOpset) throw new Error('the model imports no default-domain opset');
   const opset = Math.max(sourceOpset, MIN_GRADIENT_OPSET);
   const shapes = { ...declaredShapes(source), ...(options.shapes ?? {}) };
   const declared = declaredTypes(source);
@@ -120,7 +115,7 @@ export function buildGradientGraph(source: OnnxModel, request: GradientRequest, 
   for (const index of onPath) {
     const node = forwardNodes[index];
     const entry = gradientRules[node.op_type];
-    if (!entry || (node.domain && node.domain !== 'ai.onnx')) {
+    if (!entry || !isDefaultDomain(node.domain)) {
       throw new UnsupportedGradientError(node.domain ? `${node.domain}.${node.op_type}` : node.op_type, node.name || node.output[0], 'the operator has no gradient rule');
     }
     if (entry.prepare) forwardNodes[index] = entry.prepare(node, emit);
@@ -179,7 +174,7 @@ export function buildGradientGraph(source: OnnxModel, request: GradientRequest, 
   }
 
   const opsetImport = source.opset_import.map((entry) =>
-    !entry.domain || entry.domain === 'ai.onnx' ? createMessage('OperatorSetIdProto', { domain: entry.domain, version: opset }) : entry,
+    isDefaultDomain(entry.domain) ? createMessage('OperatorSetIdProto', { domain: entry.domain, version: opset }) : entry,
   );
   const model: OnnxModel = {
     ...source,

@@ -1,4 +1,4 @@
-import { createMessage, OnnxAttribute, OnnxNode, toNumber } from '../onnx/codec';
+import { createMessage, isDefaultDomain, OnnxAttribute, OnnxNode, toNumber } from '../onnx/codec';
 import type { Emitter } from './emitter';
 import { makeAttribute } from './emitter';
 
@@ -25,7 +25,7 @@ function intsOf(node: OnnxNode, name: string): number[] | undefined {
 export function upgradeOpset(nodes: OnnxNode[], from: number, emit: Emitter): OnnxNode[] {
   if (from < 7) throw new Error(`models of opset ${from} are not supported for gradients (opset 7 or later)`);
   return nodes.map((node) => {
-    if (node.domain && node.domain !== 'ai.onnx') return node;
+    if (!isDefaultDomain(node.domain)) return node;
     switch (node.op_type) {
       case 'Slice': {
         if (from >= 10) return node;

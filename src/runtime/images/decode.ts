@@ -11,7 +11,7 @@ export interface Pixels {
 type SharpModule = typeof import('sharp').default;
 
 export function loadSharp(): SharpModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- sharp's native module loads on first decode, not at activation
   return require('sharp') as SharpModule;
 }
 

@@ -1,4 +1,4 @@
-import { readModelFile, toNumber, type OnnxModel } from '../onnx/codec';
+import { defaultOpset, readModelFile, toNumber, type OnnxModel } from '../onnx/codec';
 import { dtypeName } from '../onnx/dtypes';
 
 /** What preprocessing guesses need to know about a model's image input. */
@@ -23,7 +23,6 @@ export function onnxInputFacts(model: OnnxModel): ModelInputFacts {
     if (dim.dim_value !== undefined && dim.dim_value !== null && toNumber(dim.dim_value as number) > 0) return toNumber(dim.dim_value as number);
     return dim.dim_param ? dim.dim_param : null;
   });
-  const defaultOpset = model.opset_import.find((entry) => !entry.domain || entry.domain === 'ai.onnx');
   const metadata: Record<string, string> = {};
   for (const entry of model.metadata_props ?? []) metadata[entry.key] = entry.value;
   return {
@@ -32,7 +31,7 @@ export function onnxInputFacts(model: OnnxModel): ModelInputFacts {
     dims,
     producer: [model.producer_name, model.producer_version].filter(Boolean).join(' '),
     irVersion: toNumber(model.ir_version),
-    opset: defaultOpset ? toNumber(defaultOpset.version) : null,
+    opset: defaultOpset(model) || null,
     metadata,
   };
 }

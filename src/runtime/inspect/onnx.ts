@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import { OnnxAttribute, OnnxFormatError, OnnxModel, OnnxNode, OnnxTensor, readModelFile, toNumber } from '../onnx/codec';
+import { defaultOpset, isDefaultDomain, OnnxAttribute, OnnxFormatError, OnnxModel, OnnxNode, OnnxTensor, readModelFile, toNumber } from '../onnx/codec';
 import { bytesPerElement, dtypeName, elementCount, tensorDims } from '../onnx/dtypes';
 import { ConsumerEntry, GraphStructureError, consumerMap, nodeName, realInputs, topologicalOrder } from '../onnx/graph';
-import { InferenceOptions, TensorFacts, declaredFacts, defaultOpset, inferShapes } from '../onnx/shapes';
+import { InferenceOptions, TensorFacts, declaredFacts, inferShapes } from '../onnx/shapes';
 import { macRules } from './macs';
 import type { LayerInfo, ModelSummary, Shape, TensorInfo } from './types';
 import { isArgumentSlot, isWeightCarrier, isWeightType } from './weights';
@@ -67,7 +67,7 @@ export function summarize(model: OnnxModel, file: string, fileSize: number, opti
   const constants = new Map<string, OnnxTensor>();
   for (const tensor of graph.initializer ?? []) constants.set(tensor.name ?? '', tensor);
   for (const node of graph.node) {
-    const value = node.op_type === 'Constant' && (!node.domain || node.domain === 'ai.onnx') ? node.attribute.find((a) => a.name === 'value')?.t : undefined;
+    const value = node.op_type === 'Constant' && isDefaultDomain(node.domain) ? node.attribute.find((a) => a.name === 'value')?.t : undefined;
     if (value && node.output[0]) constants.set(node.output[0], value);
   }
 

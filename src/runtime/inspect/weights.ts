@@ -1,3 +1,4 @@
+import { isDefaultDomain } from '../onnx/codec';
 import { DataType } from '../onnx/dtypes';
 
 /**
@@ -36,5 +37,5 @@ export function isWeightType(dataType: number, readers: { opType: string }[]): b
 const weightCarriers = new Set(['Reshape', 'Identity', 'Transpose', 'Cast', 'Unsqueeze', 'Squeeze', 'DequantizeLinear']);
 
 export function isWeightCarrier(node: { op_type: string; domain?: string | null }): boolean {
-  return (!node.domain || node.domain === 'ai.onnx') && weightCarriers.has(node.op_type);
+  return isDefaultDomain(node.domain) && weightCarriers.has(node.op_type);
 }

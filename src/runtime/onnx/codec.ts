@@ -197,3 +197,14 @@ export function toNumber(value: Int64 | undefined | null): number {
   if (value === undefined || value === null) return 0;
   return typeof value === 'number' ? value : (value as Long).toNumber();
 }
+
+/** Whether a node or opset import belongs to the default ONNX operator domain ('' or 'ai.onnx'). */
+export function isDefaultDomain(domain: string | null | undefined): boolean {
+  return !domain || domain === 'ai.onnx';
+}
+
+/** The model's default-domain opset version; 0 when it imports none. */
+export function defaultOpset(model: OnnxModel): number {
+  const entry = model.opset_import.find((opset) => isDefaultDomain(opset.domain));
+  return entry ? toNumber(entry.version) : 0;
+}

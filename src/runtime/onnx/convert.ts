@@ -1,4 +1,4 @@
-import { createMessage, OnnxAttribute, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo, toNumber } from './codec';
+import { createMessage, isDefaultDomain, OnnxAttribute, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo, toNumber } from './codec';
 import { DataType, tensorDims, tensorValues } from './dtypes';
 
 function float32Tensor(tensor: OnnxTensor): OnnxTensor {
@@ -69,7 +69,7 @@ export function constantsToInitializers(model: OnnxModel): OnnxModel {
   const moved: OnnxTensor[] = [];
   const kept: OnnxNode[] = [];
   for (const node of graph.node) {
-    const value = node.op_type === 'Constant' && (!node.domain || node.domain === 'ai.onnx') ? node.attribute.find((a) => a.name === 'value')?.t : undefined;
+    const value = node.op_type === 'Constant' && isDefaultDomain(node.domain) ? node.attribute.find((a) => a.name === 'value')?.t : undefined;
     if (value && node.output[0]) moved.push(createMessage<OnnxTensor>('TensorProto', { ...value, name: node.output[0] }));
     else kept.push(node);
   }

@@ -24,7 +24,7 @@ let runtime: typeof Ort | undefined;
 
 /** onnxruntime-node, loaded on first use so that code paths without inference never pay for it. */
 export function onnxruntime(): typeof Ort {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load of the native module (see above)
   runtime ??= require('onnxruntime-node') as typeof Ort;
   return runtime;
 }

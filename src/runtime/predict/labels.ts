@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readSettings } from '../images/sidecar';
 
 /**
  * Reads a labels file: one label a line, either `name` (index = line number) or `index,name` / `index name`
@@ -58,4 +59,24 @@ export function classIndexByName(labels: readonly string[], text: string): numbe
   const partial = lower.flatMap((label, index) => (label.includes(wanted) ? [index] : []));
   if (partial.length !== 1) throw new Error(`class "${text}" matches ${partial.length} labels`);
   return partial[0];
+}
+
+/**
+ * The one rule for which labels file names a model's classes: the file given (CLI flag), else the one remembered in
+ * the model's settings file (`<model>.cnnstudio.json`, chosen in the Preview panel), else one found next to the model
+ * with `classCount` labels; null when none.
+ */
+export function resolveLabelsFile(modelFile: string, classCount: number | undefined, given?: string): string | null {
+  if (given) return given;
+  const remembered = readSettings(modelFile).labels;
+  if (remembered) return path.resolve(path.dirname(modelFile), remembered);
+  return classCount === undefined ? null : findLabelsFile(modelFile, classCount) ?? null;
+}
+
+/** A class the user names by index, or by a label of `labelsFile` (see classIndexByName). */
+export function resolveClass(text: string, labelsFile: string | null, classCount?: number): number {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  if (!labelsFile) throw new Error(`class "${trimmed}": no labels file with ${classCount ?? "the output's"} labels next to the model; give one`);
+  return classIndexByName(readLabels(labelsFile), trimmed);
 }

@@ -1,15 +1,13 @@
-import * as path from 'node:path';
 import { decodeImage } from '../images/decode';
 import { onnxInputFacts, type ModelInputFacts } from '../images/model-input';
-import { toFloat32Model } from '../explain/float32-model';
+import { toFloat32Model } from '../onnx/float32-model';
 import { readModelFile } from '../onnx/codec';
 import { resolvePreprocessing } from '../images/resolve';
-import { readSettings } from '../images/sidecar';
 import { inputDims, pixelsToTensor } from '../images/tensor';
 import type { Preprocessing } from '../images/types';
 import { classify, type Classification } from './classify';
 import { maskOverlay, outputKind, outputToPixels, segmentationMask, summarizeTensor, type LegendEntry, type TensorSummary } from './dense';
-import { findLabelsFile, readLabels } from './labels';
+import { readLabels, resolveLabelsFile } from './labels';
 import { floatTensor, loadOnnxRuntime, openSession, tensorToFloat32 } from './onnx-runtime';
 import { encodePng } from './png';
 import { openTfjsRunner } from './tfjs-runner';
@@ -101,9 +99,7 @@ export class Predictor {
   labelsFor(classCount: number): { file: string | null; labels?: string[] } {
     const cached = this.labelsByCount.get(classCount);
     if (cached) return cached;
-    const remembered = readSettings(this.modelFile).labels;
-    const given = this.options.labels ?? (remembered ? path.resolve(path.dirname(this.modelFile), remembered) : undefined);
-    const file = given ?? findLabelsFile(this.modelFile, classCount) ?? null;
+    const file = resolveLabelsFile(this.modelFile, classCount, this.options.labels);
     const entry = file ? { file, labels: readLabels(file) } : { file: null };
     this.labelsByCount.set(classCount, entry);
     return entry;

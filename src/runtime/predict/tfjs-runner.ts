@@ -1,10 +1,8 @@
 import type * as Tf from '@tensorflow/tfjs';
 import type { ModelInputFacts } from '../images/model-input';
-import { initTfjsBackend } from '../tfjs/backend';
+import { initTfjsBackend, loadTfjs } from '../tfjs/backend';
 import type { ForwardRunner, RawOutput } from './predictor';
 import { loadTfjsModel, type TfjsModel } from './tfjs-model';
-
-type TfModule = typeof Tf;
 
 function inputFacts(loaded: TfjsModel): ModelInputFacts {
   const input = loaded.model.inputs[0];
@@ -26,8 +24,7 @@ function outputNames(loaded: TfjsModel): string[] {
 
 /** A tfjs layers or graph model (model.json + shards) on the best tfjs backend available. */
 export async function openTfjsRunner(modelJson: string): Promise<ForwardRunner> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tf = require('@tensorflow/tfjs') as TfModule;
+  const tf = loadTfjs();
   const { backend } = await initTfjsBackend();
   await tf.setBackend(backend);
   const loaded = await loadTfjsModel(tf, modelJson);

@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { onnxruntime } from '../onnx/session';
+import { loadOptionalPackage, loadTfjs } from '../tfjs/backend';
 import { registerWasmBackpropKernels } from '../tfjs/kernels';
 import { identityModelBytes } from './identity-model';
 import type { GpuInfo, ProbeResult, RuntimeInfo } from './report';
@@ -32,9 +35,23 @@ async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promi
   }
 }
 
+/**
+ * Why a provider that onnxruntime-node does not bundle (CUDA, TensorRT) cannot load: its library is not beside the
+ * native binding (onnxruntime-node's install script downloads it). Checked before creating a session, because that
+ * attempt prints onnxruntime's raw "Failed to load library" line to stderr.
+ */
+function missingProviderLibrary(ort: OrtModule, name: string): string | undefined {
+  const backend = ort.listSupportedBackends?.().find((entry) => entry.name === name);
+  if (!backend || backend.bundled) return undefined;
+  const bindingDir = path.join(path.dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  const library = process.platform === 'win32' ? `onnxruntime_providers_${name}.dll` : `libonnxruntime_providers_${name}.so`;
+  if (fs.existsSync(path.join(bindingDir, library))) return undefined;
+  return `not installed: ${library} is missing (onnxruntime-node's install script downloads it)`;
+}
+
 /** Creates and runs the Identity model on each provider; a provider counts only if it computes the right value. */
 export async function probeOnnxProviders(
-  loadOrt: () => OrtModule = () => require('onnxruntime-node'),
+  loadOrt: () => OrtModule = onnxruntime,
   providers: readonly string[] = ONNX_PROVIDERS,
 ): Promise<RuntimeInfo['onnxruntime']> {
   let ort: OrtModule;
@@ -46,6 +63,11 @@ export async function probeOnnxProviders(
   const model = identityModelBytes();
   const results: ProbeResult[] = [];
   for (const name of providers) {
+    const missing = missingProviderLibrary(ort, name);
+    if (missing) {
+      results.push({ name, available: false, detail: missing });
+      continue;
+    }
     try {
       const value = await withTimeout(
         (async () => {
@@ -83,19 +105,7 @@ export interface TfjsLoaders {
   loadBackendPackage(packageName: string): unknown;
 }
 
-function isInstalled(packageName: string): boolean {
-  try {
-    require.resolve(packageName);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const defaultTfjsLoaders: TfjsLoaders = {
-  loadTfjs: () => require('@tensorflow/tfjs'),
-  loadBackendPackage: (packageName) => (isInstalled(packageName) ? require(packageName) : undefined),
-};
+export const defaultTfjsLoaders: TfjsLoaders = { loadTfjs, loadBackendPackage: loadOptionalPackage };
 
 /** Switches tfjs to each backend and runs a tiny op there; a backend counts only if the op gives the right answer. */
 export async function probeTfjsBackends(loaders: TfjsLoaders = defaultTfjsLoaders): Promise<RuntimeInfo['tfjs']> {

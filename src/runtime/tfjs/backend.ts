@@ -16,19 +16,24 @@ export interface BackendLoaders {
   loadPackage(packageName: string): unknown;
 }
 
-export const defaultBackendLoaders: BackendLoaders = {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  loadTfjs: () => require('@tensorflow/tfjs'),
-  loadPackage: (packageName) => {
-    try {
-      require.resolve(packageName);
-    } catch {
-      return undefined;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(packageName);
-  },
-};
+/** @tensorflow/tfjs, loaded on first use: it is external to the bundles and slow to load (esbuild.js). */
+export function loadTfjs(): TfModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; an import would load tfjs at activation
+  return require('@tensorflow/tfjs') as TfModule;
+}
+
+/** An optional package's exports, or undefined when require.resolve cannot find it. */
+export function loadOptionalPackage(packageName: string): unknown {
+  try {
+    require.resolve(packageName);
+  } catch {
+    return undefined;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the name is known only at run time
+  return require(packageName);
+}
+
+export const defaultBackendLoaders: BackendLoaders = { loadTfjs, loadPackage: loadOptionalPackage };
 
 function reasonOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,4 @@
 import { serveWorkerJob } from '../jobs/serve-job';
-import { runPreviewRequest, type PreviewRequest } from '../predict/preview-jobs';
+import { runPreviewRequest, type PreviewRequest } from '../preview/jobs';
 
 serveWorkerJob((input: PreviewRequest, progress) => runPreviewRequest(input, progress));

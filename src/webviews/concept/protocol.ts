@@ -1,4 +1,5 @@
 // Messages between the concept panel's host controller and its page; both sides import this file.
+import { isRecord } from '../shared/messages';
 
 export const CONCEPT_PANEL_VIEW_TYPE = 'cnnStudio.concept';
 
@@ -6,10 +7,6 @@ export const CONCEPT_PANEL_VIEW_TYPE = 'cnnStudio.concept';
 export type HostMessage = { type: 'entry'; id: string; title: string; html: string };
 
 export type PageMessage = { type: 'ready' } | { type: 'openEntry'; id: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Every message from the page passes here: anything that is not exactly a known message is dropped. */
 export function parsePageMessage(value: unknown): PageMessage | undefined {

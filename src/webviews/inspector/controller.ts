@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelSummary } from '../../runtime/inspect/types';
 import { JobCancelledError } from '../../runtime/jobs/run-job';
+import { HOST_INITIATED, type RequestId } from '../shared/messages';
 import { panelHtml, webviewOptions } from '../shared/webview-resources';
 import { parsePageMessage, type DimBindings, type HostMessage } from './protocol';
 
@@ -40,26 +41,26 @@ export class InspectorController implements vscode.Disposable {
       return;
     }
     if (message.type === 'ready' && this.lastMessage && this.lastMessage.type !== 'loading') {
-      void this.post(this.lastMessage);
+      void this.post({ ...this.lastMessage, requestId: message.requestId });
     } else {
       if (message.type === 'bindDims') this.dims = message.dims;
-      void this.reinspect();
+      void this.reinspect(message.requestId);
     }
   }
 
-  /** Inspects the file again (page ready, reload button, file changed on disk). */
-  async reinspect(): Promise<void> {
+  /** Inspects the file again (page ready, reload button, file changed on disk: then HOST_INITIATED). */
+  async reinspect(requestId: RequestId = HOST_INITIATED): Promise<void> {
     const inspection = ++this.inspection;
-    await this.post({ type: 'loading', file: this.file });
+    await this.post({ type: 'loading', requestId, file: this.file });
     let answer: HostMessage;
     const dims = this.dims;
     try {
-      answer = { type: 'summary', summary: await this.inspect(this.file, dims), dims };
+      answer = { type: 'summary', requestId, summary: await this.inspect(this.file, dims), dims };
     } catch (error) {
       const message =
         error instanceof JobCancelledError ? 'The inspection was cancelled.' : error instanceof Error ? error.message : String(error);
       this.log(`Inspector: ${this.file}: ${message}`);
-      answer = { type: 'error', file: this.file, message };
+      answer = { type: 'error', requestId, file: this.file, message };
     }
     if (inspection !== this.inspection) return;
     await this.post(answer);

@@ -1,19 +1,24 @@
 // Messages between the inspector's host controller and its page; both sides import this file.
 import type { ModelSummary } from '../../runtime/inspect/types';
+import { isRecord, isRequestId, type RequestId } from '../shared/messages';
 
 export const INSPECTOR_PANEL_VIEW_TYPE = 'cnnStudio.inspector';
 export const INSPECTOR_EDITOR_VIEW_TYPE = 'cnnStudio.modelInspector';
 
+/** `requestId`: the page request this answers (see shared/messages.ts). */
 export type HostMessage =
-  | { type: 'loading'; file: string }
+  | { type: 'loading'; requestId: RequestId; file: string }
   /** `dims`: the values the summary binds symbolic input dims to (chosen on the page). */
-  | { type: 'summary'; summary: ModelSummary; dims: DimBindings }
-  | { type: 'error'; file: string; message: string };
+  | { type: 'summary'; requestId: RequestId; summary: ModelSummary; dims: DimBindings }
+  | { type: 'error'; requestId: RequestId; file: string; message: string };
 
 /** Symbolic input dim → the positive integer it stands for ("batch_size" → 1). */
 export type DimBindings = Record<string, number>;
 
-export type PageMessage = { type: 'ready' } | { type: 'reload' } | { type: 'bindDims'; dims: DimBindings };
+export type PageMessage =
+  | { type: 'ready'; requestId: RequestId }
+  | { type: 'reload'; requestId: RequestId }
+  | { type: 'bindDims'; requestId: RequestId; dims: DimBindings };
 
 export type InspectorTab = 'overview' | 'layers' | 'graph';
 export const INSPECTOR_TABS: readonly InspectorTab[] = ['overview', 'layers', 'graph'];
@@ -26,10 +31,6 @@ export interface PageState {
   sortColumn: string | null;
   sortDescending: boolean;
   selectedNode: string | null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const MAX_BOUND_DIMS = 64;
@@ -45,12 +46,13 @@ function parseDimBindings(value: unknown): DimBindings | undefined {
 
 /** Every message from the page passes here: anything that is not exactly a known message is dropped. */
 export function parsePageMessage(value: unknown): PageMessage | undefined {
-  if (!isRecord(value)) return undefined;
+  if (!isRecord(value) || !isRequestId(value.requestId)) return undefined;
+  const { requestId } = value;
   const keys = Object.keys(value).length;
-  if ((value.type === 'ready' || value.type === 'reload') && keys === 1) return { type: value.type };
-  if (value.type === 'bindDims' && keys === 2) {
+  if ((value.type === 'ready' || value.type === 'reload') && keys === 2) return { type: value.type, requestId };
+  if (value.type === 'bindDims' && keys === 3) {
     const dims = parseDimBindings(value.dims);
-    return dims && { type: 'bindDims', dims };
+    return dims && { type: 'bindDims', requestId, dims };
   }
   return undefined;
 }
@@ -71,14 +73,15 @@ export function parsePageState(value: unknown): PageState | undefined {
 
 /** The page checks what it receives too, so a malformed message shows an error instead of a broken page. */
 export function parseHostMessage(value: unknown): HostMessage | undefined {
-  if (!isRecord(value)) return undefined;
-  if (value.type === 'loading' && typeof value.file === 'string') return { type: 'loading', file: value.file };
+  if (!isRecord(value) || !isRequestId(value.requestId)) return undefined;
+  const { requestId } = value;
+  if (value.type === 'loading' && typeof value.file === 'string') return { type: 'loading', requestId, file: value.file };
   if (value.type === 'error' && typeof value.file === 'string' && typeof value.message === 'string') {
-    return { type: 'error', file: value.file, message: value.message };
+    return { type: 'error', requestId, file: value.file, message: value.message };
   }
   if (value.type === 'summary' && isRecord(value.summary) && Array.isArray(value.summary.layers) && Array.isArray(value.summary.inputs)) {
     const dims = value.dims === undefined ? {} : parseDimBindings(value.dims);
-    return dims && { type: 'summary', summary: value.summary as unknown as ModelSummary, dims };
+    return dims && { type: 'summary', requestId, summary: value.summary as unknown as ModelSummary, dims };
   }
   return undefined;
 }

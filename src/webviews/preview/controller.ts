@@ -1,10 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { METHODS } from '../../runtime/explain/methods';
-import { writeFileAtomic, writeSettings } from '../../runtime/images/sidecar';
+import { sidecarPath, writeFileAtomic, writeSettings } from '../../runtime/images/sidecar';
 import type { Preprocessing } from '../../runtime/images/types';
 import { JobCancelledError } from '../../runtime/jobs/run-job';
-import type { PreviewRequest, PreviewResponse } from '../../runtime/predict/preview-jobs';
+import type { PreviewRequest, PreviewResponse } from '../../runtime/preview/jobs';
+import { ensureTrusted } from '../../extension/trust';
+import { HOST_INITIATED, type RequestId } from '../shared/messages';
 import { panelHtml, webviewOptions } from '../shared/webview-resources';
 import { parsePageMessage, type HostMessage, type PageMessage } from './protocol';
 
@@ -17,7 +19,9 @@ export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif'];
 export class PreviewController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private overrides: Partial<Preprocessing> = {};
-  private lastPredictions: HostMessage | undefined;
+  private lastPredictions: Extract<HostMessage, { type: 'predictions' }> | undefined;
+  /** Numbers prediction runs, so that only the newest one's results reach the page. */
+  private predictRun = 0;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -41,13 +45,13 @@ export class PreviewController implements vscode.Disposable {
     if (model) this.model = model;
     this.images = [...new Set([...this.images, ...images])];
     this.panel.reveal();
-    await this.sendSetup();
-    await this.predict();
+    await this.sendSetup(HOST_INITIATED);
+    await this.predict(HOST_INITIATED);
   }
 
-  private async sendSetup(): Promise<void> {
+  private async sendSetup(requestId: RequestId): Promise<void> {
     const methods = Object.values(METHODS).map(({ name, label }) => ({ name, label }));
-    await this.post({ type: 'setup', model: this.model, images: this.images, methods });
+    await this.post({ type: 'setup', requestId, model: this.model, images: this.images, methods });
   }
 
   private async onPageMessage(raw: unknown): Promise<void> {
@@ -56,48 +60,61 @@ export class PreviewController implements vscode.Disposable {
       this.log(`Preview: ignored an unexpected message from the page: ${JSON.stringify(raw)?.slice(0, 200)}`);
       return;
     }
+    // Page messages that name a file may only name one of this panel's images.
+    if ((message.type === 'explain' || message.type === 'removeImage') && !this.images.includes(message.image)) {
+      this.log(`Preview: ignored a ${message.type} request for an image the panel does not show: ${message.image}`);
+      await this.post({ type: 'error', requestId: message.requestId, message: `${path.basename(message.image)} is not one of this panel's images.` });
+      return;
+    }
     await this.handle(message);
   }
 
   private async handle(message: PageMessage): Promise<void> {
+    const { requestId } = message;
     switch (message.type) {
       case 'ready':
-        await this.sendSetup();
-        if (this.lastPredictions) await this.post(this.lastPredictions);
-        else await this.predict();
+        await this.sendSetup(requestId);
+        if (this.lastPredictions) await this.post({ ...this.lastPredictions, requestId });
+        else await this.predict(requestId);
         return;
       case 'pickModel': {
         const model = await this.pickModel();
         if (!model) return;
         this.model = model;
         this.overrides = {};
-        await this.sendSetup();
-        await this.predict();
+        await this.sendSetup(requestId);
+        await this.predict(requestId);
         return;
       }
+      case 'pickLabels':
+        await this.pickLabels(requestId);
+        return;
       case 'addImages': {
         const added = message.uris
           ? message.uris.map((uri) => vscode.Uri.parse(uri)).filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath)
           : ((await vscode.window.showOpenDialog({ canSelectMany: true, filters: { Images: IMAGE_EXTENSIONS }, title: 'Add images to preview' })) ?? []).map((uri) => uri.fsPath);
         const images = added.filter((file) => IMAGE_EXTENSIONS.includes(path.extname(file).slice(1).toLowerCase()));
-        if (images.length > 0) await this.show(null, images);
+        if (images.length === 0) return;
+        this.images = [...new Set([...this.images, ...images])];
+        await this.sendSetup(requestId);
+        await this.predict(requestId);
         return;
       }
       case 'removeImage':
         this.images = this.images.filter((image) => image !== message.image);
-        await this.sendSetup();
-        await this.predict();
+        await this.sendSetup(requestId);
+        await this.predict(requestId);
         return;
       case 'predict':
-        await this.predict();
+        await this.predict(requestId);
         return;
       case 'setPreprocessing':
         this.overrides = { ...this.overrides, ...message.preprocessing };
-        if (message.remember && this.model) {
+        if (message.remember && this.model && (await ensureTrusted('Remembering the preprocessing beside the model'))) {
           writeSettings(this.model, { preprocessing: this.overrides });
           this.log(`Preview: remembered the preprocessing of ${this.model} in ${path.basename(this.model)}.cnnstudio.json`);
         }
-        await this.predict();
+        await this.predict(requestId);
         return;
       case 'explain':
         await this.explain(message);
@@ -108,33 +125,48 @@ export class PreviewController implements vscode.Disposable {
     }
   }
 
-  private async run(title: string, request: PreviewRequest): Promise<PreviewResponse | undefined> {
-    await this.post({ type: 'busy', message: title });
+  private async run(requestId: RequestId, title: string, request: PreviewRequest, isStale = () => false): Promise<PreviewResponse | undefined> {
+    await this.post({ type: 'busy', requestId, message: title });
     try {
       return await this.runPreview(title, request);
     } catch (error) {
       const message = error instanceof JobCancelledError ? 'Cancelled.' : error instanceof Error ? error.message : String(error);
       this.log(`Preview: ${title}: ${message}`);
-      await this.post({ type: 'error', message });
+      if (!isStale()) await this.post({ type: 'error', requestId, message });
       return undefined;
     }
   }
 
-  private async predict(): Promise<void> {
+  private async predict(requestId: RequestId): Promise<void> {
     if (!this.model || this.images.length === 0) return;
-    const response = await this.run(`Predicting with ${path.basename(this.model)}`, { action: 'predict', model: this.model, images: this.images, overrides: this.overrides });
-    if (response?.action === 'predict') {
-      this.lastPredictions = { type: 'predictions', response };
-      await this.post(this.lastPredictions);
-    }
+    const run = ++this.predictRun;
+    const isStale = () => run !== this.predictRun;
+    const response = await this.run(requestId, `Predicting with ${path.basename(this.model)}`, { action: 'predict', model: this.model, images: this.images, overrides: this.overrides }, isStale);
+    // A newer run (another model, image set or preprocessing) has started: its results replace these.
+    if (response?.action !== 'predict' || isStale()) return;
+    this.lastPredictions = { type: 'predictions', requestId, response };
+    await this.post(this.lastPredictions);
   }
 
   private async explain(message: Extract<PageMessage, { type: 'explain' }>): Promise<void> {
     if (!this.model) return;
-    const response = await this.run(`${message.method} on ${path.basename(message.image)}`, {
+    const label = METHODS[message.method]?.label ?? message.method;
+    const response = await this.run(message.requestId, `${label} on ${path.basename(message.image)}`, {
       action: 'explain', model: this.model, image: message.image, method: message.method, layer: message.layer, targetClass: message.targetClass, overrides: this.overrides,
     });
-    if (response?.action === 'explain') await this.post({ type: 'explanation', response });
+    if (response?.action === 'explain') await this.post({ type: 'explanation', requestId: message.requestId, response });
+  }
+
+  /** Lets the user choose the labels file for this model; it is remembered in the model's settings file. */
+  private async pickLabels(requestId: RequestId): Promise<void> {
+    if (!this.model || !(await ensureTrusted('Remembering a labels file beside the model'))) return;
+    const [file] = (await vscode.window.showOpenDialog({
+      canSelectMany: false, defaultUri: vscode.Uri.file(path.dirname(this.model)), filters: { 'Labels (one a line)': ['txt', 'csv'] }, title: `Labels file for ${path.basename(this.model)}`,
+    })) ?? [];
+    if (!file) return;
+    writeSettings(this.model, { labels: path.relative(path.dirname(this.model), file.fsPath) });
+    this.log(`Preview: remembered ${file.fsPath} as the labels of ${this.model} in ${path.basename(sidecarPath(this.model))}`);
+    await this.predict(requestId);
   }
 
   private async exportPng(name: string, dataUrl: string): Promise<void> {

@@ -1,6 +1,7 @@
 // Messages between the Preview and Explain panel's host controller and its page; both sides import this file.
 import type { Preprocessing } from '../../runtime/images/types';
-import type { ExplainResponse, PredictResponse } from '../../runtime/predict/preview-jobs';
+import type { ExplainResponse, PredictResponse } from '../../runtime/preview/jobs';
+import { isRecord, isRequestId, type RequestId } from '../shared/messages';
 
 export const PREVIEW_VIEW_TYPE = 'cnnStudio.preview';
 
@@ -9,26 +10,26 @@ export interface MethodInfo {
   label: string;
 }
 
+/** `requestId`: the page request a message answers (see shared/messages.ts). */
 export type HostMessage =
-  | { type: 'setup'; model: string | null; images: string[]; methods: MethodInfo[] }
-  | { type: 'busy'; message: string }
-  | { type: 'predictions'; response: PredictResponse }
-  | { type: 'explanation'; response: ExplainResponse }
-  | { type: 'error'; message: string };
+  | { type: 'setup'; requestId: RequestId; model: string | null; images: string[]; methods: MethodInfo[] }
+  | { type: 'busy'; requestId: RequestId; message: string }
+  | { type: 'predictions'; requestId: RequestId; response: PredictResponse }
+  | { type: 'explanation'; requestId: RequestId; response: ExplainResponse }
+  | { type: 'error'; requestId: RequestId; message: string };
 
-export type PageMessage =
+/** Every page message is a numbered request; the host answers explain with explanation or error of the same id. */
+export type PageMessage = { requestId: RequestId } & (
   | { type: 'ready' }
   | { type: 'pickModel' }
+  | { type: 'pickLabels' }
   | { type: 'addImages'; uris?: string[] }
   | { type: 'removeImage'; image: string }
   | { type: 'predict' }
   | { type: 'explain'; image: string; method: string; layer?: string; targetClass?: string }
   | { type: 'setPreprocessing'; preprocessing: Partial<Preprocessing>; remember: boolean }
-  | { type: 'exportPng'; name: string; dataUrl: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+  | { type: 'exportPng'; name: string; dataUrl: string }
+);
 
 const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
 const isNumberList = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'number' && Number.isFinite(item));
@@ -70,27 +71,29 @@ export function parsePreviewPageState(value: unknown): PreviewPageState | undefi
 
 /** Every message from the page passes here: anything that is not exactly a known message is dropped. */
 export function parsePageMessage(value: unknown): PageMessage | undefined {
-  if (!isRecord(value)) return undefined;
+  if (!isRecord(value) || !isRequestId(value.requestId)) return undefined;
+  const { requestId } = value;
   switch (value.type) {
     case 'ready':
     case 'pickModel':
+    case 'pickLabels':
     case 'predict':
-      return { type: value.type };
+      return { type: value.type, requestId };
     case 'addImages':
       if (value.uris !== undefined && !(Array.isArray(value.uris) && value.uris.every((uri) => typeof uri === 'string'))) return undefined;
-      return { type: 'addImages', uris: value.uris as string[] | undefined };
+      return { type: 'addImages', requestId, uris: value.uris as string[] | undefined };
     case 'removeImage':
-      return typeof value.image === 'string' ? { type: 'removeImage', image: value.image } : undefined;
+      return typeof value.image === 'string' ? { type: 'removeImage', requestId, image: value.image } : undefined;
     case 'explain':
       if (typeof value.image !== 'string' || typeof value.method !== 'string' || !optionalString(value.layer) || !optionalString(value.targetClass)) return undefined;
-      return { type: 'explain', image: value.image, method: value.method, layer: (value.layer as string | undefined) || undefined, targetClass: (value.targetClass as string | undefined) || undefined };
+      return { type: 'explain', requestId, image: value.image, method: value.method, layer: (value.layer as string | undefined) || undefined, targetClass: (value.targetClass as string | undefined) || undefined };
     case 'setPreprocessing': {
       const preprocessing = parsePreprocessing(value.preprocessing);
-      return preprocessing && typeof value.remember === 'boolean' ? { type: 'setPreprocessing', preprocessing, remember: value.remember } : undefined;
+      return preprocessing && typeof value.remember === 'boolean' ? { type: 'setPreprocessing', requestId, preprocessing, remember: value.remember } : undefined;
     }
     case 'exportPng':
       if (typeof value.name !== 'string' || typeof value.dataUrl !== 'string' || !value.dataUrl.startsWith('data:image/png;base64,')) return undefined;
-      return { type: 'exportPng', name: value.name, dataUrl: value.dataUrl };
+      return { type: 'exportPng', requestId, name: value.name, dataUrl: value.dataUrl };
     default:
       return undefined;
   }
@@ -98,7 +101,7 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
 
 /** The page checks what it receives too. */
 export function parseHostMessage(value: unknown): HostMessage | undefined {
-  if (!isRecord(value)) return undefined;
+  if (!isRecord(value) || !isRequestId(value.requestId)) return undefined;
   switch (value.type) {
     case 'setup':
       return Array.isArray(value.images) && Array.isArray(value.methods) && (value.model === null || typeof value.model === 'string') ? (value as unknown as HostMessage) : undefined;

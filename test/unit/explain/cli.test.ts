@@ -5,9 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeNsfwjsModelJson } from '../../fixtures/models/nsfwjs';
 import { sharedImage, sharedModel } from '../helpers/shared';
+import { loadSharp } from '../../../src/runtime/images/decode';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sharp = require('sharp') as typeof import('sharp').default;
+const sharp = loadSharp();
 
 const root = path.resolve(__dirname, '../../..');
 const cli = path.join(root, 'dist', 'cli.js');

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { Explainer, heatmapAt } from '../../../src/runtime/explain';
 import { readLabels } from '../../../src/runtime/predict';
 import { sharedImage, sharedModel } from '../helpers/shared';
+import { loadSharp } from '../../../src/runtime/images/decode';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sharp = require('sharp') as typeof import('sharp').default;
+const sharp = loadSharp();
 
 /** The kitten's silhouette in kitten_224.png: per row, everything between the first and last non-white pixel. */
 async function kittenMask(): Promise<Uint8Array> {

@@ -6,9 +6,9 @@ import { imageToTensor } from '../../../src/runtime/images';
 import { writeNsfwjsModelJson } from '../../fixtures/models/nsfwjs';
 import { sharedImage } from '../helpers/shared';
 import { cosine, maxRelativeError } from './reference';
+import { loadTfjs } from '../../../src/runtime/tfjs/backend';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const tf = require('@tensorflow/tfjs') as typeof Tf;
+const tf = loadTfjs();
 
 describe('explain: Grad-CAM of a tfjs layers model (nsfwjs MobileNetV2)', function () {
   this.timeout(300000);

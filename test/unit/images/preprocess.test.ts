@@ -7,9 +7,9 @@ import {
   readSettings, resolvePreprocessing, sidecarPath, writeSettings, type ModelInputFacts, type Preprocessing,
 } from '../../../src/runtime/images';
 import { sharedImage, sharedModel } from '../helpers/shared';
+import { loadSharp } from '../../../src/runtime/images/decode';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sharp = require('sharp') as typeof import('sharp').default;
+const sharp = loadSharp();
 
 function facts(partial: Partial<ModelInputFacts>): ModelInputFacts {
   return { name: 'input', dtype: 'float32', dims: [1, 3, 224, 224], producer: 'pytorch 1.13', irVersion: 7, opset: 13, metadata: {}, ...partial };

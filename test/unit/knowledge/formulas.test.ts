@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { parseCallAt } from '../../../src/runtime/knowledge/call-parser';
 import { reportForCall } from '../../../src/runtime/knowledge/formulas';
 import type { LayerReport } from '../../../src/runtime/knowledge/formulas/layer-spec';
+import { loadTfjs } from '../../../src/runtime/tfjs/backend';
 
 function report(symbol: string, call: string, python = true): LayerReport {
   const parsed = parseCallAt(call, call.indexOf('('), python);
@@ -110,7 +111,7 @@ print(json.dumps(results))
       'tf.layers.dense({units: 10, inputShape: [64]})',
     ];
     it('matches the parameter count and output shape tfjs computes', () => {
-      const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
+      const tf = loadTfjs();
       for (const call of calls) {
         const symbol = call.slice(0, call.indexOf('('));
         const ours = report(symbol, call, false);

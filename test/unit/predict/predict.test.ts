@@ -6,9 +6,9 @@ import { predictVerb } from '../../../src/runtime/cli/verbs/predict';
 import { classColor, classify, classIndexByName, findLabelsFile, isDistribution, outputKind, outputToPixels, Predictor, readLabels, segmentationMask, softmax, summarizeTensor } from '../../../src/runtime/predict';
 import { sharedImage, sharedModel, sharedModelsDir } from '../helpers/shared';
 import { torchvisionModel } from './torchvision-models';
+import { loadSharp } from '../../../src/runtime/images/decode';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sharp = require('sharp') as typeof import('sharp').default;
+const sharp = loadSharp();
 
 const cifarLabels = ['plane', 'car', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
@@ -56,8 +56,7 @@ describe('predict: classification', () => {
       let right = 0;
       let total = 0;
       for (let label = 0; label < 10; label++) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { data } = require(`mnist/src/digits/${label}.json`) as { data: number[] };
+        const { data } = JSON.parse(fs.readFileSync(require.resolve(`mnist/src/digits/${label}.json`), 'utf8')) as { data: number[] };
         for (let sample = 0; sample < 20; sample++) {
           const pixels = Uint8Array.from(data.slice(sample * 784, (sample + 1) * 784), (value) => Math.round(value * 255));
           const png = await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();

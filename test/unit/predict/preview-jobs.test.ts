@@ -1,9 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { runPreviewRequest } from '../../../src/runtime/predict/preview-jobs';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeSettings } from '../../../src/runtime/images/sidecar';
+import { resolveLabelsFile } from '../../../src/runtime/predict/labels';
+import { runPreviewRequest } from '../../../src/runtime/preview/jobs';
 import { sharedImage, sharedModel } from '../helpers/shared';
+import { loadSharp } from '../../../src/runtime/images/decode';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sharp = require('sharp') as typeof import('sharp').default;
+const sharp = loadSharp();
 
 describe('preview panel jobs', function () {
   this.timeout(120000);
@@ -32,5 +37,35 @@ describe('preview panel jobs', function () {
     assert.ok(response.picture.length > 0);
     const named = await runPreviewRequest({ action: 'explain', model: sharedModel('SqueezeNet_fp16.onnx'), image: sharedImage('kitten_224.png'), method: 'gradcam', targetClass: 'Egyptian cat' });
     assert.ok(named.action === 'explain' && named.targetClass === 285 && named.label === 'Egyptian cat');
+  });
+
+  it('predict and explain both use the labels file remembered in the model\'s settings file', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-labels-'));
+    try {
+      const model = path.join(folder, 'mnist.onnx');
+      fs.copyFileSync(sharedModel('mnist.onnx'), model);
+      const names = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+      fs.mkdirSync(path.join(folder, 'names'));
+      fs.writeFileSync(path.join(folder, 'names', 'digits.txt'), `${names.join('\n')}\n`);
+      // A 10-line file next to the model that the remembered one must win over.
+      fs.writeFileSync(path.join(folder, 'labels.txt'), `${names.map((name) => name.toUpperCase()).join('\n')}\n`);
+      assert.equal(resolveLabelsFile(model, 10), path.join(folder, 'labels.txt'));
+      writeSettings(model, { labels: path.join('names', 'digits.txt') });
+      assert.equal(resolveLabelsFile(model, 10), path.join(folder, 'names', 'digits.txt'));
+      assert.equal(resolveLabelsFile(model, 10, '/given.txt'), '/given.txt', 'a file given on the command line wins');
+
+      const predicted = await runPreviewRequest({ action: 'predict', model, images: [sharedImage('mnist_28.png')] });
+      assert.ok(predicted.action === 'predict');
+      assert.equal(predicted.labelsFile, path.join(folder, 'names', 'digits.txt'));
+      const top = predicted.results[0].outputs[0];
+      assert.ok(top.kind === 'classification' && top.top[0].label === names[top.top[0].index]);
+
+      const explained = await runPreviewRequest({ action: 'explain', model, image: sharedImage('mnist_28.png'), method: 'gradcam', targetClass: 'seven' });
+      assert.ok(explained.action === 'explain');
+      assert.equal(explained.targetClass, 7);
+      assert.equal(explained.label, 'seven');
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

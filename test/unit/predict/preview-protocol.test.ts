@@ -3,19 +3,22 @@ import { blendInto, normalizedHeat } from '../../../src/webviews/preview/page/he
 import { parseHostMessage, parsePageMessage } from '../../../src/webviews/preview/protocol';
 
 describe('preview panel: protocol and overlay drawing', () => {
-  it('accepts exactly the known page messages and drops the rest', () => {
-    assert.deepEqual(parsePageMessage({ type: 'ready' }), { type: 'ready' });
-    assert.deepEqual(parsePageMessage({ type: 'explain', image: '/a.png', method: 'gradcam', targetClass: '281', layer: '' }), { type: 'explain', image: '/a.png', method: 'gradcam', targetClass: '281', layer: undefined });
-    assert.equal(parsePageMessage({ type: 'explain', image: 3, method: 'gradcam' }), undefined);
-    assert.deepEqual(parsePageMessage({ type: 'setPreprocessing', remember: true, preprocessing: { size: [28, 28], range: '0-1', mean: [0], std: [1], channels: 'gray' } }),
-      { type: 'setPreprocessing', remember: true, preprocessing: { size: [28, 28], range: '0-1', mean: [0], std: [1], channels: 'gray' } });
-    assert.equal(parsePageMessage({ type: 'setPreprocessing', remember: true, preprocessing: { range: '0-9' } }), undefined);
-    assert.equal(parsePageMessage({ type: 'setPreprocessing', remember: true, preprocessing: { size: [0, 28] } }), undefined);
-    assert.equal(parsePageMessage({ type: 'exportPng', name: 'x', dataUrl: 'javascript:alert(1)' }), undefined);
-    assert.equal(parsePageMessage({ type: 'addImages', uris: [1] }), undefined);
-    assert.equal(parsePageMessage({ type: 'shell' }), undefined);
-    assert.equal(parseHostMessage({ type: 'predictions', response: {} }), undefined);
-    assert.equal(parseHostMessage({ type: 'busy', message: 'x' })?.type, 'busy');
+  it('accepts exactly the known page messages, each numbered, and drops the rest', () => {
+    assert.deepEqual(parsePageMessage({ type: 'ready', requestId: 1 }), { type: 'ready', requestId: 1 });
+    assert.deepEqual(parsePageMessage({ type: 'pickLabels', requestId: 2 }), { type: 'pickLabels', requestId: 2 });
+    assert.equal(parsePageMessage({ type: 'ready' }), undefined, 'a request without an id');
+    assert.deepEqual(parsePageMessage({ type: 'explain', requestId: 3, image: '/a.png', method: 'gradcam', targetClass: '281', layer: '' }), { type: 'explain', requestId: 3, image: '/a.png', method: 'gradcam', targetClass: '281', layer: undefined });
+    assert.equal(parsePageMessage({ type: 'explain', requestId: 3, image: 3, method: 'gradcam' }), undefined);
+    assert.deepEqual(parsePageMessage({ type: 'setPreprocessing', requestId: 4, remember: true, preprocessing: { size: [28, 28], range: '0-1', mean: [0], std: [1], channels: 'gray' } }),
+      { type: 'setPreprocessing', requestId: 4, remember: true, preprocessing: { size: [28, 28], range: '0-1', mean: [0], std: [1], channels: 'gray' } });
+    assert.equal(parsePageMessage({ type: 'setPreprocessing', requestId: 4, remember: true, preprocessing: { range: '0-9' } }), undefined);
+    assert.equal(parsePageMessage({ type: 'setPreprocessing', requestId: 4, remember: true, preprocessing: { size: [0, 28] } }), undefined);
+    assert.equal(parsePageMessage({ type: 'exportPng', requestId: 5, name: 'x', dataUrl: 'javascript:alert(1)' }), undefined);
+    assert.equal(parsePageMessage({ type: 'addImages', requestId: 6, uris: [1] }), undefined);
+    assert.equal(parsePageMessage({ type: 'shell', requestId: 7 }), undefined);
+    assert.equal(parseHostMessage({ type: 'predictions', requestId: 1, response: {} }), undefined);
+    assert.equal(parseHostMessage({ type: 'busy', message: 'x' }), undefined, 'a reply without the id it answers');
+    assert.deepEqual(parseHostMessage({ type: 'busy', requestId: 0, message: 'x' }), { type: 'busy', requestId: 0, message: 'x' });
   });
 
   it('upsamples and normalizes the cam and blends it with the opacity', () => {

@@ -4,16 +4,15 @@ import * as path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
 import { predictVerb } from '../../../src/runtime/cli/verbs/predict';
 import { imageToTensor } from '../../../src/runtime/images';
-import { runPreviewRequest, type ExplainResponse, type PredictResponse } from '../../../src/runtime/predict/preview-jobs';
+import { runPreviewRequest, type ExplainResponse, type PredictResponse } from '../../../src/runtime/preview/jobs';
 import { Predictor } from '../../../src/runtime/predict';
 import { readTfjsArtifacts } from '../../../src/runtime/predict/tfjs-model';
-import { initTfjsBackend } from '../../../src/runtime/tfjs/backend';
+import { initTfjsBackend, loadTfjs } from '../../../src/runtime/tfjs/backend';
 import { writeNsfwjsModelJson } from '../../fixtures/models/nsfwjs';
 import { writeTinyGraphModel } from '../../fixtures/models/tiny-graph-model';
 import { sharedImage } from '../helpers/shared';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const tf = require('@tensorflow/tfjs') as typeof Tf;
+const tf = loadTfjs();
 
 const NSFWJS_CLASSES = ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'];
 

@@ -6,14 +6,12 @@ import { summarize } from '../../../src/runtime/inspect/onnx';
 import { sharedImage, sharedModel } from '../helpers/shared';
 import { ocrModelsDir } from './reference';
 import * as path from 'node:path';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
+import { loadSharp } from '../../../src/runtime/images/decode';
+import * as ort from 'onnxruntime-node';
 
 /** kitten_224.png as raw 0-255 RGB pixels in NCHW order, the way this SqueezeNet expects them. */
 async function kittenPixels(): Promise<Float32Array> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sharp = require('sharp') as typeof import('sharp').default;
+  const sharp = loadSharp();
   const { data, info } = await sharp(sharedImage('kitten_224.png')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   assert.deepEqual([info.width, info.height, info.channels], [224, 224, 3]);
   const planar = new Float32Array(3 * 224 * 224);

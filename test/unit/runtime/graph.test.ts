@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
+import * as ort from 'onnxruntime-node';
 import { createMessage, encodeModel, OnnxGraph, OnnxModel, readModelFile } from '../../../src/runtime/onnx/codec';
 import {
   consumerMap, exposeTensors, extractSubgraph, GraphStructureError, initializerMap, intermediateTensors, producerMap, realInputs, topologicalOrder,
 } from '../../../src/runtime/onnx/graph';
 import { sharedModel } from '../helpers/shared';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
 
 function seededDigit(): Float32Array {
   let state = 12345;

@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
 import { decodeModel } from '../../../src/runtime/onnx/codec';
 import { identityModelBytes } from '../../../src/runtime/probe/identity-model';
 import { acceleratorAdvice, formatRuntimeInfo, type RuntimeInfo } from '../../../src/runtime/probe/report';
 import { probeGpu, probeOnnxProviders, probeTfjsBackends, type TfjsLoaders } from '../../../src/runtime/probe/runtime-info';
+import { loadTfjs } from '../../../src/runtime/tfjs/backend';
 
 function info(overrides: { ort?: Partial<RuntimeInfo['onnxruntime']>; tfjs?: Partial<RuntimeInfo['tfjs']>; gpu?: Partial<RuntimeInfo['gpu']> }): RuntimeInfo {
   return {
@@ -34,7 +36,18 @@ describe('runtime probe', () => {
       { name: 'cpu', available: true },
       { name: 'cuda', available: false },
     ]);
-    assert.ok(result.providers[1].detail.length > 0);
+    assert.match(result.providers[1].detail, /^not installed: libonnxruntime_providers_cuda\.so is missing/);
+  });
+
+  it('probes without onnxruntime printing "Failed to load library" for a provider that is not installed', () => {
+    // Native code writes that line straight to the process's stderr: only a child process can catch it.
+    const script = `require(${JSON.stringify(require.resolve('../../unit/register.js'))});
+      require(${JSON.stringify(require.resolve('../../../src/runtime/probe/runtime-info'))}).probeOnnxProviders(undefined, ['cpu', 'cuda', 'tensorrt'])
+        .then((result) => console.log(JSON.stringify(result.providers.map((provider) => provider.available))));`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout.trim(), '[true,false,false]');
+    assert.doesNotMatch(child.stderr, /Failed to load library|\[E:onnxruntime/);
   });
 
   it('reports a runtime that fails to load instead of throwing', async () => {
@@ -62,7 +75,7 @@ describe('runtime probe', () => {
   });
 
   it('does not count a backend that loads but fails to switch', async () => {
-    const realTf = require('@tensorflow/tfjs');
+    const realTf = loadTfjs();
     const loaders: TfjsLoaders = {
       loadTfjs: () => realTf,
       loadBackendPackage: (name) => (name === '@tensorflow/tfjs-node' ? {} : undefined),

@@ -2,16 +2,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type * as Tf from '@tensorflow/tfjs';
 import { inspectModel, TfjsFormatError } from '../../../src/runtime/inspect';
+import { loadTfjs } from '../../../src/runtime/tfjs/backend';
 import { loadNsfwjsTopology, loadNsfwjsWeights, writeNsfwjsModelJson } from '../../fixtures/models/nsfwjs';
 import { tinyGraphModel, tinyGraphModelJson, tinyGraphWeightData, writeTinyGraphModel } from '../../fixtures/models/tiny-graph-model';
 import { pythonMissing, torchvisionReference } from './reference';
 
-type Tf = typeof import('@tensorflow/tfjs');
-
-async function loadTf(): Promise<Tf> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tf = require('@tensorflow/tfjs') as Tf;
+async function loadTf(): Promise<typeof Tf> {
+  const tf = loadTfjs();
   await tf.setBackend('cpu');
   return tf;
 }
@@ -78,7 +77,7 @@ describe('inspect: TensorFlow.js layers model (nsfwjs MobileNetV2)', function ()
 });
 
 /** Saves a tfjs model as model.json + weights.bin in a temp folder, the way tf.io file handlers lay it out. */
-async function saveLayersModel(tf: Tf, model: import('@tensorflow/tfjs').LayersModel): Promise<string> {
+async function saveLayersModel(tf: typeof Tf, model: Tf.LayersModel): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-layers-'));
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));

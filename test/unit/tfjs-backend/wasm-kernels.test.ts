@@ -2,11 +2,10 @@ import * as assert from 'node:assert/strict';
 import type * as Tf from '@tensorflow/tfjs';
 import { formatRuntimeInfo } from '../../../src/runtime/probe/report';
 import { probeTfjsBackends } from '../../../src/runtime/probe/runtime-info';
-import { initTfjsBackend } from '../../../src/runtime/tfjs/backend';
+import { initTfjsBackend, loadTfjs } from '../../../src/runtime/tfjs/backend';
 import { WASM_BACKPROP_KERNELS } from '../../../src/runtime/tfjs/kernels';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const tf = require('@tensorflow/tfjs') as typeof Tf;
+const tf = loadTfjs();
 
 /** Deterministic values in [-1, 1) (a linear congruential sequence), so both backends see the same inputs. */
 function values(count: number, seed: number): Float32Array {

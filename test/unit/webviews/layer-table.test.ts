@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { LayerInfo } from '../../../src/runtime/inspect/types';
-import { formatBytes, formatCount, formatShape } from '../../../src/webviews/inspector/page/format';
+import { formatAttribute, formatBytes, formatCount, formatShape } from '../../../src/webviews/inspector/page/format';
 import { visibleLayerRows } from '../../../src/webviews/inspector/page/layer-table';
 
 function layer(name: string, type: string, params: number, macs: number, outputShape: LayerInfo['outputShape']): LayerInfo {
@@ -34,6 +34,15 @@ describe('inspector layer table rows', () => {
     assert.deepEqual(visibleLayerRows(layers, '55, 55', null, false), [2, 3, 4]);
     assert.deepEqual(visibleLayerRows(layers, '  ', null, false), [0, 1, 2, 3, 4, 5]);
     assert.deepEqual(visibleLayerRows(layers, 'lstm', null, false), []);
+  });
+
+  it('formats node attributes compactly: per-axis sizes as 1×1, other lists with commas', () => {
+    assert.equal(formatAttribute('strides', [1, 1]), '1×1');
+    assert.equal(formatAttribute('kernel_shape', [3, 3]), '3×3');
+    assert.equal(formatAttribute('pads', [0, 0, 0, 0]), '0,0,0,0');
+    assert.equal(formatAttribute('group', 1), '1');
+    assert.equal(formatAttribute('auto_pad', 'NOTSET'), 'NOTSET');
+    assert.equal(formatAttribute('value', { dims: [2] }), '{"dims":[2]}');
   });
 
   it('formats shapes with symbolic and unknown dims, and counts and sizes with units', () => {

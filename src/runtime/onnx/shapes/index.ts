@@ -1,4 +1,4 @@
-import { OnnxModel, OnnxValueInfo, toNumber } from '../codec';
+import { defaultOpset, isDefaultDomain, OnnxModel, OnnxValueInfo, toNumber } from '../codec';
 import { topologicalOrder } from '../graph';
 import { constantRules, tensorFacts } from './constant';
 import { convRules } from './conv';
@@ -29,11 +29,6 @@ export function declaredFacts(info: OnnxValueInfo): TensorFacts {
   return { dtype: tensorType?.elem_type || null, shape };
 }
 
-export function defaultOpset(model: OnnxModel): number {
-  const entry = model.opset_import.find((o) => !o.domain || o.domain === 'ai.onnx');
-  return entry ? toNumber(entry.version) : 0;
-}
-
 export interface InferenceOptions {
   /** Values for symbolic input dims (for example { batch_size: 1, height: 640 }); others stay symbolic. */
   dims?: Record<string, number>;
@@ -57,8 +52,8 @@ export function inferShapes(model: OnnxModel, options: InferenceOptions = {}): M
   for (const tensor of graph.initializer ?? []) facts.set(tensor.name ?? '', tensorFacts(tensor));
   const declared = new Map((graph.value_info ?? []).map((info) => [info.name, info]));
   for (const node of topologicalOrder(graph)) {
-    const isDefaultDomain = !node.domain || node.domain === 'ai.onnx';
-    const rule = isDefaultDomain ? shapeRules[node.op_type] : undefined;
+    const inDefaultDomain = isDefaultDomain(node.domain);
+    const rule = inDefaultDomain ? shapeRules[node.op_type] : undefined;
     let results: (TensorFacts | null)[] = [];
     if (rule) {
       const inputs = node.input.map((name) => (name ? facts.get(name) : undefined));

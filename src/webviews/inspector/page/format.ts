@@ -27,3 +27,15 @@ export function formatShape(shape: Shape | null | undefined): string {
 export function formatExact(value: number): string {
   return value.toLocaleString('en-US');
 }
+
+/** Attributes whose values are sizes per spatial axis, shown as 3×3. */
+const PER_AXIS_ATTRIBUTES = new Set(['kernel_shape', 'strides', 'dilations', 'output_shape', 'output_padding']);
+
+/** One attribute value as a compact string: `3×3` for per-axis sizes, `0,0,0,0` for other lists. */
+export function formatAttribute(name: string, value: unknown): string {
+  if (Array.isArray(value) && value.every((item) => typeof item === 'number' || typeof item === 'string')) {
+    return value.join(PER_AXIS_ATTRIBUTES.has(name) ? '×' : ',');
+  }
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}

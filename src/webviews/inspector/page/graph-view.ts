@@ -1,9 +1,9 @@
 import type { LayerInfo, ModelSummary } from '../../../runtime/inspect/types';
 import { h, svg } from './dom';
-import { formatCount, formatShape } from './format';
+import { formatAttribute, formatCount, formatShape } from './format';
 import { buildModelGraph, layoutModelGraph, type GraphLayout, type ModelGraph, type PlacedNode } from './graph-model';
 
-/** Below this zoom the node labels cannot be read. */
+/** Below this zoom the node labels cannot be read: Fit never goes below it (the minimap shows the rest). */
 const READABLE_SCALE = 0.75;
 
 interface ViewBox {
@@ -26,13 +26,19 @@ export class GraphView {
   private selected: string | null = null;
   private failed = false;
   private readonly nodeElements = new Map<string, SVGGElement>();
+  private readonly minimap: SVGSVGElement;
+  private readonly minimapViewport: SVGRectElement;
+  /** The canvas size the view was last laid out for, so a resize keeps the same scene point in the middle. */
+  private canvasSize = { width: 0, height: 0 };
 
   constructor(private readonly summary: ModelSummary, private readonly onSelect: (nodeId: string | null) => void) {
     this.root = svg('svg', { id: 'graph-svg', role: 'img', 'aria-label': 'Model graph' });
     this.scene = svg('g');
     this.root.append(this.scene);
     this.canvas = h('div', { id: 'graph', class: 'graph-canvas', tabindex: '0' });
-    this.canvas.append(this.root);
+    this.minimap = svg('svg', { id: 'graph-minimap', class: 'graph-minimap', preserveAspectRatio: 'xMidYMid meet', 'aria-label': 'Minimap: click to move the view' });
+    this.minimapViewport = svg('rect', { class: 'minimap-viewport' });
+    this.canvas.append(this.root, this.minimap);
     this.details = h('aside', { id: 'graph-details', class: 'graph-details' }, h('p', { class: 'muted' }, 'Click a node to see its attributes and tensor shapes.'));
     this.stats = h('span', { id: 'graph-stats', class: 'muted' });
     const button = (id: string, icon: string, label: string, action: () => void) => {
@@ -50,6 +56,42 @@ export class GraphView {
     );
     this.element = h('div', { class: 'graph-view' }, toolbar, h('div', { class: 'graph-body' }, this.canvas, this.details));
     this.attachPanZoom();
+    this.attachMinimap();
+    new ResizeObserver(() => this.keepViewOnResize()).observe(this.canvas);
+  }
+
+  /** Keeps the scene point that was in the middle of the canvas in the middle when the editor is split or resized. */
+  private keepViewOnResize(): void {
+    const { width, height } = this.canvas.getBoundingClientRect();
+    const previous = this.canvasSize;
+    this.canvasSize = { width, height };
+    if (!this.layout || width === 0 || height === 0 || previous.width === 0 || previous.height === 0) return;
+    const { scale } = this.view;
+    this.view = {
+      scale,
+      x: this.view.x + (previous.width - width) / 2 / scale,
+      y: this.view.y + (previous.height - height) / 2 / scale,
+    };
+    this.applyView();
+  }
+
+  private attachMinimap(): void {
+    this.minimap.addEventListener('pointerdown', (event) => {
+      event.stopPropagation();
+      const matrix = this.minimap.getScreenCTM();
+      if (!matrix || !this.layout) return;
+      const point = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse());
+      const { width, height } = this.canvas.getBoundingClientRect();
+      this.view = { ...this.view, x: point.x - width / 2 / this.view.scale, y: point.y - height / 2 / this.view.scale };
+      this.applyView();
+    });
+    this.minimap.addEventListener('wheel', (event) => event.stopPropagation());
+  }
+
+  private drawMinimap(layout: GraphLayout): void {
+    this.minimap.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
+    const nodes = layout.nodes.map((node) => svg('rect', { x: node.x - node.width / 2, y: node.y - node.height / 2, width: node.width, height: node.height, class: `minimap-node minimap-${node.kind}` }));
+    this.minimap.replaceChildren(...nodes, this.minimapViewport);
   }
 
   /** Lays the graph out on first use (the other tabs never pay for it) and fits it once it has a size. */
@@ -99,6 +141,7 @@ export class GraphView {
     const nodeLayer = svg('g', { class: 'nodes' });
     for (const node of layout.nodes) nodeLayer.append(this.drawNode(node));
     this.scene.replaceChildren(defs, edgeLayer, nodeLayer);
+    this.drawMinimap(layout);
   }
 
   private drawNode(node: PlacedNode): SVGGElement {
@@ -157,7 +200,9 @@ export class GraphView {
       h('h4', {}, 'Attributes'),
       Object.keys(layer.attributes).length === 0
         ? h('p', { class: 'muted' }, 'none')
-        : h('pre', { id: 'graph-details-attributes' }, JSON.stringify(layer.attributes, null, 2)),
+        : h('table', { id: 'graph-details-attributes', class: 'attribute-table' }, h('tbody', {},
+          ...Object.entries(layer.attributes).map(([name, value]) =>
+            h('tr', { 'data-attribute': name }, h('th', {}, name), h('td', { class: 'mono' }, formatAttribute(name, value)))))),
     );
   }
 
@@ -165,31 +210,36 @@ export class GraphView {
     const rows = tensors.map((tensor, index) => {
       const shape = producer ? (producer.outputShapes[index] ?? null) : this.graph?.tensorShapes.get(tensor);
       const shapeText = shape === undefined ? 'weight / constant' : formatShape(shape);
-      return h('tr', {}, h('td', { class: 'mono' }, tensor || '(none)'), h('td', { class: 'mono' }, shapeText));
+      return h('tr', {}, h('td', { class: 'mono tensor-name' }, tensor || '(none)'), h('td', { class: 'mono tensor-shape' }, shapeText));
     });
     return h('div', {}, h('h4', {}, heading), h('table', { class: 'tensor-list' }, h('tbody', {}, ...rows)));
   }
 
-  /** Whole graph when it stays readable, otherwise its top (the model inputs) at a readable scale. */
+  /** The start view: Fit, with the model inputs in view. */
   private showStart(): void {
     this.fit();
-    if (!this.layout || this.view.scale >= READABLE_SCALE) return;
-    const { width } = this.canvas.getBoundingClientRect();
+    if (!this.layout || this.view.scale * this.layout.width <= this.canvasSize.width) return;
     const start = this.layout.nodes.find((node) => node.kind === 'input') ?? this.layout.nodes[0];
-    const centreX = start ? start.x : this.layout.width / 2;
-    this.view = { scale: READABLE_SCALE, x: centreX - width / 2 / READABLE_SCALE, y: 0 };
+    if (!start) return;
+    this.view = { ...this.view, x: start.x - this.canvasSize.width / 2 / this.view.scale };
     this.applyView();
   }
 
+  /**
+   * Fits the graph's width (never zooming below a readable scale nor above 1.5); a graph taller than the canvas shows
+   * its top: a deep network is read by panning down, with the minimap for the overview.
+   */
   fit(): void {
     if (!this.layout) return;
     const { width, height } = this.canvas.getBoundingClientRect();
     if (width === 0 || height === 0) return;
-    const scale = Math.min(width / this.layout.width, height / this.layout.height, 1.5);
+    this.canvasSize = { width, height };
+    const scale = Math.max(READABLE_SCALE, Math.min(1.5, width / this.layout.width));
+    const tall = this.layout.height * scale > height;
     this.view = {
       scale,
       x: this.layout.width / 2 - width / 2 / scale,
-      y: this.layout.height / 2 - height / 2 / scale,
+      y: tall ? 0 : this.layout.height / 2 - height / 2 / scale,
     };
     this.applyView();
   }
@@ -208,6 +258,10 @@ export class GraphView {
   private applyView(): void {
     this.scene.setAttribute('transform', `scale(${this.view.scale}) translate(${-this.view.x},${-this.view.y})`);
     this.root.dataset.scale = this.view.scale.toFixed(3);
+    const { width, height } = this.canvasSize;
+    for (const [key, value] of Object.entries({ x: this.view.x, y: this.view.y, width: width / this.view.scale, height: height / this.view.scale })) {
+      this.minimapViewport.setAttribute(key, String(value));
+    }
   }
 
   private attachPanZoom(): void {

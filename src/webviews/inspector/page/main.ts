@@ -13,6 +13,7 @@ import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { ModelSummary, TensorInfo } from '../../../runtime/inspect/types';
+import { RequestCounter, type Unnumbered } from '../../shared/messages';
 import { INSPECTOR_TABS, parseHostMessage, parsePageState, type DimBindings, type InspectorTab, type PageMessage, type PageState } from '../protocol';
 import { h } from './dom';
 import { formatBytes, formatCount, formatExact, formatShape } from './format';
@@ -37,6 +38,12 @@ function saveState(patch: Partial<PageState>): void {
   vscode.setState(state);
 }
 
+const requests = new RequestCounter();
+
+function request(message: Unnumbered<PageMessage>): void {
+  vscode.postMessage({ ...message, requestId: requests.next() } as PageMessage);
+}
+
 function baseName(file: string): string {
   return file.split(/[\\/]/).pop() ?? file;
 }
@@ -49,7 +56,7 @@ function showLoading(file: string): void {
 
 function showError(file: string, message: string): void {
   const retry = h('vscode-button', { id: 'error-reload', icon: 'refresh' }, 'Try again');
-  retry.addEventListener('click', () => vscode.postMessage({ type: 'reload' }));
+  retry.addEventListener('click', () => request({ type: 'reload' }));
   app.replaceChildren(
     h(
       'section',
@@ -137,7 +144,7 @@ function renderDimBindings(summary: ModelSummary, dims: DimBindings): HTMLElemen
       if (field.value !== '' && !invalid) bound[field.dataset.dim!] = value;
     }
     // An empty field leaves its dim symbolic; a field that is not a positive integer is marked and nothing is sent.
-    if (!fields.some((field) => field.classList.contains('invalid'))) vscode.postMessage({ type: 'bindDims', dims: bound });
+    if (!fields.some((field) => field.classList.contains('invalid'))) request({ type: 'bindDims', dims: bound });
   });
   return h(
     'div',
@@ -213,7 +220,8 @@ function showSummary(summary: ModelSummary, dims: DimBindings): void {
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parseHostMessage(event.data);
-  if (!message) return;
+  // A reply to an older request (the page has asked again since) is dropped.
+  if (!message || !requests.isCurrent(message.requestId)) return;
   try {
     if (message.type === 'loading') showLoading(message.file);
     else if (message.type === 'error') showError(message.file, message.message);
@@ -225,4 +233,4 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 
 if (state) showLoading(state.file);
-vscode.postMessage({ type: 'ready' });
+request({ type: 'ready' });

@@ -2,8 +2,9 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { ColormapName } from '../../../runtime/explain/colormap';
 import type { Preprocessing } from '../../../runtime/images/types';
-import type { ExplainResponse, PredictResponse, PreviewOutput, PreviewPrediction } from '../../../runtime/predict/preview-jobs';
+import type { ExplainResponse, PredictResponse, PreviewOutput, PreviewPrediction } from '../../../runtime/preview/jobs';
 import { h } from '../../inspector/page/dom';
+import { RequestCounter, type RequestId, type Unnumbered } from '../../shared/messages';
 import { parseHostMessage, type MethodInfo, type PageMessage, type PreviewPageState } from '../protocol';
 import { blendInto, normalizedHeat } from './heatmap';
 
@@ -23,6 +24,27 @@ const explanations = h('section', { id: 'explanations', class: 'explanations' })
 app.replaceChildren(header, status, preprocessingForm, grid, h('h2', {}, 'Explanations'), explanations);
 
 let methods: MethodInfo[] = [];
+const requests = new RequestCounter();
+/** The newest request whose answer replaces the cards (predict, model, images, preprocessing, labels). */
+let newestGridRequest: RequestId = 0;
+/** Explain requests still running, with the button that started each (disabled until its answer comes). */
+const runningExplains = new Map<RequestId, HTMLElement>();
+
+function request(message: Unnumbered<PageMessage>): RequestId {
+  const requestId = requests.next();
+  if (message.type !== 'explain' && message.type !== 'exportPng') newestGridRequest = requestId;
+  vscode.postMessage({ ...message, requestId } as PageMessage);
+  return requestId;
+}
+
+/** Whether a reply about the cards answers the newest request (or work the host started itself). */
+function isCurrentGridReply(requestId: RequestId): boolean {
+  return requestId === 0 || requestId === newestGridRequest;
+}
+
+function methodLabel(name: string): string {
+  return methods.find((method) => method.name === name)?.label ?? name;
+}
 
 function baseName(file: string): string {
   return file.split(/[\\/]/).pop() ?? file;
@@ -38,9 +60,11 @@ function renderHeader(model: string | null, imageCount: number): void {
   header.replaceChildren(
     h('h1', {}, model ? baseName(model) : 'No model chosen'),
     h('span', { class: 'muted', title: model ?? '' }, `${imageCount} image${imageCount === 1 ? '' : 's'}`),
-    button('Model…', 'pick-model', () => vscode.postMessage({ type: 'pickModel' }), 'symbol-misc'),
-    button('Add images…', 'add-images', () => vscode.postMessage({ type: 'addImages' }), 'add'),
-    button('Run again', 'predict', () => vscode.postMessage({ type: 'predict' }), 'refresh'),
+    h('span', { class: 'header-buttons' },
+      button('Model…', 'pick-model', () => request({ type: 'pickModel' }), 'symbol-misc'),
+      button('Images…', 'add-images', () => request({ type: 'addImages' }), 'add'),
+      button('Labels…', 'pick-labels', () => request({ type: 'pickLabels' }), 'list-ordered'),
+      button('Run again', 'predict', () => request({ type: 'predict' }), 'refresh')),
   );
 }
 
@@ -84,7 +108,7 @@ function renderPreprocessing(pre: Preprocessing): void {
   });
   const apply = button('Apply', 'pre-apply', () => {
     const [height, width] = numbers(size.value);
-    vscode.postMessage({
+    request({
       type: 'setPreprocessing',
       remember: remember.checked,
       preprocessing: {
@@ -135,19 +159,27 @@ function renderOutput(output: PreviewOutput): HTMLElement {
 function renderCard(result: PreviewPrediction): HTMLElement {
   const methodSelect = select(`method-${result.name}`, methods.map((method) => [method.name, method.label]), 'gradcam');
   methodSelect.classList.add('method');
-  const classInput = h('input', { class: 'class-input', placeholder: 'class index or name (default: top)' });
-  const layerInput = h('input', { class: 'layer-input', placeholder: 'layer (default: last spatial)' });
-  const explain = button('Explain', `explain-${result.name}`, () => vscode.postMessage({
-    type: 'explain', image: result.image, method: methodSelect.value, targetClass: classInput.value.trim() || undefined, layer: layerInput.value.trim() || undefined,
-  }), 'eye');
+  methodSelect.title = 'Attribution method';
+  const classInput = h('input', { class: 'class-input', placeholder: 'class: top', title: 'Class to explain: an index or a label (default: the top prediction)' });
+  const layerInput = h('input', { class: 'layer-input', placeholder: 'layer: auto', title: 'Target layer (default: the last layer with spatial extent)' });
+  const explain = button('Explain', `explain-${result.name}`, () => {
+    // One run per card at a time: the button stays disabled until this request's answer (or error) arrives.
+    explain.setAttribute('disabled', '');
+    const requestId = request({
+      type: 'explain', image: result.image, method: methodSelect.value, targetClass: classInput.value.trim() || undefined, layer: layerInput.value.trim() || undefined,
+    });
+    runningExplains.set(requestId, explain);
+  }, 'eye');
   explain.classList.add('explain');
+  explain.removeAttribute('secondary');
   const card = h('article', { class: 'card', 'data-image': result.image },
     h('header', {}, h('strong', { title: result.image }, result.name), h('span', { class: 'muted' }, result.error ? '' : `${result.latencyMs.toFixed(1)} ms`),
-      button('', `remove-${result.name}`, () => vscode.postMessage({ type: 'removeImage', image: result.image }), 'close')),
-    result.picture ? h('img', { class: 'picture', src: `data:image/png;base64,${result.picture}`, alt: result.name }) : null,
+      button('', `remove-${result.name}`, () => request({ type: 'removeImage', image: result.image }), 'close')),
+    h('div', { class: 'explain-row' }, methodSelect, explain, classInput, layerInput),
     result.error ? h('p', { class: 'error' }, result.error) : null,
-    ...result.outputs.map(renderOutput),
-    h('div', { class: 'explain-row' }, methodSelect, classInput, layerInput, explain));
+    h('div', { class: 'card-body' },
+      result.picture ? h('img', { class: 'picture', src: `data:image/png;base64,${result.picture}`, alt: result.name }) : null,
+      h('div', { class: 'outputs' }, ...result.outputs.map(renderOutput))));
   // A click on a predicted class fills the class picker.
   card.querySelectorAll<HTMLElement>('li[data-class]').forEach((item) => item.addEventListener('click', () => { classInput.value = item.dataset.class!; }));
   return card;
@@ -157,6 +189,10 @@ function showPredictions(response: PredictResponse): void {
   status.replaceChildren(h('span', { class: 'muted' }, `${response.provider.startsWith('tfjs ') ? `${response.provider} backend` : `${response.provider.toUpperCase()} execution provider`} · input ${response.input.name} ${response.input.dtype} [${response.input.dims.join('×')}]${response.labelsFile ? ` · labels ${baseName(response.labelsFile)}` : ''}`));
   renderPreprocessing(response.preprocessing);
   grid.replaceChildren(...response.results.map(renderCard));
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`;
 }
 
 function loadImage(src: string): Promise<HTMLImageElement> {
@@ -169,7 +205,7 @@ function loadImage(src: string): Promise<HTMLImageElement> {
 }
 
 async function showExplanation(response: ExplainResponse): Promise<void> {
-  status.replaceChildren(h('span', { class: 'muted' }, `${response.method} done in ${response.timeMs.toFixed(0)} ms`));
+  status.replaceChildren(h('span', { class: 'muted' }, `${methodLabel(response.method)} done in ${formatMs(response.timeMs)}`));
   const picture = await loadImage(`data:image/png;base64,${response.picture}`);
   const canvas = h('canvas', { class: 'overlay', width: String(picture.width), height: String(picture.height) });
   const context = canvas.getContext('2d')!;
@@ -186,15 +222,16 @@ async function showExplanation(response: ExplainResponse): Promise<void> {
   opacity.addEventListener('input', draw);
   colormapSelect.addEventListener('change', draw);
   draw();
-  const title = `${methods.find((method) => method.name === response.method)?.label ?? response.method} · ${response.label ?? `class ${response.targetClass}`}`;
+  const title = `${methodLabel(response.method)} · ${response.label ?? `class ${response.targetClass}`}`;
   const exportName = `${baseName(response.image).replace(/\.[^.]+$/, '')}-${response.method}-${response.targetClass}`;
   const figure = h('figure', { class: 'explanation', 'data-method': response.method },
     canvas,
     h('figcaption', {},
       h('strong', {}, title),
+      h('div', { class: 'muted run-time' }, `${formatMs(response.timeMs)}`),
       h('div', { class: 'muted' }, `${baseName(response.image)} · score ${response.score.toPrecision(4)} · p ${(100 * response.probability).toFixed(1)}% · ${response.layer ? `layer ${response.layer.tensor} [${response.layer.dims.join('×')}]` : 'input gradients'} · map ${response.cam.size.join('×')}`),
       h('div', { class: 'controls' }, field('Opacity', opacity), field('Colormap', colormapSelect),
-        button('Export PNG', `export-${exportName}`, () => vscode.postMessage({ type: 'exportPng', name: exportName, dataUrl: canvas.toDataURL('image/png') }), 'save'),
+        button('Export PNG', `export-${exportName}`, () => request({ type: 'exportPng', name: exportName, dataUrl: canvas.toDataURL('image/png') }), 'save'),
         button('Remove', `close-${exportName}`, () => figure.remove(), 'close'))));
   // Newest first; earlier ones stay for side-by-side comparison.
   explanations.prepend(figure);
@@ -203,6 +240,13 @@ async function showExplanation(response: ExplainResponse): Promise<void> {
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parseHostMessage(event.data);
   if (!message) return;
+  const explainButton = runningExplains.get(message.requestId);
+  if (explainButton && (message.type === 'explanation' || message.type === 'error')) {
+    runningExplains.delete(message.requestId);
+    explainButton.removeAttribute('disabled');
+  }
+  // Cards and status follow the newest request; an explain request's answers are always shown.
+  if (!explainButton && !isCurrentGridReply(message.requestId)) return;
   switch (message.type) {
     case 'setup':
       vscode.setState({ model: message.model, images: message.images });
@@ -233,7 +277,7 @@ document.addEventListener('drop', (event) => {
   event.preventDefault();
   const list = event.dataTransfer?.getData('text/uri-list') || event.dataTransfer?.getData('text/plain') || '';
   const uris = list.split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
-  if (uris.length > 0) vscode.postMessage({ type: 'addImages', uris });
+  if (uris.length > 0) request({ type: 'addImages', uris });
 });
 
-vscode.postMessage({ type: 'ready' });
+request({ type: 'ready' });

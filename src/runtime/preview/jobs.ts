@@ -2,10 +2,10 @@ import * as path from 'node:path';
 import { Explainer } from '../explain/explainer';
 import { decodeImage } from '../images/decode';
 import type { Preprocessing } from '../images/types';
-import { readLabels } from './labels';
-import { encodePng } from './png';
-import { isTfjsModelFile, Predictor, type OutputResult } from './predictor';
-import { explainTfjsForPreview } from './tfjs-preview';
+import { readLabels } from '../predict/labels';
+import { encodePng } from '../predict/png';
+import { isTfjsModelFile, Predictor, type OutputResult } from '../predict/predictor';
+import { explainTfjsForPreview } from './tfjs-explain';
 
 /** What the Preview and Explain panel asks its worker for. */
 export type PreviewRequest =

@@ -1,7 +1,7 @@
-import type { OnnxModel } from '../onnx/codec';
-import { toNumber } from '../onnx/codec';
-import { convertFloat16ToFloat32 } from '../onnx/convert';
-import { DataType } from '../onnx/dtypes';
+import type { OnnxModel } from './codec';
+import { toNumber } from './codec';
+import { convertFloat16ToFloat32 } from './convert';
+import { DataType } from './dtypes';
 
 /** IR 4 is the first version where initializers need not be listed as graph inputs. */
 const IR_WITHOUT_INITIALIZER_INPUTS = 4;

@@ -1,7 +1,7 @@
 import { explainTfjsModel } from '../explain/tfjs-gradcam';
 import type { Preprocessing } from '../images/types';
 import { inspectTfjs } from '../tfjs/inspect';
-import { classIndexByName, findLabelsFile, readLabels } from './labels';
+import { readLabels, resolveClass, resolveLabelsFile } from '../predict/labels';
 
 export interface TfjsExplainRequest { model: string; image: string; method: string; layer?: string; targetClass?: string; labels?: string; overrides?: Partial<Preprocessing> }
 
@@ -15,15 +15,9 @@ function classCount(modelJson: string): number | undefined {
 /** Grad-CAM / Grad-CAM++ of a tfjs layers model for the preview panel: the class by index or by label. */
 export async function explainTfjsForPreview(request: TfjsExplainRequest) {
   const count = classCount(request.model);
-  const labelsFile = request.labels ?? (count === undefined ? undefined : findLabelsFile(request.model, count)) ?? null;
+  const labelsFile = resolveLabelsFile(request.model, count, request.labels);
   const labels = labelsFile ? readLabels(labelsFile) : undefined;
-  let targetClass: number | undefined;
-  if (request.targetClass !== undefined) {
-    const text = request.targetClass.trim();
-    if (/^\d+$/.test(text)) targetClass = Number(text);
-    else if (labels) targetClass = classIndexByName(labels, text);
-    else throw new Error(`class "${text}": no labels file with ${count ?? 'the output\'s'} labels next to the model; give one`);
-  }
+  const targetClass = request.targetClass === undefined ? undefined : resolveClass(request.targetClass, labelsFile, count);
   const started = performance.now();
   const explanation = await explainTfjsModel(request.model, request.image, { method: request.method, layer: request.layer, targetClass, overrides: request.overrides });
   return { explanation, label: labels?.[explanation.targetClass] ?? null, timeMs: performance.now() - started };

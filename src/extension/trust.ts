@@ -1,0 +1,14 @@
+import * as vscode from 'vscode';
+
+/**
+ * Whether an action that writes files or trains may run: only in a trusted workspace (package.json declares limited
+ * support for untrusted ones, where models can still be inspected, previewed and explained). Otherwise says why and
+ * offers VS Code's trust dialog.
+ */
+export async function ensureTrusted(action: string): Promise<boolean> {
+  if (vscode.workspace.isTrusted) return true;
+  const manage = 'Manage Workspace Trust';
+  const choice = await vscode.window.showWarningMessage(`${action} needs a trusted workspace: it writes files.`, manage);
+  if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+  return false;
+}
