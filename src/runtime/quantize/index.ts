@@ -210,7 +210,7 @@ export async function runQuantize(config: QuantizeConfig, onEvent: Emit = () => 
     inputName: facts.name,
     preprocessing: resolvePreprocessing(config.model, facts, config.preprocessing),
   };
-  let result = await quantizers[config.mode](context);
+  const result = await quantizers[config.mode](context);
   let current: Omit<Quantized, 'requantize'> = result;
   let bytes = encodeModel(current.model);
 

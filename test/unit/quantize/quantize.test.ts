@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { toFloat32Model } from '../../../src/runtime/explain/float32-model';
+import { toFloat32Model } from '../../../src/runtime/onnx/float32-model';
 import { encodeModel, readModelFile } from '../../../src/runtime/onnx/codec';
 import { cpuInt8Support } from '../../../src/runtime/quantize/evaluate';
 import { runQuantize } from '../../../src/runtime/quantize';

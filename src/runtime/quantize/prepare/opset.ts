@@ -1,6 +1,6 @@
 import { createMessage, OnnxModel, OnnxNode } from '../../onnx/codec';
 import { DataType } from '../../onnx/dtypes';
-import { defaultOpset } from '../../onnx/shapes';
+import { defaultOpset } from '../../onnx/codec';
 import { Emitter } from '../../grad/emitter';
 import { upgradeOpset } from '../../grad/opset';
 import { intAttribute, intsAttribute, isDefaultDomain, QuantizeError, setDefaultOpset } from '../graph-edit';
