@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerInspectorCommands } from './commands/inspector';
 import { registerKnowledgeCommands } from './commands/knowledge';
 import { registerPreviewCommand } from './commands/preview';
+import { registerQuantizeCommand } from './commands/quantize';
 import { registerRuntimeInfoCommand } from './commands/runtime-info';
 import { JobControl } from './job-control';
 import { Log } from './log';
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerInspectorCommands(context, jobs, log);
   registerRuntimeInfoCommand(context, jobs, log);
   registerPreviewCommand(context, jobs, log);
+  registerQuantizeCommand(context, jobs, log);
   registerKnowledgeCommands(context, (line) => log.line(line));
 }
 

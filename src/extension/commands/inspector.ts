@@ -14,7 +14,7 @@ function isOnnx(uri: vscode.Uri): boolean {
 }
 
 /** The model under the cursor: the active inspector tab or text editor, when it shows a model file. */
-function activeModelUri(): vscode.Uri | undefined {
+export function activeModelUri(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   const candidates = [
     input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri : undefined,

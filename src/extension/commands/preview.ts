@@ -5,6 +5,7 @@ import { IMAGE_EXTENSIONS, PreviewController } from '../../webviews/preview/cont
 import { parsePreviewPageState, PREVIEW_VIEW_TYPE } from '../../webviews/preview/protocol';
 import type { JobControl } from '../job-control';
 import type { Log } from '../log';
+import { isModelUri, pickWorkspaceModel } from '../pick-model';
 
 export const PREVIEW_MODEL_OUTPUT = 'cnn.previewModelOutput';
 const LAST_MODEL_KEY = 'cnnStudio.preview.lastModel';
@@ -13,29 +14,13 @@ function isImage(uri: vscode.Uri): boolean {
   return IMAGE_EXTENSIONS.includes(path.extname(uri.path).slice(1).toLowerCase());
 }
 
-/** ONNX files, and TensorFlow.js model.json files (layers or graph models). */
-function isModel(uri: vscode.Uri): boolean {
-  const name = uri.path.toLowerCase();
-  return name.endsWith('.onnx') || name.endsWith('model.json');
-}
-
 /** "CNN: Preview Model Output": from the explorer (images and/or a model selected) or the palette. */
 export function registerPreviewCommand(context: vscode.ExtensionContext, jobs: JobControl, log: Log): void {
   let controller: PreviewController | undefined;
   const runPreview = (title: string, request: PreviewRequest) => jobs.run<PreviewResponse>(title, 'preview', request);
 
   const pickModel = async (): Promise<string | undefined> => {
-    const found = await vscode.workspace.findFiles('**/{*.onnx,*model.json}', '**/node_modules/**', 200);
-    const last = context.workspaceState.get<string>(LAST_MODEL_KEY);
-    const items: (vscode.QuickPickItem & { file?: string })[] = found
-      .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), file: uri.fsPath }))
-      .sort((a, b) => Number(b.file === last) - Number(a.file === last) || a.description.localeCompare(b.description));
-    items.push({ label: '$(folder-opened) Browse…' });
-    const picked = await vscode.window.showQuickPick(items, { title: 'Model to preview', placeHolder: 'An ONNX model or a TensorFlow.js model.json' });
-    let file = picked?.file;
-    if (picked && !file) {
-      file = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Models: ['onnx', 'json'] }, title: 'Model to preview' }))?.[0]?.fsPath;
-    }
+    const file = await pickWorkspaceModel('Model to preview', context.workspaceState.get<string>(LAST_MODEL_KEY));
     if (file) await context.workspaceState.update(LAST_MODEL_KEY, file);
     return file;
   };
@@ -79,7 +64,7 @@ export function registerPreviewCommand(context: vscode.ExtensionContext, jobs: J
     }),
     vscode.commands.registerCommand(PREVIEW_MODEL_OUTPUT, async (target?: vscode.Uri, selected?: vscode.Uri[]) => {
       const uris = (selected && selected.length > 0 ? selected : target instanceof vscode.Uri ? [target] : []).filter((uri) => uri.scheme === 'file');
-      let model = uris.find(isModel)?.fsPath ?? null;
+      let model = uris.find(isModelUri)?.fsPath ?? null;
       let images = uris.filter(isImage).map((uri) => uri.fsPath);
       if (!model && !controller) model = (await pickModel()) ?? null;
       if (!model && !controller) return;

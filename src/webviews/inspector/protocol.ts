@@ -13,7 +13,8 @@ export type HostMessage =
 /** Symbolic input dim → the positive integer it stands for ("batch_size" → 1). */
 export type DimBindings = Record<string, number>;
 
-export type PageMessage = { type: 'ready' } | { type: 'reload' } | { type: 'bindDims'; dims: DimBindings };
+/** `quantize`: the toolbar button that opens the Quantize panel on this model. */
+export type PageMessage = { type: 'ready' } | { type: 'reload' } | { type: 'bindDims'; dims: DimBindings } | { type: 'quantize' };
 
 export type InspectorTab = 'overview' | 'layers' | 'graph';
 export const INSPECTOR_TABS: readonly InspectorTab[] = ['overview', 'layers', 'graph'];
@@ -47,7 +48,7 @@ function parseDimBindings(value: unknown): DimBindings | undefined {
 export function parsePageMessage(value: unknown): PageMessage | undefined {
   if (!isRecord(value)) return undefined;
   const keys = Object.keys(value).length;
-  if ((value.type === 'ready' || value.type === 'reload') && keys === 1) return { type: value.type };
+  if ((value.type === 'ready' || value.type === 'reload' || value.type === 'quantize') && keys === 1) return { type: value.type };
   if (value.type === 'bindDims' && keys === 2) {
     const dims = parseDimBindings(value.dims);
     return dims && { type: 'bindDims', dims };

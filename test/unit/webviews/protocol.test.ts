@@ -5,6 +5,7 @@ describe('inspector protocol validation', () => {
   it('accepts exactly the messages the page may send', () => {
     assert.deepEqual(parsePageMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parsePageMessage({ type: 'reload' }), { type: 'reload' });
+    assert.deepEqual(parsePageMessage({ type: 'quantize' }), { type: 'quantize' });
   });
 
   it('drops unknown, malformed or padded page messages', () => {
@@ -17,6 +18,7 @@ describe('inspector protocol validation', () => {
       {},
       { type: 'openFile', file: '/etc/passwd' },
       { type: 'ready', extra: true },
+      { type: 'quantize', file: '/etc/passwd' },
       { type: 'READY' },
       { type: ['ready'] },
     ]) {
