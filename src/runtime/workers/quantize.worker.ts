@@ -1,0 +1,6 @@
+import { serveWorkerJob } from '../jobs/serve-job';
+import { runQuantize } from '../quantize';
+import type { QuantizeConfig, QuantizeEvent } from '../quantize/types';
+
+// Progress messages carry the typed event as JSON, so the panel can draw stages and counts; cancelling terminates the worker.
+serveWorkerJob((config: QuantizeConfig, progress) => runQuantize(config, (event: QuantizeEvent) => progress(JSON.stringify(event), event.type === 'progress' ? 1 : undefined)));
