@@ -7,8 +7,10 @@ export interface JobRunOptions {
   process?: 'worker' | 'child';
   /** Cancels the job as the notification's Cancel button does (a panel's own Cancel button). */
   signal?: AbortSignal;
-  /** Progress for a panel that shows it too. */
+  /** Progress for a panel that shows it too (the job's own messages, as it sent them). */
   onProgress?: (message: string, increment?: number) => void;
+  /** What the notification shows for a progress message, for jobs that send structured events. */
+  describeProgress?: (message: string, increment?: number) => { message: string; increment?: number };
 }
 
 /** Runs heavy work in a worker thread or child process (dist/workers/<name>.js) with progress and cancellation. */
@@ -41,7 +43,7 @@ export class JobControl implements vscode.Disposable {
             const value = await start<T>(scriptPath, input, {
               signal: abort.signal,
               onProgress: (message, increment) => {
-                progress.report({ message, increment });
+                progress.report(options.describeProgress ? options.describeProgress(message, increment) : { message, increment });
                 options.onProgress?.(message, increment);
               },
             });

@@ -5,6 +5,7 @@ import type { PreviewRequest, PreviewResponse } from '../../runtime/predict/prev
 import type { QuantizeConfig, QuantizeReport } from '../../runtime/quantize/types';
 import { QuantizeController, type QuantizeServices } from '../../webviews/quantize/controller';
 import { imageFolderChoices } from '../../webviews/quantize/folders';
+import { describeQuantizeProgress } from '../../webviews/quantize/progress';
 import { parseQuantizePageState, QUANTIZE_MODEL_COMMAND, QUANTIZE_VIEW_TYPE, type ModelInfo } from '../../webviews/quantize/protocol';
 import type { JobControl } from '../job-control';
 import type { Log } from '../log';
@@ -17,8 +18,15 @@ export function registerQuantizeCommand(context: vscode.ExtensionContext, jobs: 
 
   const services: QuantizeServices = {
     extensionUri: context.extensionUri,
-    quantize: (config: QuantizeConfig, options) =>
-      jobs.run<QuantizeReport>(`Quantizing ${path.basename(config.model)}`, 'quantize', config, options),
+    quantize: (config: QuantizeConfig, { signal, onProgress }) =>
+      jobs.run<QuantizeReport>(`Quantizing ${path.basename(config.model)}`, 'quantize', config, {
+        signal,
+        onProgress: (raw) => {
+          const { message, percent } = describeQuantizeProgress(raw);
+          onProgress(message, percent);
+        },
+        describeProgress: (raw) => ({ message: describeQuantizeProgress(raw).message }),
+      }),
     async readModel(model): Promise<ModelInfo> {
       // The Preview panel's worker resolves the preprocessing (guess from the input, then the sidecar file) without images.
       const request: PreviewRequest = { action: 'predict', model, images: [] };
@@ -32,7 +40,7 @@ export function registerQuantizeCommand(context: vscode.ExtensionContext, jobs: 
       };
     },
     async findImageFolders() {
-      const found = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,webp,gif,bmp}', '**/node_modules/**', 5000);
+      const found = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,webp,gif,tif,tiff,avif}', '**/node_modules/**', 5000);
       return imageFolderChoices(found.filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath)).slice(0, 50);
     },
     pickModel: () => pickWorkspaceModel('Model to quantize', activeModelUri()?.fsPath),

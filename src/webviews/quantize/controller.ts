@@ -1,14 +1,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { JobCancelledError } from '../../runtime/jobs/run-job';
+import { listImageFolder } from '../../runtime/quantize/image-folder';
 import type { QuantizeConfig, QuantizeReport } from '../../runtime/quantize/types';
 import { panelHtml, webviewOptions } from '../shared/webview-resources';
-import { describeImageFolder } from './folders';
 import { parsePageMessage, type FolderChoice, type HostMessage, type ModelInfo, type OpenTarget, type PageMessage } from './protocol';
 
 export interface QuantizeJobOptions {
   signal: AbortSignal;
-  onProgress: (message: string, increment?: number) => void;
+  /** The worker's progress: what it is doing and, for counted steps, how far in percent. */
+  onProgress: (message: string, percent: number | null) => void;
 }
 
 /** What the panel needs from the extension: jobs off the host's thread and the workspace's files. */
@@ -117,9 +118,10 @@ export class QuantizeController implements vscode.Disposable {
         if (!folder) return;
         let choice: FolderChoice;
         try {
-          choice = describeImageFolder(folder);
+          const listed = listImageFolder(folder);
+          choice = { folder, images: listed.images.length, classes: listed.classes.length };
         } catch (error) {
-          await this.post({ type: 'error', requestId: message.requestId, message: `${folder}: ${(error as Error).message}` });
+          await this.post({ type: 'error', requestId: message.requestId, message: (error as Error).message });
           return;
         }
         this.allowedFolders.add(folder);
@@ -156,15 +158,7 @@ export class QuantizeController implements vscode.Disposable {
     }
     const abort = new AbortController();
     this.running = { requestId, abort };
-    let percent = 0;
-    let measured = false;
-    const onProgress = (text: string, increment?: number) => {
-      if (increment !== undefined) {
-        measured = true;
-        percent = Math.min(100, percent + increment);
-      }
-      void this.post({ type: 'progress', requestId, message: text, percent: measured ? percent : null });
-    };
+    const onProgress = (text: string, percent: number | null) => void this.post({ type: 'progress', requestId, message: text, percent });
     await this.post({ type: 'progress', requestId, message: `Quantizing ${path.basename(model)}`, percent: null });
     try {
       const report = await this.services.quantize({ ...settings, model }, { signal: abort.signal, onProgress });

@@ -1,8 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FolderChoice } from './protocol';
-
-export const IMAGE_FILE = /\.(png|jpe?g|webp|gif|bmp)$/i;
 
 /**
  * The folders a calibration or evaluation set can come from, given the image files of a workspace: every folder
@@ -27,22 +24,4 @@ export function imageFolderChoices(imageFiles: readonly string[]): FolderChoice[
     if (classes >= 2) choices.push({ folder, images: images + (perFolder.get(folder) ?? 0), classes });
   }
   return choices.sort((a, b) => Number(b.classes > 0) - Number(a.classes > 0) || b.images - a.images || a.folder.localeCompare(b.folder));
-}
-
-/** What a folder the user picked holds: its images and those of its direct subfolders (classes when there are two or more). */
-export function describeImageFolder(folder: string): FolderChoice {
-  let flat = 0;
-  let classes = 0;
-  let inClasses = 0;
-  for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
-    if (entry.isFile() && IMAGE_FILE.test(entry.name)) flat++;
-    else if (entry.isDirectory() && !entry.name.startsWith('.')) {
-      const count = fs.readdirSync(path.join(folder, entry.name)).filter((name) => IMAGE_FILE.test(name)).length;
-      if (count > 0) {
-        classes++;
-        inClasses += count;
-      }
-    }
-  }
-  return classes >= 2 ? { folder, images: flat + inClasses, classes } : { folder, images: flat + inClasses, classes: 0 };
 }

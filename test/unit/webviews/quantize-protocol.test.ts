@@ -1,9 +1,7 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { QuantizeReport } from '../../../src/runtime/quantize/types';
-import { describeImageFolder, imageFolderChoices } from '../../../src/webviews/quantize/folders';
+import { imageFolderChoices } from '../../../src/webviews/quantize/folders';
+import { describeQuantizeProgress } from '../../../src/webviews/quantize/progress';
 import { parseHostMessage, parsePageMessage, parseQuantizePageState, parseSettings } from '../../../src/webviews/quantize/protocol';
 
 const report: QuantizeReport = {
@@ -108,18 +106,15 @@ describe('quantize panel image folders', () => {
       { folder: '/w/photos/one', images: 1, classes: 0 },
     ]);
   });
+});
 
-  it('describes a picked folder: flat images, or classes when two or more subfolders hold images', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'quantize-folders-'));
-    try {
-      for (const [dir, files] of [['cats', ['a.jpg', 'b.png']], ['dogs', ['c.jpeg']], ['.cache', ['d.png']], ['notes', ['readme.txt']]] as const) {
-        fs.mkdirSync(path.join(root, dir));
-        for (const file of files) fs.writeFileSync(path.join(root, dir, file), '');
-      }
-      assert.deepEqual(describeImageFolder(root), { folder: root, images: 3, classes: 2 });
-      assert.deepEqual(describeImageFolder(path.join(root, 'cats')), { folder: path.join(root, 'cats'), images: 2, classes: 0 });
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
+describe('quantize panel progress', () => {
+  it('reads the worker\'s events: stages as words, counted steps with a percentage', () => {
+    assert.deepEqual(describeQuantizeProgress(JSON.stringify({ type: 'stage', stage: 'calibrate', message: 'calibrating 12 tensors on 50 images (minmax)' })), {
+      message: 'Calibrate: calibrating 12 tensors on 50 images (minmax)', percent: null,
+    });
+    assert.deepEqual(describeQuantizeProgress(JSON.stringify({ type: 'progress', done: 10, total: 40, message: 'calibration image 10 of 40' })), { message: 'calibration image 10 of 40', percent: 25 });
+    assert.deepEqual(describeQuantizeProgress('plain words'), { message: 'plain words', percent: null });
+    assert.deepEqual(describeQuantizeProgress('{"type":"stage","stage":"launch","message":"x"}'), { message: '{"type":"stage","stage":"launch","message":"x"}', percent: null });
   });
 });

@@ -34,7 +34,7 @@ describe('quantize page: settings from the form', () => {
     assert.deepEqual(parsed, {
       settings: {
         mode: 'static', exclude: ['Gemm', '/fc/Gemm'], perChannel: true, reduceRange: false, calibration: '/w/digits', calibrationLimit: 200,
-        method: 'minmax', activations: 'int8', symmetric: false, evaluation: '/w/digits', sensitivity: true, explanationDriftImages: 2,
+        method: 'minmax', activations: 'uint8', symmetric: false, evaluation: '/w/digits', sensitivity: true, explanationDriftImages: 2,
       },
     });
   });

@@ -30,10 +30,10 @@ export interface FormValues {
   preprocessing?: Partial<Preprocessing>;
 }
 
-/** onnxruntime's quantizer defaults (static QDQ, per-channel symmetric int8 weights, MinMax, asymmetric int8 activations). */
+/** The runtime's defaults, as the CLI has them: static QDQ, per-channel symmetric int8 weights, MinMax, asymmetric uint8 activations. */
 export function defaultFormValues(): FormValues {
   return {
-    mode: 'static', perChannel: true, method: 'minmax', percentile: '99.999', activations: 'int8', symmetric: false, reduceRange: false,
+    mode: 'static', perChannel: true, method: 'minmax', percentile: '99.999', activations: 'uint8', symmetric: false, reduceRange: false,
     exclude: '', calibration: '', calibrationLimit: '', evaluation: '', evaluationLimit: '', keepIoFloat32: true,
     sensitivity: true, automatic: false, accuracyBudget: '1', driftImages: '2', tfjsDtype: 'uint8', tfjsWeights: '',
   };
