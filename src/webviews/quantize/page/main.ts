@@ -139,7 +139,7 @@ function renderSettings(values: FormValues): void {
   const evaluation = folderSelect('evaluation', values.evaluation, '(the calibration folder)');
   const evaluationLimit = h('input', { id: 'evaluation-limit', type: 'number', min: '1', value: values.evaluationLimit, placeholder: 'all' });
   const sensitivity = checkbox('sensitivity', 'Per-layer sensitivity', values.sensitivity, 'quantize one layer at a time and rank layers by the error they add');
-  const automatic = checkbox('automatic', 'Automatic: exclude layers until the accuracy drop ≤', values.automatic);
+  const automatic = checkbox('automatic', 'Automatic: keep the worst layers float until the accuracy drop is within the budget', values.automatic);
   const budget = h('input', { id: 'accuracy-budget', type: 'number', min: '0', max: '100', step: '0.1', value: values.accuracyBudget });
   const drift = h('input', { id: 'drift-images', type: 'number', min: '0', max: '16', value: values.driftImages });
   const pre = model.preprocessing ? preprocessingFields({ ...model.preprocessing, ...values.preprocessing }) : undefined;
@@ -189,7 +189,7 @@ function renderSettings(values: FormValues): void {
     groups.static, groups.quantized, groups.fp16,
     tfjs ? null : field('Keep float (exclusions)', exclude),
     h('div', { class: 'group' }, field('Evaluation images', evaluation), field('At most', evaluationLimit), sensitivity.element,
-      h('div', { class: 'inline' }, automatic.element, budget, h('span', {}, 'points')),
+      automatic.element, field('Budget (points)', budget),
       tfjs ? null : field('Grad-CAM drift on images', drift)),
     preprocessing,
     h('div', { class: 'actions' }, run, cancel),
