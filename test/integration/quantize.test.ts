@@ -24,7 +24,10 @@ describe('"CNN: Quantize Model…" in a real VS Code extension host', () => {
     const model = workspaceFile('models', 'mnist.onnx');
     const shown = await vscode.commands.executeCommand<string | undefined>('cnn.quantizeModel', model);
     assert.equal(shown, model.fsPath);
-    const tab = vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((candidate) => candidate.label === 'Quantize mnist.onnx');
+    const quantizeTab = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((candidate) => candidate.label === 'Quantize mnist.onnx');
+    // The workbench adds the panel's tab a moment after the command returns.
+    for (let waited = 0; !quantizeTab() && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    const tab = quantizeTab();
     assert.ok(tab, `no "Quantize mnist.onnx" tab among: ${vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((t) => t.label)).join(', ')}`);
     assert.ok(tab.input instanceof vscode.TabInputWebview, 'the Quantize tab is not a webview panel');
     assert.match(tab.input.viewType, /cnnStudio\.quantize$/);
