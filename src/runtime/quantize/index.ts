@@ -6,7 +6,8 @@ import { writeFileAtomic } from '../images/sidecar';
 import { inputDims } from '../images/tensor';
 import type { Preprocessing } from '../images/types';
 import { calibrate } from './calibrate';
-import { classIndices, compareOnImages, cpuInt8Support, measureLatency, ModelRunner } from './evaluate';
+import { classIndices, compareOnImages, cpuInt8Support, measureLatency, ModelRunner, type Comparison } from './evaluate';
+import { layerSensitivity, type SensitivityCandidate } from './sensitivity';
 import { QuantizeError } from './graph-edit';
 import { listImageFolder, preprocessedImages, type ImageFolder, type SkippedImage } from './image-folder';
 import { outputPath } from './output-path';
@@ -29,12 +30,20 @@ function checkCancelled(signal?: AbortSignal): void {
   if (signal?.aborted) throw new QuantizeError('cancelled');
 }
 
+/**
+ * 7-bit weights by default where the CPU lacks VNNI: onnxruntime's AVX2/AVX-512 u8×s8 kernels add pairs of products
+ * in 16 bits, which saturate with full 8-bit weights (SqueezeNet on raw 0-255 pixels fell to 3 dB SQNR).
+ */
+export function defaultReduceRange(cpu = cpuInt8Support()): boolean {
+  return cpu === 'AVX2' || cpu === 'AVX-512';
+}
+
 export function staticSettings(config: QuantizeConfig, exclude = config.exclude ?? []): StaticSettings {
   return {
     perChannel: config.perChannel ?? true,
     activations: config.activations ?? 'uint8',
     symmetric: config.symmetric ?? false,
-    reduceRange: config.reduceRange ?? false,
+    reduceRange: config.reduceRange ?? defaultReduceRange(),
     exclude,
   };
 }
@@ -48,6 +57,8 @@ interface RunContext {
   emit: Emit;
   signal?: AbortSignal;
   skipped: SkippedImage[];
+  /** Length of the float model's first output. */
+  classCount: number;
 }
 
 function imagesOf(context: RunContext, folder: ImageFolder, limit: number | undefined) {
@@ -60,7 +71,10 @@ interface Quantized {
   keptFloat: KeptFloat[];
   calibration?: QuantizeReport['calibration'];
   /** Quantizes again with other exclusions, reusing the calibration. */
-  requantize: (exclude: string[]) => Promise<Omit<Quantized, 'requantize' | 'calibration'>>;
+  requantize: (exclude: string[]) => Promise<Pick<Quantized, 'model' | 'quantizedNodes' | 'keptFloat'>>;
+  /** Static mode: the model with only this node quantized, and the nodes that can be (for sensitivity). */
+  quantizeOnly?: (name: string) => OnnxModel;
+  candidates?: SensitivityCandidate[];
 }
 
 /** Static mode: plan, calibrate once, insert QDQ. The calibrated ranges are kept for re-quantizing with exclusions. */
@@ -80,6 +94,7 @@ async function quantizeStatic(context: RunContext): Promise<Quantized> {
     method,
     percentile: config.percentile ?? DEFAULT_PERCENTILE,
     symmetric: settings.symmetric,
+    threads: config.threads,
     onImage: (done) => emit({ type: 'progress', done, total, message: `calibration image ${done} of ${total}` }),
   });
   checkCancelled(context.signal);
@@ -87,7 +102,9 @@ async function quantizeStatic(context: RunContext): Promise<Quantized> {
   emit({ type: 'stage', stage: 'quantize', message: 'inserting QuantizeLinear/DequantizeLinear' });
   const calibration = { method, images, skipped: [...context.skipped] };
   const requantize = async (exclude: string[]) => requantizeWith(prepared, ranges, { ...settings, exclude });
-  return { ...(await requantize(settings.exclude)), calibration, requantize };
+  const quantizeOnly = (name: string) => requantizeWith(prepared, ranges, { ...settings, exclude: [], only: [name] }).model;
+  const candidates = fullPlan.nodes.filter(({ role }) => role === 'weighted' || role === 'own-output').map(({ name, node }) => ({ name, opType: node.op_type }));
+  return { ...(await requantize(settings.exclude)), calibration, requantize, quantizeOnly, candidates };
 }
 
 export function requantizeWith(prepared: OnnxModel, ranges: Map<string, TensorRange>, settings: StaticSettings) {
@@ -99,7 +116,7 @@ async function quantizeDynamicMode(context: RunContext): Promise<Quantized> {
   const { config, prepared, emit } = context;
   const run = async (exclude: string[]) => {
     emit({ type: 'stage', stage: 'quantize', message: 'int8 weights; MatMul/Gemm activations quantized at run time' });
-    const result = quantizeDynamic(prepared, { perChannel: config.perChannel ?? false, reduceRange: config.reduceRange ?? false, exclude });
+    const result = quantizeDynamic(prepared, { perChannel: config.perChannel ?? false, reduceRange: config.reduceRange ?? defaultReduceRange(), exclude });
     return { model: result.model, quantizedNodes: result.quantizedNodes, keptFloat: result.keptFloat };
   };
   return { ...(await run(config.exclude ?? [])), requantize: run };
@@ -122,37 +139,56 @@ const quantizers: Record<QuantizeMode, (context: RunContext) => Promise<Quantize
   fp16: convertFloat16Mode,
 };
 
-/** The figures of the report that compare the float and the quantized model. */
-async function evaluate(context: RunContext, reference: OnnxModel, quantizedBytes: Uint8Array, quantizedModel: OnnxModel): Promise<Pick<QuantizeReport, 'agreement'> & { latency: [number, number]; accuracy?: { reference: number; quantized: number } }> {
+const SENSITIVITY_SAMPLES = 16;
+const MAX_AUTO_EXCLUSIONS = 10;
+
+/** Agreement (and accuracy on labelled folders) of a candidate model against the float model. */
+async function compareWithFloat(context: RunContext, floatRunner: ModelRunner, model: OnnxModel, bytes: Uint8Array) {
   const { config, emit } = context;
-  const floatRunner = await ModelRunner.open(reference, reference);
-  const quantizedRunner = await ModelRunner.open(quantizedBytes, quantizedModel);
+  const folderPath = config.evaluation ?? config.calibration;
+  if (!folderPath) return undefined;
+  const folder = listImageFolder(folderPath);
+  const runner = await ModelRunner.open(bytes, model, config.threads);
   try {
-    const evaluationFolder = config.evaluation ?? config.calibration;
-    const folder = evaluationFolder ? listImageFolder(evaluationFolder) : undefined;
-    const zeros = { data: new Float32Array(inputDims(context.preprocessing).reduce((a, b) => a * b, 1)), dims: inputDims(context.preprocessing) };
-    let sample = zeros;
-    if (folder) for await (const image of imagesOf(context, folder, 1)) sample = image.input;
-    emit({ type: 'stage', stage: 'evaluate', message: 'measuring latency (float and quantized, alternating)' });
-    const latency = await measureLatency(floatRunner, quantizedRunner, sample, LATENCY_RUNS);
-    if (!folder) return { latency };
     const total = Math.min(folder.images.length, config.evaluationLimit ?? Infinity);
     emit({ type: 'stage', stage: 'evaluate', message: `comparing outputs on ${total} images` });
-    const classCount = (await floatRunner.run(sample)).length;
-    const indices = classIndices(folder.classes, config.model, classCount);
-    const comparison = await compareOnImages(floatRunner, quantizedRunner, imagesOf(context, folder, config.evaluationLimit),
-      (image) => (image.className !== undefined ? indices.get(image.className) : undefined),
+    let indices: Map<string, number> | undefined;
+    return await compareOnImages(floatRunner, runner, imagesOf(context, folder, config.evaluationLimit),
+      (image) => {
+        if (image.className === undefined) return undefined;
+        indices ??= classIndices(folder.classes, config.model, context.classCount);
+        return indices.get(image.className);
+      },
       (done) => emit({ type: 'progress', done, total, message: `evaluation image ${done} of ${total}` }));
-    return { latency, agreement: comparison.agreement, accuracy: comparison.accuracy };
   } finally {
-    await floatRunner.release();
-    await quantizedRunner.release();
+    await runner.release();
   }
 }
 
+/** Points lost: accuracy when the images are labelled, else top-1 agreement. */
+function drop(comparison: Comparison | undefined): number {
+  if (!comparison) return 0;
+  if (comparison.accuracy) return 100 * (comparison.accuracy.reference - comparison.accuracy.quantized);
+  return 100 * (1 - comparison.agreement.top1Agreement);
+}
+
+async function sensitivityOf(context: RunContext, floatRunner: ModelRunner, result: Quantized, excluded: string[]) {
+  const { config, emit } = context;
+  const folderPath = config.evaluation ?? config.calibration;
+  if (!result.quantizeOnly || !folderPath) return undefined;
+  emit({ type: 'stage', stage: 'sensitivity', message: 'quantizing one layer at a time' });
+  const samples: { data: Float32Array; dims: number[] }[] = [];
+  for await (const image of imagesOf(context, listImageFolder(folderPath), SENSITIVITY_SAMPLES)) samples.push(image.input);
+  const references = [];
+  for (const sample of samples) references.push(await floatRunner.run(sample));
+  return layerSensitivity(result.candidates ?? [], result.quantizeOnly, samples, references, new Set(excluded),
+    (done, total, name) => emit({ type: 'progress', done, total, message: `sensitivity of ${name}` }), config.threads);
+}
+
 /**
- * Quantizes an ONNX model as the config says, writes the result to a new file beside it (atomically; the model is
- * never written) and measures what it gains and costs. The CLI verb and the quantize worker both call this.
+ * Quantizes an ONNX model as the config says, measures what it gains and costs, and writes the result to a new file
+ * beside it (atomically; the model is never written). With an accuracy budget, the most sensitive layers are
+ * excluded one by one until the drop fits. The CLI verb and the quantize worker both call this.
  */
 export async function runQuantize(config: QuantizeConfig, onEvent: Emit = () => undefined, signal?: AbortSignal): Promise<QuantizeReport> {
   const emit: Emit = (event) => { checkCancelled(signal); onEvent(event); };
@@ -162,37 +198,77 @@ export async function runQuantize(config: QuantizeConfig, onEvent: Emit = () => 
   assertNotQuantized(original, config.model);
   const facts = onnxInputFacts(original);
   const prepared = prepareModel(original, (pass) => emit({ type: 'stage', stage: 'prepare', message: pass }));
+  const reference = toFloat32(original);
   const context: RunContext = {
-    config, original, prepared, emit, signal, skipped: [],
+    config, original, prepared, emit, signal, skipped: [], classCount: 0,
     inputName: facts.name,
     preprocessing: resolvePreprocessing(config.model, facts, config.preprocessing),
   };
-  const result = await quantizers[config.mode](context);
-  checkCancelled(signal);
+  let result = await quantizers[config.mode](context);
+  let current: Omit<Quantized, 'requantize'> = result;
+  let bytes = encodeModel(current.model);
 
-  const output = outputPath(config.model, config.mode, config.out);
-  const bytes = encodeModel(result.model);
-  emit({ type: 'stage', stage: 'write', message: `writing ${output}` });
-  writeFileAtomic(output, bytes);
+  const floatRunner = await ModelRunner.open(reference, reference, config.threads);
+  try {
+    const zeros = { data: new Float32Array(inputDims(context.preprocessing).reduce((a, b) => a * b, 1)), dims: inputDims(context.preprocessing) };
+    context.classCount = (await floatRunner.run(zeros)).length;
+    let comparison = await compareWithFloat(context, floatRunner, current.model, bytes);
+    const exclusions = [...(config.exclude ?? [])];
+    const wantsSensitivity = config.sensitivity || config.accuracyBudget !== undefined;
+    let sensitivity = wantsSensitivity ? await sensitivityOf(context, floatRunner, result, exclusions) : undefined;
+    if (config.accuracyBudget !== undefined && sensitivity) {
+      for (const layer of sensitivity) {
+        if (drop(comparison) <= config.accuracyBudget || exclusions.length - (config.exclude ?? []).length >= MAX_AUTO_EXCLUSIONS) break;
+        if (exclusions.includes(layer.name)) continue;
+        exclusions.push(layer.name);
+        emit({ type: 'stage', stage: 'quantize', message: `drop ${drop(comparison).toFixed(2)} points > budget ${config.accuracyBudget}: excluding ${layer.name}` });
+        current = { ...(await result.requantize(exclusions)), calibration: result.calibration };
+        bytes = encodeModel(current.model);
+        comparison = await compareWithFloat(context, floatRunner, current.model, bytes);
+      }
+      sensitivity = sensitivity.map((layer) => ({ ...layer, excluded: exclusions.includes(layer.name) }));
+    }
+    checkCancelled(signal);
 
-  const reference = toFloat32(original);
-  const figures = await evaluate(context, reference, bytes, result.model);
-  const cpu = cpuInt8Support();
-  const warnings: string[] = [];
-  if (figures.latency[1] >= figures.latency[0]) {
-    warnings.push(`the quantized model is not faster here (${figures.latency[1].toFixed(2)} ms against ${figures.latency[0].toFixed(2)} ms float; CPU int8 support: ${cpu})`);
+    const output = outputPath(config.model, config.mode, config.out);
+    emit({ type: 'stage', stage: 'write', message: `writing ${output}` });
+    writeFileAtomic(output, bytes);
+
+    emit({ type: 'stage', stage: 'evaluate', message: 'measuring latency (float and quantized, alternating)' });
+    const quantizedRunner = await ModelRunner.open(bytes, current.model, config.threads);
+    let latency: [number, number];
+    try {
+      let sample = zeros;
+      const folderPath = config.evaluation ?? config.calibration;
+      if (folderPath) for await (const image of imagesOf(context, listImageFolder(folderPath), 1)) sample = image.input;
+      latency = await measureLatency(floatRunner, quantizedRunner, sample, LATENCY_RUNS);
+    } finally {
+      await quantizedRunner.release();
+    }
+    const cpu = cpuInt8Support();
+    const warnings: string[] = [];
+    if (latency[1] >= latency[0]) {
+      warnings.push(`the ${config.mode === 'fp16' ? 'float16' : 'int8'} model is not faster here (${latency[1].toFixed(2)} ms against ${latency[0].toFixed(2)} ms float32; CPU int8 support: ${cpu})`);
+    }
+    if (config.mode !== 'fp16' && config.reduceRange === undefined && defaultReduceRange(cpu)) {
+      warnings.push(`weights use 7 bits (reduce-range): this CPU has ${cpu} without VNNI, where full 8-bit weights can saturate onnxruntime's int8 kernels`);
+    }
+    if (context.skipped.length > 0) warnings.push(`${context.skipped.length} image(s) could not be decoded and were skipped`);
+    return {
+      mode: config.mode,
+      output,
+      original: { file: config.model, bytes: fs.statSync(config.model).size, latencyMs: latency[0], accuracy: comparison?.accuracy?.reference },
+      quantized: { file: output, bytes: bytes.length, latencyMs: latency[1], accuracy: comparison?.accuracy?.quantized },
+      cpuInt8Support: cpu,
+      provider: 'cpu',
+      warnings,
+      agreement: comparison?.agreement,
+      calibration: result.calibration,
+      nodes: { quantized: current.quantizedNodes, keptFloat: current.keptFloat },
+      sensitivity,
+      exclusions,
+    };
+  } finally {
+    await floatRunner.release();
   }
-  return {
-    mode: config.mode,
-    output,
-    original: { file: config.model, bytes: fs.statSync(config.model).size, latencyMs: figures.latency[0], accuracy: figures.accuracy?.reference },
-    quantized: { file: output, bytes: bytes.length, latencyMs: figures.latency[1], accuracy: figures.accuracy?.quantized },
-    cpuInt8Support: cpu,
-    provider: 'cpu',
-    warnings,
-    agreement: figures.agreement,
-    calibration: result.calibration,
-    nodes: { quantized: result.quantizedNodes, keptFloat: result.keptFloat },
-    exclusions: config.exclude ?? [],
-  };
 }

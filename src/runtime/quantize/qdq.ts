@@ -125,9 +125,12 @@ export function planQdq(model: OnnxModel, settings: StaticSettings): QdqPlan {
   return plan;
 }
 
-/** Tensors whose ranges calibration must measure for this plan. */
+/**
+ * Tensors whose ranges calibration measures for this plan: shared-scale outputs too, since a plan with fewer
+ * quantized nodes (exclusions, sensitivity) may quantize one of them on its own.
+ */
 export function calibratedTensors(plan: QdqPlan): string[] {
-  return plan.activations.filter((name) => !plan.sharedScale.has(name));
+  return plan.activations;
 }
 
 export interface TensorRange { min: number; max: number }
@@ -196,8 +199,9 @@ export function applyQdq(prepared: OnnxModel, plan: QdqPlan, ranges: Map<string,
       producer.output = producer.output.map((output) => (output === tensor ? source : output));
     }
     added.push(
-      makeNode('QuantizeLinear', [source, scaleName, zeroName], [quantizedName], names.fresh(`${tensor}_QuantizeLinear`)),
-      makeNode('DequantizeLinear', [quantizedName, scaleName, zeroName], [dequantized], names.fresh(`${tensor}_DequantizeLinear`)),
+      // Inserted nodes go unnamed (errors name them by output): names would cost bytes in every file.
+      makeNode('QuantizeLinear', [source, scaleName, zeroName], [quantizedName], ''),
+      makeNode('DequantizeLinear', [quantizedName, scaleName, zeroName], [dequantized], ''),
     );
   }
 
@@ -207,7 +211,7 @@ export function applyQdq(prepared: OnnxModel, plan: QdqPlan, ranges: Map<string,
     graph.initializer.push(typedTensor(stored, dataType, dims, values));
     const [scaleName, zeroName] = scaleInitializers(base, scales, zeroPoints instanceof Int32Array ? DataType.INT32 : zeroPoints instanceof Uint8Array ? DataType.UINT8 : DataType.INT8, zeroPoints, axis !== undefined);
     const output = names.fresh(`${base}_dequantized`);
-    added.push(makeNode('DequantizeLinear', [stored, scaleName, zeroName], [output], names.fresh(`${base}_DequantizeLinear`), axis !== undefined ? { axis } : {}));
+    added.push(makeNode('DequantizeLinear', [stored, scaleName, zeroName], [output], '', axis !== undefined ? { axis } : {}));
     return output;
   };
 

@@ -40,10 +40,8 @@ export function quantParams(rmin: number, rmax: number, range: IntegerRange, sym
   }
   const scale = (high - low) / (range.qmax - range.qmin);
   if (!(scale > 0) || !Number.isFinite(scale)) return { scale: 1, zeroPoint: symmetric ? roundHalfEven((range.qmin + range.qmax) / 2) : range.qmin };
-  // The scale is stored as float32: the zero point is computed from the stored value.
-  const stored = Math.fround(scale);
-  const zeroPoint = Math.min(range.qmax, Math.max(range.qmin, roundHalfEven(range.qmin - low / stored)));
-  return { scale: stored, zeroPoint };
+  const zeroPoint = Math.min(range.qmax, Math.max(range.qmin, roundHalfEven(range.qmin - low / scale)));
+  return { scale: Math.fround(scale), zeroPoint };
 }
 
 export function quantizeValue(value: number, params: QuantParams, range: IntegerRange): number {

@@ -47,6 +47,8 @@ export interface QuantizeConfig {
   /** tfjs models: weight dtype and which weights (names or wildcards; default all). */
   tfjsDtype?: TfjsWeightDtype;
   tfjsWeights?: string[];
+  /** onnxruntime threads for calibration, evaluation and latency (default: onnxruntime's choice). */
+  threads?: number;
 }
 
 export interface ModelFigures {

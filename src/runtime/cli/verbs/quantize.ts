@@ -3,7 +3,7 @@ import { PREPROCESSING_FLAGS, PREPROCESSING_USAGE, preprocessingOverrides } from
 import { runQuantize } from '../../quantize';
 import type { ActivationType, CalibrationMethod, QuantizeConfig, QuantizeMode, QuantizeReport } from '../../quantize/types';
 
-export const QUANTIZE_USAGE = `quantize MODEL --mode static|dynamic|fp16 [--calib DIR] [--calib-limit N] [--method minmax|percentile|entropy] [--percentile P] [--per-channel|--per-tensor] [--symmetric] [--activations int8|uint8] [--reduce-range] [--exclude NAME,...] [--eval DIR] [--eval-limit N] [--sensitivity] [--accuracy-budget POINTS] [--keep-io-float32] [--out FILE] ${PREPROCESSING_USAGE} --json`;
+export const QUANTIZE_USAGE = `quantize MODEL --mode static|dynamic|fp16 [--calib DIR] [--calib-limit N] [--method minmax|percentile|entropy] [--percentile P] [--per-channel|--per-tensor] [--symmetric] [--activations int8|uint8] [--reduce-range] [--exclude NAME,...] [--eval DIR] [--eval-limit N] [--sensitivity] [--accuracy-budget POINTS] [--keep-io-float32] [--threads N] [--out FILE] ${PREPROCESSING_USAGE} --json`;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
@@ -41,7 +41,7 @@ export async function quantizeVerb(argv: string[]): Promise<number> {
       percentile: { type: 'string' }, 'per-channel': { type: 'boolean' }, 'per-tensor': { type: 'boolean' }, symmetric: { type: 'boolean' },
       activations: { type: 'string' }, 'reduce-range': { type: 'boolean' }, exclude: { type: 'string' }, eval: { type: 'string' },
       'eval-limit': { type: 'string' }, sensitivity: { type: 'boolean' }, 'accuracy-budget': { type: 'string' },
-      'keep-io-float32': { type: 'boolean' }, out: { type: 'string' }, json: { type: 'boolean' },
+      'keep-io-float32': { type: 'boolean' }, threads: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
     },
   });
   const [model] = positionals;
@@ -73,6 +73,7 @@ export async function quantizeVerb(argv: string[]): Promise<number> {
     sensitivity: values.sensitivity,
     accuracyBudget: budget,
     keepIoFloat32: values['keep-io-float32'],
+    threads: positiveNumber('threads', values.threads),
     preprocessing: preprocessingOverrides(values),
   };
   const report = await runQuantize(config, values.json ? undefined : (event) => { if (event.type === 'stage') console.error(`${event.stage}: ${event.message}`); });

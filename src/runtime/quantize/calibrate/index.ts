@@ -29,7 +29,8 @@ export async function calibrate(model: OnnxModel, inputName: string, tensors: st
       const results = await runSession(session, { [inputName]: image.input }, produced);
       for (const name of produced) collectorsByTensor.get(name)!.add(results[name].data as Float32Array);
       collectorsByTensor.get(inputName)?.add(image.input.data);
-      options.onImage?.(++count);
+      count++;
+      options.onImage?.(count);
     }
   } finally {
     await session.release();

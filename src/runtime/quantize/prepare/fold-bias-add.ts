@@ -25,7 +25,8 @@ export function foldBiasAdd(model: OnnxModel): OnnxModel {
   const graph = model.graph;
   const constants = initializerMap(graph);
   const removed = new Set<object>();
-  let shapes: ReturnType<typeof inferShapes> | undefined;
+  // Shapes of the graph as it comes in: the folds below rename tensors.
+  const shapes = inferShapes(model);
   for (const { producer, consumer: add } of singleReaderPairs(graph, ['Conv', 'MatMul'], 'Add')) {
     const other = add.input[0] === producer.output[0] ? add.input[1] : add.input[0];
     const weight = constants.get(producer.input[1]);
@@ -40,7 +41,6 @@ export function foldBiasAdd(model: OnnxModel): OnnxModel {
       graph.initializer.push(typedTensor(biasName, DataType.FLOAT, [dims[0]], Float32Array.from(base, (v, c) => v + addend[c])));
       producer.input = [producer.input[0], producer.input[1], biasName];
     } else {
-      shapes ??= inferShapes(model);
       if (dims.length !== 2 || shapes.get(producer.input[0])?.shape?.length !== 2) continue;
       const addend = perChannel(constants.get(other), dims[1], 2);
       if (!addend) continue;
