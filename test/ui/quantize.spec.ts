@@ -86,6 +86,20 @@ describe('The quantize panel in VS Code in the browser: mnist.onnx calibrated on
     console.log(`      screenshot: ${await saveScreenshot(workbench, 'quantize-wide')}`);
   });
 
+  it('charts per-layer sensitivity; one click keeps the worst layer float and quantizes again into a new file', async () => {
+    const bars = await view.locator('#sensitivity-chart').evaluate((canvas: HTMLCanvasElement) => ({ width: canvas.width, height: canvas.height }));
+    assert.ok(bars.width > 100 && bars.height > 50, `the sensitivity chart is ${bars.width}×${bars.height}`);
+    const exclude = view.locator('#exclude-worst');
+    const worst = /^Exclude (.+) and re-quantize$/.exec((await exclude.innerText()).trim())?.[1];
+    assert.ok(worst, 'no layer offered for exclusion');
+    await exclude.click();
+    await view.locator('#exclusions', { hasText: worst }).waitFor({ timeout: 120_000 });
+    assert.equal(await view.locator('#output-file').innerText(), 'mnist.int8-1.onnx');
+    assert.ok(fs.existsSync(path.join(workspace, 'models', 'mnist.int8-1.onnx')), 'the second run did not write a new file');
+    assert.ok(fs.existsSync(path.join(workspace, 'models', 'mnist.int8.onnx')), 'the first result is gone');
+    assert.ok((await view.locator('#exclude').inputValue()).includes(worst), 'the exclusion is not shown in the settings');
+  });
+
   it('lays the panel out in one column when it is narrow', async () => {
     const workbench = page!;
     await workbench.setViewportSize({ width: 720, height: 1000 });

@@ -10,6 +10,7 @@ import { parseQuantizePageState, QUANTIZE_MODEL_COMMAND, QUANTIZE_VIEW_TYPE, typ
 import type { JobControl } from '../job-control';
 import type { Log } from '../log';
 import { isModelUri, pickWorkspaceModel } from '../pick-model';
+import { readRuntimeSettings } from '../settings';
 import { activeModelUri } from './inspector';
 
 /** "CNN: Quantize Model…": from the palette, the explorer's context menu on a model, or the inspector's button. */
@@ -19,7 +20,7 @@ export function registerQuantizeCommand(context: vscode.ExtensionContext, jobs: 
   const services: QuantizeServices = {
     extensionUri: context.extensionUri,
     quantize: (config: QuantizeConfig, { signal, onProgress }) =>
-      jobs.run<QuantizeReport>(`Quantizing ${path.basename(config.model)}`, 'quantize', config, {
+      jobs.run<QuantizeReport>(`Quantizing ${path.basename(config.model)}`, 'quantize', { ...config, threads: readRuntimeSettings().threads || undefined }, {
         signal,
         onProgress: (raw) => {
           const { message, percent } = describeQuantizeProgress(raw);

@@ -7,8 +7,8 @@ export const QUANTIZE_VIEW_TYPE = 'cnnStudio.quantize';
 /** The command that opens this panel on a model (the inspector's button runs it too). */
 export const QUANTIZE_MODEL_COMMAND = 'cnn.quantizeModel';
 
-/** What the page chooses: everything in a QuantizeConfig except the model (the host's) and the output (the runtime's). */
-export type QuantizeSettings = Omit<QuantizeConfig, 'model' | 'out'>;
+/** What the page chooses: a QuantizeConfig but the model and threads (the host's) and the output (the runtime's). */
+export type QuantizeSettings = Omit<QuantizeConfig, 'model' | 'out' | 'threads'>;
 
 /** A folder of images the host found in the workspace; `classes` > 0 when it holds one subfolder per class. */
 export interface FolderChoice {
