@@ -33,7 +33,7 @@ describe('quantize page: settings from the form', () => {
     const parsed = settingsFromForm(form({ calibration: '/w/digits', calibrationLimit: '200', exclude: 'Gemm, /fc/Gemm\nGemm', driftImages: '2' }), 'onnx');
     assert.deepEqual(parsed, {
       settings: {
-        mode: 'static', exclude: ['Gemm', '/fc/Gemm'], perChannel: true, reduceRange: false, calibration: '/w/digits', calibrationLimit: 200,
+        mode: 'static', exclude: ['Gemm', '/fc/Gemm'], perChannel: true, calibration: '/w/digits', calibrationLimit: 200,
         method: 'minmax', activations: 'uint8', symmetric: false, evaluation: '/w/digits', sensitivity: true, explanationDriftImages: 2,
       },
     });
@@ -51,8 +51,8 @@ describe('quantize page: settings from the form', () => {
 
   it('float16 and dynamic modes need no calibration; the automatic mode carries its budget', () => {
     assert.deepEqual(settingsFromForm(form({ mode: 'fp16', keepIoFloat32: false, sensitivity: false }), 'onnx'), { settings: { mode: 'fp16', keepIoFloat32: false } });
-    assert.deepEqual(settingsFromForm(form({ mode: 'dynamic', evaluation: '/w/eval', sensitivity: false, automatic: true, accuracyBudget: '0.5', driftImages: '0' }), 'onnx'), {
-      settings: { mode: 'dynamic', perChannel: true, reduceRange: false, evaluation: '/w/eval', sensitivity: true, accuracyBudget: 0.5, explanationDriftImages: 0 },
+    assert.deepEqual(settingsFromForm(form({ mode: 'dynamic', reduceRange: 'on', evaluation: '/w/eval', sensitivity: false, automatic: true, accuracyBudget: '0.5', driftImages: '0' }), 'onnx'), {
+      settings: { mode: 'dynamic', perChannel: true, reduceRange: true, evaluation: '/w/eval', sensitivity: true, accuracyBudget: 0.5, explanationDriftImages: 0 },
     });
   });
 
@@ -66,9 +66,10 @@ describe('quantize page: settings from the form', () => {
   });
 
   it('fills the form again from the settings of a run', () => {
-    const { settings } = settingsFromForm(form({ calibration: '/w/digits', method: 'percentile', percentile: '99.9', exclude: 'Gemm', automatic: true, accuracyBudget: '2' }), 'onnx') as { settings: never };
-    const again = settingsFromForm(formValuesFrom(settings), 'onnx');
-    assert.deepEqual(again, { settings });
+    for (const reduceRange of ['auto', 'on', 'off'] as const) {
+      const { settings } = settingsFromForm(form({ calibration: '/w/digits', method: 'percentile', percentile: '99.9', exclude: 'Gemm', automatic: true, accuracyBudget: '2', reduceRange }), 'onnx') as { settings: never };
+      assert.deepEqual(settingsFromForm(formValuesFrom(settings), 'onnx'), { settings });
+    }
   });
 });
 

@@ -132,7 +132,8 @@ function renderSettings(values: FormValues): void {
   const activations = select('activations', [['int8', 'int8'], ['uint8', 'uint8']], values.activations);
   const perChannel = checkbox('per-channel', 'Per-channel weights', values.perChannel, 'one scale per output channel: matters for depthwise convolutions');
   const symmetric = checkbox('symmetric', 'Symmetric activations', values.symmetric);
-  const reduceRange = checkbox('reduce-range', 'Reduce range (7-bit)', values.reduceRange, 'for CPUs without VNNI, as onnxruntime’s reduce_range');
+  const reduceRange = select('reduce-range', [['auto', 'auto (7-bit without VNNI)'], ['on', '7-bit'], ['off', '8-bit']], values.reduceRange);
+  reduceRange.title = 'onnxruntime’s reduce_range: 7-bit weights avoid int16 saturation on CPUs without VNNI';
   const keepIo = checkbox('keep-io-float32', 'Keep float32 inputs and outputs', values.keepIoFloat32);
   const exclude = h('textarea', { id: 'exclude', rows: '2', placeholder: 'node names or op types that stay float, e.g. Gemm, /fc/Gemm' });
   exclude.value = values.exclude;
@@ -152,7 +153,7 @@ function renderSettings(values: FormValues): void {
     static: h('div', { class: 'group', 'data-for': 'static' },
       field('Calibration images', calibration), field('At most', calibrationLimit),
       field('Calibration', method), field('Percentile', percentile), field('Activations', activations), symmetric.element),
-    quantized: h('div', { class: 'group', 'data-for': 'int8' }, perChannel.element, reduceRange.element),
+    quantized: h('div', { class: 'group', 'data-for': 'int8' }, perChannel.element, field('Weight bits', reduceRange)),
     fp16: h('div', { class: 'group', 'data-for': 'fp16' }, keepIo.element),
   };
   const update = () => {
@@ -169,7 +170,7 @@ function renderSettings(values: FormValues): void {
 
   readForm = () => ({
     mode: mode.value as FormValues['mode'], perChannel: perChannel.input.checked, method: method.value as FormValues['method'], percentile: percentile.value,
-    activations: activations.value as FormValues['activations'], symmetric: symmetric.input.checked, reduceRange: reduceRange.input.checked, exclude: exclude.value,
+    activations: activations.value as FormValues['activations'], symmetric: symmetric.input.checked, reduceRange: reduceRange.value as FormValues['reduceRange'], exclude: exclude.value,
     calibration: calibration.value === BROWSE ? '' : calibration.value, calibrationLimit: calibrationLimit.value,
     evaluation: evaluation.value === BROWSE ? '' : evaluation.value, evaluationLimit: evaluationLimit.value,
     keepIoFloat32: keepIo.input.checked, sensitivity: sensitivity.input.checked, automatic: automatic.input.checked, accuracyBudget: budget.value,

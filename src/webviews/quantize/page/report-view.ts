@@ -12,7 +12,8 @@ export interface FormValues {
   percentile: string;
   activations: ActivationType;
   symmetric: boolean;
-  reduceRange: boolean;
+  /** 7-bit weights: 'auto' leaves it to the runtime (on for CPUs without VNNI). */
+  reduceRange: 'auto' | 'on' | 'off';
   /** Node names or op types, separated by commas or new lines. */
   exclude: string;
   calibration: string;
@@ -33,7 +34,7 @@ export interface FormValues {
 /** The runtime's defaults, as the CLI has them: static QDQ, per-channel symmetric int8 weights, MinMax, asymmetric uint8 activations. */
 export function defaultFormValues(): FormValues {
   return {
-    mode: 'static', perChannel: true, method: 'minmax', percentile: '99.999', activations: 'uint8', symmetric: false, reduceRange: false,
+    mode: 'static', perChannel: true, method: 'minmax', percentile: '99.999', activations: 'uint8', symmetric: false, reduceRange: 'auto',
     exclude: '', calibration: '', calibrationLimit: '', evaluation: '', evaluationLimit: '', keepIoFloat32: true,
     sensitivity: true, automatic: false, accuracyBudget: '1', driftImages: '2', tfjsDtype: 'uint8', tfjsWeights: '',
   };
@@ -50,7 +51,7 @@ export function formValuesFrom(settings: QuantizeSettings): FormValues {
     percentile: text(settings.percentile, defaults.percentile),
     activations: settings.activations ?? defaults.activations,
     symmetric: settings.symmetric ?? defaults.symmetric,
-    reduceRange: settings.reduceRange ?? defaults.reduceRange,
+    reduceRange: settings.reduceRange === undefined ? 'auto' : settings.reduceRange ? 'on' : 'off',
     exclude: (settings.exclude ?? []).join(', '),
     calibration: settings.calibration ?? '',
     calibrationLimit: text(settings.calibrationLimit, ''),
@@ -96,7 +97,7 @@ export function settingsFromForm(values: FormValues, format: 'onnx' | 'tfjs'): {
       settings.keepIoFloat32 = values.keepIoFloat32;
     } else {
       settings.perChannel = values.perChannel;
-      settings.reduceRange = values.reduceRange;
+      if (values.reduceRange !== 'auto') settings.reduceRange = values.reduceRange === 'on';
     }
     if (values.mode === 'static') {
       if (!values.calibration) return { error: 'Static quantization needs a calibration folder: choose one.' };
