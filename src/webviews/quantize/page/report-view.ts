@@ -199,7 +199,5 @@ export function excludeWorst(settings: QuantizeSettings, report: QuantizeReport,
 export function reportNotes(report: QuantizeReport): string[] {
   const notes = [...report.warnings];
   if (report.mode !== 'fp16' && report.cpuInt8Support === 'none') notes.push('This CPU has no int8 instructions (VNNI, AVX-512 or AVX2): int8 models run slowly here.');
-  const skipped = report.calibration?.skipped.length ?? 0;
-  if (skipped > 0) notes.push(`${skipped} calibration image${skipped === 1 ? ' was' : 's were'} skipped.`);
   return notes;
 }
