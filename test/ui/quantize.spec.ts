@@ -37,9 +37,9 @@ describe('The quantize panel in VS Code in the browser: mnist.onnx and SqueezeNe
     await screenshotOnFailure(this.currentTest, page);
   });
 
-  after(async () => {
+  after(async function () {
     await page?.context().close();
-    await closeWorkbenchSession();
+    await closeWorkbenchSession({ keepLogs: this.test?.parent?.tests.some((test) => test.state === 'failed') ?? false });
     fs.rmSync(workspace, { recursive: true, force: true });
   });
 
@@ -123,7 +123,8 @@ describe('The quantize panel in VS Code in the browser: mnist.onnx and SqueezeNe
     // Per-layer sensitivity quantizes SqueezeNet's 26 convolutions one at a time, before the result is written.
     await view.locator('#progress-message', { hasText: 'sensitivity of' }).waitFor({ timeout: 120_000 });
     await view.locator('#cancel').click();
-    await view.locator('#cancelled').waitFor({ timeout: 30_000 });
+    // On a loaded two-core machine onnxruntime's threads can keep the extension host waiting for a while.
+    await view.locator('#cancelled').waitFor({ timeout: 120_000 });
     assert.deepEqual(fs.readdirSync(path.join(workspace, 'models')).filter((name) => name.startsWith('SqueezeNet')), ['SqueezeNet_fp16.onnx']);
     assert.equal(await view.locator('#quantize').getAttribute('disabled'), null, 'the Quantize button stays disabled after cancelling');
   });

@@ -235,7 +235,7 @@ function showProgress(message: string, percent: number | null): void {
     bar.value = percent;
   }
   const text = document.getElementById('progress-message');
-  if (text) text.textContent = message;
+  if (text) text.textContent = percent === null ? message : `${message} (${Math.round(percent)}%)`;
 }
 
 function figure(label: string, value: string, id: string, title = ''): HTMLElement {
