@@ -89,17 +89,13 @@ export class QuantizeController implements vscode.Disposable {
     if (model === this.model) await this.post({ type: 'setup', model: info, folders });
   }
 
+  /** Every message from the page is validated first; anything else is logged and dropped. */
   private async onPageMessage(raw: unknown): Promise<void> {
     const message = parsePageMessage(raw);
-    if (!message) {
-      this.services.log(`Quantize: ignored an unexpected message from the page: ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
-    await this.handle(message);
-  }
-
-  private async handle(message: PageMessage): Promise<void> {
-    switch (message.type) {
+    switch (message?.type) {
+      case undefined:
+        this.services.log(`Quantize: ignored an unexpected message from the page: ${JSON.stringify(raw)?.slice(0, 200)}`);
+        return;
       case 'ready':
         await this.sendSetup();
         return;
