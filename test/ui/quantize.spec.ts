@@ -100,6 +100,19 @@ describe('The quantize panel in VS Code in the browser: mnist.onnx and SqueezeNe
     assert.ok((await view.locator('#exclude').inputValue()).includes(worst), 'the exclusion is not shown in the settings');
   });
 
+  it('comes back after a window reload with its settings and report, and still opens the result', async () => {
+    const workbench = page!;
+    const navigation = workbench.waitForEvent('framenavigated', { predicate: (frame) => frame === workbench.mainFrame(), timeout: 120_000 });
+    await runCommand(workbench, 'Developer: Reload Window');
+    await navigation;
+    await workbench.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    view = await waitForWebview(workbench, '#report #comparison', 120_000);
+    assert.equal(await view.locator('#output-file').innerText(), 'mnist.int8-1.onnx');
+    assert.ok((await view.locator('#exclusions').innerText()).length > 'Kept float: '.length);
+    await view.locator('#open-explorer').click();
+    await workbench.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'mnist.int8-1.onnx' }).waitFor({ timeout: 30_000 });
+  });
+
   it('lays the panel out in one column when it is narrow', async () => {
     const workbench = page!;
     await workbench.setViewportSize({ width: 720, height: 1000 });
