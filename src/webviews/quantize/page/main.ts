@@ -391,6 +391,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       saveState({ settings: message.settings, report: message.report });
       renderSettings(formValuesFrom(message.settings));
       renderReport(message.report, message.settings);
+      // In a narrow panel the report sits below the settings: bring it into view.
+      if (getComputedStyle(app.firstElementChild!).gridTemplateColumns.split(' ').length === 1) reportSection.scrollIntoView({ block: 'start' });
       showStatus(h('span', { class: 'muted' }, `Wrote ${baseName(message.report.output)}` +
         (message.report.quantized.accuracy !== undefined ? ` · accuracy ${formatPercent(message.report.quantized.accuracy)}` : '')));
       return;
