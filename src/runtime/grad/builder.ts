@@ -17,6 +17,9 @@ const NON_FLOAT_OUTPUTS: Record<string, number[] | 'all'> = {
   MaxPool: [1], TopK: [1], Dropout: [1], Unique: [1, 2, 3],
 };
 
+/** Operators with an integer output that still carries a gradient: the straight-through estimator of quantization. */
+const STRAIGHT_THROUGH_OUTPUTS = new Set(['QuantizeLinear']);
+
 /** Element types of every tensor: declared ones, else propagated from the first input (the data input of most operators). */
 function propagateTypes(nodes: OnnxNode[], declared: Map<string, number>, constants: Map<string, OnnxTensor>): Map<string, number> {
   const types = new Map(declared);
@@ -27,6 +30,8 @@ function propagateTypes(nodes: OnnxNode[], declared: Map<string, number>, consta
       if (!output || types.has(output)) return;
       if (nonFloat === 'all' || nonFloat?.includes(position)) types.set(output, DataType.INT64);
       else if (node.op_type === 'Cast') types.set(output, toNumber(node.attribute.find((a) => a.name === 'to')?.i));
+      else if (node.op_type === 'QuantizeLinear') types.set(output, types.get(node.input[2]) ?? DataType.UINT8);
+      else if (node.op_type === 'DequantizeLinear') types.set(output, types.get(node.input[1]) ?? DataType.FLOAT);
       else {
         const inputType = types.get(node.input[0]);
         if (inputType !== undefined) types.set(output, inputType);
@@ -101,7 +106,7 @@ export function buildGradientGraph(source: OnnxModel, request: GradientRequest, 
   // Nodes that depend on a wrt tensor, and nodes whose outputs reach the objective.
   const dependent = new Set(request.wrt);
   for (const node of forwardNodes) {
-    if (node.input.some((input) => dependent.has(input))) for (const output of node.output) if (output && isFloat(output)) dependent.add(output);
+    if (node.input.some((input) => dependent.has(input))) for (const output of node.output) if (output && (isFloat(output) || STRAIGHT_THROUGH_OUTPUTS.has(node.op_type))) dependent.add(output);
   }
   const reaching = new Set([objectiveOutput]);
   const onPath = new Set<number>();

@@ -154,3 +154,18 @@ export function spatialDims(context: RuleContext, tensor: string): number[] {
 export function channelFirst(emit: Emitter, tensor: string, rank: number): string {
   return emit.transpose(tensor, [1, 0, ...[...Array(rank - 2).keys()].map((axis) => axis + 2)]);
 }
+
+/**
+ * A QuantizeLinear/DequantizeLinear scale or zero point (scalar, or 1-D along `axis` for per-axis quantization)
+ * shaped to broadcast against the data input. Blocked quantization (opset 21's block_size) has no rule.
+ */
+export function quantizationParameter(context: RuleContext, parameter: string): string {
+  if (context.int('block_size', 0) !== 0) context.fail('blocked quantization (block_size) has no gradient rule');
+  const data = context.input(0);
+  const dims = context.shape(parameter);
+  if (dims && dims.length === 0) return parameter;
+  const rank = context.rank(data);
+  if (dims && dims.length === 1 && dims[0] === 1) return parameter;
+  const axis = normalizeAxis(context.int('axis', 1), rank);
+  return context.emit.reshape(parameter, Array.from({ length: rank }, (_, i) => (i === axis ? -1 : 1)));
+}

@@ -6,6 +6,7 @@ import { realInputs } from '../onnx/graph';
 import { createSession, onnxruntime } from '../onnx/session';
 import { classIndexByName, findLabelsFile, readLabels } from '../predict/labels';
 import { tensorToFloat32 } from '../predict/onnx-runtime';
+import { AgreementTally, argmax, median } from './agreement';
 import type { PreparedImage } from './image-folder';
 
 /** What int8 kernels this CPU offers onnxruntime, from /proc/cpuinfo's flags (Linux); 'unknown' elsewhere. */
@@ -51,8 +52,6 @@ export class ModelRunner {
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 /**
  * Median batch-1 latency of two models measured in the same run, alternating one run of each so that load on the
  * machine weighs on both alike.
@@ -68,53 +67,6 @@ export async function measureLatency(a: ModelRunner, b: ModelRunner, input: { da
     }
   }
   return [median(times[0]), median(times[1])];
-}
-
-export function argmax(values: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-}
-
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
-  return na === 0 && nb === 0 ? 1 : dot / Math.sqrt(na * nb);
-}
-
-/** Running agreement between a reference output and a quantized one over many images. */
-export class Agreement {
-  images = 0;
-  private sameTop1 = 0;
-  private cosineSum = 0;
-  private signal = 0;
-  private noise = 0;
-
-  add(reference: Float32Array, quantized: Float32Array): void {
-    this.images++;
-    if (argmax(reference) === argmax(quantized)) this.sameTop1++;
-    this.cosineSum += cosine(reference, quantized);
-    for (let i = 0; i < reference.length; i++) {
-      this.signal += reference[i] * reference[i];
-      this.noise += (reference[i] - quantized[i]) ** 2;
-    }
-  }
-
-  summary() {
-    return {
-      images: this.images,
-      top1Agreement: this.images ? this.sameTop1 / this.images : 0,
-      meanCosine: this.images ? this.cosineSum / this.images : 0,
-      sqnrDb: sqnrDb(this.signal, this.noise),
-    };
-  }
-}
-
-export function sqnrDb(signal: number, noise: number): number {
-  if (noise === 0) return signal === 0 ? 0 : Infinity;
-  return 10 * Math.log10(signal / noise);
 }
 
 /**
@@ -136,14 +88,15 @@ export function classIndices(classes: string[], modelFile: string, classCount: n
 }
 
 export interface Comparison {
-  agreement: ReturnType<Agreement['summary']>;
+  agreement: ReturnType<AgreementTally['result']>;
   /** Fraction right, when the images have classes. */
   accuracy?: { reference: number; quantized: number };
 }
 
 /** Runs both models on each image (streamed) and measures agreement, and accuracy when images carry classes. */
 export async function compareOnImages(reference: ModelRunner, quantized: ModelRunner, images: AsyncIterable<PreparedImage>, labelOf: (image: PreparedImage) => number | undefined, onImage?: (done: number) => void): Promise<Comparison> {
-  const agreement = new Agreement();
+  const agreement = new AgreementTally();
+  let count = 0;
   let labelled = 0;
   let referenceRight = 0;
   let quantizedRight = 0;
@@ -157,10 +110,10 @@ export async function compareOnImages(reference: ModelRunner, quantized: ModelRu
       if (argmax(a) === label) referenceRight++;
       if (argmax(b) === label) quantizedRight++;
     }
-    onImage?.(agreement.images);
+    onImage?.(++count);
   }
   return {
-    agreement: agreement.summary(),
+    agreement: agreement.result(),
     accuracy: labelled > 0 ? { reference: referenceRight / labelled, quantized: quantizedRight / labelled } : undefined,
   };
 }

@@ -1,17 +1,10 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { decodeImage } from '../images/decode';
+import { listFolderImages, type FolderImage } from '../images/folder';
 import { inputDims, pixelsToTensor } from '../images/tensor';
 import type { Preprocessing } from '../images/types';
 import { QuantizeError } from './graph-edit';
 
-const IMAGE_FILE = /\.(png|jpe?g|webp|gif|tiff?|avif)$/i;
-
-export interface FolderImage {
-  file: string;
-  /** The class subfolder's name, when the folder has one subfolder per class. */
-  className?: string;
-}
+export type { FolderImage };
 
 export interface ImageFolder {
   images: FolderImage[];
@@ -19,34 +12,27 @@ export interface ImageFolder {
   classes: string[];
 }
 
-const byName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
-
 /**
- * The images of a folder: its own image files, or one subfolder per class. Classes are interleaved (one image of
- * each class in turn), so that the first N images of a long folder cover every class.
+ * The images of a folder (flat, or one subfolder per class), with classes interleaved (one image of each class in
+ * turn) so that the first N images of a long folder cover every class.
  */
 export function listImageFolder(folder: string): ImageFolder {
-  let entries: fs.Dirent[];
+  let listed: FolderImage[];
   try {
-    entries = fs.readdirSync(folder, { withFileTypes: true });
+    listed = listFolderImages(folder);
   } catch (error) {
-    throw new QuantizeError(`cannot read the image folder ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new QuantizeError((error as Error).message);
   }
-  const flat = entries.filter((entry) => entry.isFile() && IMAGE_FILE.test(entry.name)).map((entry) => entry.name).sort(byName);
-  const subfolders = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name).sort(byName);
-  const perClass = subfolders
-    .map((name) => ({ name, files: fs.readdirSync(path.join(folder, name)).filter((file) => IMAGE_FILE.test(file)).sort(byName) }))
-    .filter((entry) => entry.files.length > 0);
-  if (flat.length === 0 && perClass.length === 0) {
-    throw new QuantizeError(`${folder} holds no images (.png, .jpg, .webp, .gif, .tiff, .avif), neither directly nor in class subfolders`);
+  const byClass = new Map<string | undefined, FolderImage[]>();
+  for (const image of listed) {
+    const group = byClass.get(image.label);
+    if (group) group.push(image);
+    else byClass.set(image.label, [image]);
   }
-  if (perClass.length === 0) return { images: flat.map((name) => ({ file: path.join(folder, name) })), classes: [] };
+  const groups = [...byClass.values()];
   const images: FolderImage[] = [];
-  const longest = Math.max(...perClass.map((entry) => entry.files.length));
-  for (let i = 0; i < longest; i++) {
-    for (const entry of perClass) if (i < entry.files.length) images.push({ file: path.join(folder, entry.name, entry.files[i]), className: entry.name });
-  }
-  return { images, classes: perClass.map((entry) => entry.name) };
+  for (let i = 0; images.length < listed.length; i++) for (const group of groups) if (i < group.length) images.push(group[i]);
+  return { images, classes: [...byClass.keys()].filter((label): label is string => label !== undefined) };
 }
 
 export interface PreparedImage extends FolderImage {

@@ -7,13 +7,16 @@ import { inputDims } from '../images/tensor';
 import type { Preprocessing } from '../images/types';
 import { calibrate } from './calibrate';
 import { classIndices, compareOnImages, cpuInt8Support, measureLatency, ModelRunner, type Comparison } from './evaluate';
+import { explanationDrift } from './explanation-drift';
+import { quantizeTfjsModel } from './tfjs-weights';
+import { isTfjsModelFile } from '../predict/predictor';
 import { layerSensitivity, type SensitivityCandidate } from './sensitivity';
 import { QuantizeError } from './graph-edit';
 import { listImageFolder, preprocessedImages, type ImageFolder, type SkippedImage } from './image-folder';
 import { outputPath } from './output-path';
 import { assertNotQuantized, prepareModel } from './prepare';
 import { toFloat32 } from './prepare/float32';
-import { applyQdq, calibratedTensors, planQdq, type KeptFloat, type StaticSettings, type TensorRange } from './qdq';
+import { applyQdq, calibratedTensors, planQdq, quantizeNodeName, type KeptFloat, type StaticSettings, type TensorRange } from './qdq';
 import type { QuantizeConfig, QuantizeEvent, QuantizeMode, QuantizeReport } from './types';
 import { quantizeDynamic } from './dynamic';
 import { convertToFloat16 } from './fp16';
@@ -38,7 +41,7 @@ export function defaultReduceRange(cpu = cpuInt8Support()): boolean {
   return cpu === 'AVX2' || cpu === 'AVX-512';
 }
 
-export function staticSettings(config: QuantizeConfig, exclude = config.exclude ?? []): StaticSettings {
+function staticSettings(config: QuantizeConfig, exclude = config.exclude ?? []): StaticSettings {
   return {
     perChannel: config.perChannel ?? true,
     activations: config.activations ?? 'uint8',
@@ -50,7 +53,6 @@ export function staticSettings(config: QuantizeConfig, exclude = config.exclude 
 
 interface RunContext {
   config: QuantizeConfig;
-  original: OnnxModel;
   prepared: OnnxModel;
   inputName: string;
   preprocessing: Preprocessing;
@@ -107,7 +109,7 @@ async function quantizeStatic(context: RunContext): Promise<Quantized> {
   return { ...(await requantize(settings.exclude)), calibration, requantize, quantizeOnly, candidates };
 }
 
-export function requantizeWith(prepared: OnnxModel, ranges: Map<string, TensorRange>, settings: StaticSettings) {
+function requantizeWith(prepared: OnnxModel, ranges: Map<string, TensorRange>, settings: StaticSettings) {
   const plan = planQdq(prepared, settings);
   return { model: applyQdq(prepared, plan, ranges, settings), keptFloat: plan.keptFloat, quantizedNodes: plan.nodes.length };
 }
@@ -155,9 +157,9 @@ async function compareWithFloat(context: RunContext, floatRunner: ModelRunner, m
     let indices: Map<string, number> | undefined;
     return await compareOnImages(floatRunner, runner, imagesOf(context, folder, config.evaluationLimit),
       (image) => {
-        if (image.className === undefined) return undefined;
+        if (image.label === undefined) return undefined;
         indices ??= classIndices(folder.classes, config.model, context.classCount);
-        return indices.get(image.className);
+        return indices.get(image.label);
       },
       (done) => emit({ type: 'progress', done, total, message: `evaluation image ${done} of ${total}` }));
   } finally {
@@ -193,14 +195,18 @@ async function sensitivityOf(context: RunContext, floatRunner: ModelRunner, resu
 export async function runQuantize(config: QuantizeConfig, onEvent: Emit = () => undefined, signal?: AbortSignal): Promise<QuantizeReport> {
   const emit: Emit = (event) => { checkCancelled(signal); onEvent(event); };
   if (!fs.existsSync(config.model)) throw new QuantizeError(`${config.model}: no such model file`);
+  if (isTfjsModelFile(config.model)) return quantizeTfjsModel(config, emit);
   emit({ type: 'stage', stage: 'prepare', message: `reading ${config.model}` });
   const original = readModelFile(config.model);
   assertNotQuantized(original, config.model);
   const facts = onnxInputFacts(original);
   const prepared = prepareModel(original, (pass) => emit({ type: 'stage', stage: 'prepare', message: pass }));
+  const known = new Set(prepared.graph.node.flatMap((node) => [quantizeNodeName(node), node.op_type]));
+  const unknown = (config.exclude ?? []).filter((name) => !known.has(name));
+  if (unknown.length > 0) throw new QuantizeError(`--exclude names no node or op type of ${config.model}: ${unknown.join(', ')}`);
   const reference = toFloat32(original);
   const context: RunContext = {
-    config, original, prepared, emit, signal, skipped: [], classCount: 0,
+    config, prepared, emit, signal, skipped: [], classCount: 0,
     inputName: facts.name,
     preprocessing: resolvePreprocessing(config.model, facts, config.preprocessing),
   };
@@ -238,12 +244,19 @@ export async function runQuantize(config: QuantizeConfig, onEvent: Emit = () => 
     const quantizedRunner = await ModelRunner.open(bytes, current.model, config.threads);
     let latency: [number, number];
     try {
-      let sample = zeros;
+      let sample: { data: Float32Array; dims: number[] } = zeros;
       const folderPath = config.evaluation ?? config.calibration;
       if (folderPath) for await (const image of imagesOf(context, listImageFolder(folderPath), 1)) sample = image.input;
       latency = await measureLatency(floatRunner, quantizedRunner, sample, LATENCY_RUNS);
     } finally {
       await quantizedRunner.release();
+    }
+    const driftFolder = config.evaluation ?? config.calibration;
+    let explanationDriftResult: QuantizeReport['explanationDrift'];
+    if ((config.explanationDriftImages ?? 0) > 0 && driftFolder) {
+      emit({ type: 'stage', stage: 'drift', message: 'Grad-CAM of the float and the quantized model' });
+      const files = listImageFolder(driftFolder).images.slice(0, config.explanationDriftImages).map((image) => image.file);
+      explanationDriftResult = await explanationDrift(config.model, output, files, config.preprocessing, { onEvent: emit });
     }
     const cpu = cpuInt8Support();
     const warnings: string[] = [];
@@ -267,6 +280,7 @@ export async function runQuantize(config: QuantizeConfig, onEvent: Emit = () => 
       nodes: { quantized: current.quantizedNodes, keptFloat: current.keptFloat },
       sensitivity,
       exclusions,
+      explanationDrift: explanationDriftResult,
     };
   } finally {
     await floatRunner.release();

@@ -1,6 +1,7 @@
 import type { OnnxModel } from '../onnx/codec';
 import { encodeModel } from '../onnx/codec';
-import { cosine, ModelRunner, sqnrDb } from './evaluate';
+import { cosineSimilarity, sqnrDb } from './agreement';
+import { ModelRunner } from './evaluate';
 import type { LayerSensitivity } from './types';
 
 export interface SensitivityCandidate { name: string; opType: string }
@@ -31,7 +32,7 @@ export async function layerSensitivity(
         const output = await runner.run(input);
         const reference = references[sample];
         for (let i = 0; i < reference.length; i++) { signal += reference[i] ** 2; noise += (reference[i] - output[i]) ** 2; }
-        cosineSum += cosine(reference, output);
+        cosineSum += cosineSimilarity(reference, output);
       }
     } finally {
       await runner.release();

@@ -1,6 +1,6 @@
 import type { ModelSummary } from '../inspect/types';
 
-export interface ManifestWeight { name: string; shape: number[]; dtype: string; quantization?: { dtype: string } }
+export interface ManifestWeight { name: string; shape: number[]; dtype: string; quantization?: { dtype: string; min?: number; scale?: number } }
 export interface WeightsManifestGroup { paths: string[]; weights: ManifestWeight[] }
 export interface ModelJson { format?: string; modelTopology?: Record<string, unknown>; weightsManifest?: WeightsManifestGroup[]; [key: string]: unknown }
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cosine } from '../../../src/runtime/quantize/evaluate';
+import { cosineSimilarity as cosine } from '../../../src/runtime/quantize/agreement';
 import { DataType } from '../../../src/runtime/onnx/dtypes';
 import { calibrate } from '../../../src/runtime/quantize/calibrate';
 import { SymmetricHistogram } from '../../../src/runtime/quantize/calibrate/histogram';

@@ -7,7 +7,8 @@ import { toFloat32Model } from '../../../src/runtime/explain/float32-model';
 import { encodeModel, readModelFile } from '../../../src/runtime/onnx/codec';
 import { cpuInt8Support } from '../../../src/runtime/quantize/evaluate';
 import { runQuantize } from '../../../src/runtime/quantize';
-import type { QuantizeReport } from '../../../src/runtime/quantize/types';
+import type { QuantizeEvent, QuantizeReport } from '../../../src/runtime/quantize/types';
+import { JobCancelledError, runWorkerJob } from '../../../src/runtime/jobs/run-job';
 import { sharedImagesDir, sharedModel } from '../helpers/shared';
 import { writeDigitFolder } from './digits';
 
@@ -64,6 +65,20 @@ describe('quantize: mnist.onnx through the CLI', function () {
     }
   });
 
+  it('explanation drift: Grad-CAM maps of the float and the int8 model agree', async () => {
+    const report = await runQuantize({ model: path.join(work, 'mnist.onnx'), mode: 'static', calibration, calibrationLimit: 50, evaluationLimit: 20, preprocessing: mnistFlags, explanationDriftImages: 2 });
+    assert.equal(report.explanationDrift?.length, 2);
+    for (const drift of report.explanationDrift!) assert.ok(drift.cosine > 0.9, `${drift.image}: cosine ${drift.cosine}`);
+  });
+
+  it('percentile and entropy calibration keep the accuracy too', async () => {
+    for (const method of ['percentile', 'entropy'] as const) {
+      const report = await runQuantize({ model: path.join(work, 'mnist.onnx'), mode: 'static', method, calibration, calibrationLimit: 100, evaluation, evaluationLimit: 500, preprocessing: mnistFlags });
+      assert.equal(report.calibration?.method, method);
+      assert.ok(report.quantized.accuracy! >= report.original.accuracy! - 0.005, `${method}: ${report.original.accuracy} → ${report.quantized.accuracy}`);
+    }
+  });
+
   it('ranks layers by sensitivity and excludes the worst until the budget holds', async () => {
     const report = await runQuantize({ model: path.join(work, 'mnist.onnx'), mode: 'static', calibration, calibrationLimit: 50, evaluation, evaluationLimit: 200,
       preprocessing: mnistFlags, accuracyBudget: -1 });
@@ -76,9 +91,25 @@ describe('quantize: mnist.onnx through the CLI', function () {
     assert.equal(report.nodes.quantized, 0);
   });
 
+  it('runs in the quantize worker with typed progress events, and stops when cancelled', async () => {
+    const config = { model: path.join(work, 'mnist.onnx'), mode: 'static' as const, calibration, evaluation, evaluationLimit: 50, preprocessing: mnistFlags };
+    const events: QuantizeEvent[] = [];
+    const report = await runWorkerJob<QuantizeReport>(path.join(repoRoot, 'dist/workers/quantize.js'), config, { onProgress: (message) => events.push(JSON.parse(message)) });
+    assert.equal(report.agreement?.images, 50);
+    assert.ok(events.some((event) => event.type === 'stage' && event.stage === 'calibrate'));
+    assert.ok(events.some((event) => event.type === 'progress' && event.total === 200));
+    const controller = new AbortController();
+    const cancelled = runWorkerJob<QuantizeReport>(path.join(repoRoot, 'dist/workers/quantize.js'), { ...config, out: path.join(work, 'cancelled.onnx') }, {
+      signal: controller.signal,
+      onProgress: (message) => { if ((JSON.parse(message) as QuantizeEvent).type === 'progress') controller.abort(); },
+    });
+    await assert.rejects(cancelled, JobCancelledError);
+    assert.ok(!fs.existsSync(path.join(work, 'cancelled.onnx')));
+  });
+
   it('bad input: a folder without images, an undecodable image, an already-quantized model', async () => {
     const empty = fs.mkdtempSync(path.join(work, 'empty-'));
-    await assert.rejects(runQuantize({ model: path.join(work, 'mnist.onnx'), mode: 'static', calibration: empty, preprocessing: mnistFlags }), /holds no images/);
+    await assert.rejects(runQuantize({ model: path.join(work, 'mnist.onnx'), mode: 'static', calibration: empty, preprocessing: mnistFlags }), /no images/);
     const mixed = fs.mkdtempSync(path.join(work, 'mixed-'));
     fs.copyFileSync(path.join(sharedImagesDir, 'mnist_28.png'), path.join(mixed, 'a.png'));
     fs.writeFileSync(path.join(mixed, 'broken.png'), 'not a png');
@@ -87,6 +118,9 @@ describe('quantize: mnist.onnx through the CLI', function () {
     assert.deepEqual(report.calibration?.skipped.map((entry) => path.basename(entry.file)), ['broken.png']);
     await assert.rejects(runQuantize({ model: report.output, mode: 'static', calibration: mixed, preprocessing: mnistFlags }), /is already quantized \(node .* is (QuantizeLinear|DequantizeLinear)\)/);
     await assert.rejects(runQuantize({ model: path.join(work, 'mnist.onnx'), mode: 'static', preprocessing: mnistFlags }), /needs a folder of calibration images/);
+    await assert.rejects(runQuantize({ model: path.join(work, 'mnist.onnx'), mode: 'static', calibration: mixed, exclude: ['Conv9'], preprocessing: mnistFlags }), /names no node or op type .*: Conv9/);
+    const excluded = await runQuantize({ model: path.join(work, 'mnist.onnx'), mode: 'static', calibration: mixed, exclude: ['Gemm'], preprocessing: mnistFlags });
+    assert.deepEqual(excluded.nodes.keptFloat, [{ name: 'Times212', opType: 'Gemm', reason: 'excluded by op type Gemm' }]);
   });
 });
 

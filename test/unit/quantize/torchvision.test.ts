@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { guessPreprocessing, imageToTensor, readInputFacts } from '../../../src/runtime/images';
 import { readModelFile } from '../../../src/runtime/onnx/codec';
 import { runQuantize } from '../../../src/runtime/quantize';
-import { cosine, ModelRunner } from '../../../src/runtime/quantize/evaluate';
+import { cosineSimilarity as cosine } from '../../../src/runtime/quantize/agreement';
+import { ModelRunner } from '../../../src/runtime/quantize/evaluate';
 import { sharedImagesDir } from '../helpers/shared';
 import { runPython, torchvisionModel } from '../predict/torchvision-models';
 

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { PREPROCESSING_FLAGS, PREPROCESSING_USAGE, preprocessingOverrides } from '../../images/flags';
 import { runQuantize } from '../../quantize';
-import type { ActivationType, CalibrationMethod, QuantizeConfig, QuantizeMode, QuantizeReport } from '../../quantize/types';
+import type { ActivationType, CalibrationMethod, QuantizeConfig, QuantizeMode, QuantizeReport, TfjsWeightDtype } from '../../quantize/types';
 
-export const QUANTIZE_USAGE = `quantize MODEL --mode static|dynamic|fp16 [--calib DIR] [--calib-limit N] [--method minmax|percentile|entropy] [--percentile P] [--per-channel|--per-tensor] [--symmetric] [--activations int8|uint8] [--reduce-range] [--exclude NAME,...] [--eval DIR] [--eval-limit N] [--sensitivity] [--accuracy-budget POINTS] [--keep-io-float32] [--threads N] [--out FILE] ${PREPROCESSING_USAGE} --json`;
+export const QUANTIZE_USAGE = `quantize MODEL --mode static|dynamic|fp16 [--calib DIR] [--calib-limit N] [--method minmax|percentile|entropy] [--percentile P] [--per-channel|--per-tensor] [--symmetric] [--activations int8|uint8] [--reduce-range] [--exclude NAME,...] [--eval DIR] [--eval-limit N] [--sensitivity] [--accuracy-budget POINTS] [--keep-io-float32] [--explanation-drift N] [--tfjs-dtype uint8|uint16|float16] [--tfjs-weights NAME,...] [--threads N] [--out FILE] ${PREPROCESSING_USAGE} --json`;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
@@ -30,7 +30,7 @@ function printReport(report: QuantizeReport): void {
   for (const warning of report.warnings) console.log(`  warning: ${warning}`);
 }
 
-/** `quantize`: int8 (static or dynamic) or float16 version of an ONNX model, with size, latency and agreement. */
+/** `quantize`: int8 (static or dynamic) or float16 version of an ONNX model (tfjs models: weight quantization), with size, latency and agreement. */
 export async function quantizeVerb(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -41,7 +41,7 @@ export async function quantizeVerb(argv: string[]): Promise<number> {
       percentile: { type: 'string' }, 'per-channel': { type: 'boolean' }, 'per-tensor': { type: 'boolean' }, symmetric: { type: 'boolean' },
       activations: { type: 'string' }, 'reduce-range': { type: 'boolean' }, exclude: { type: 'string' }, eval: { type: 'string' },
       'eval-limit': { type: 'string' }, sensitivity: { type: 'boolean' }, 'accuracy-budget': { type: 'string' },
-      'keep-io-float32': { type: 'boolean' }, threads: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+      'keep-io-float32': { type: 'boolean' }, threads: { type: 'string' }, 'explanation-drift': { type: 'string' }, 'tfjs-dtype': { type: 'string' }, 'tfjs-weights': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
     },
   });
   const [model] = positionals;
@@ -74,6 +74,9 @@ export async function quantizeVerb(argv: string[]): Promise<number> {
     accuracyBudget: budget,
     keepIoFloat32: values['keep-io-float32'],
     threads: positiveNumber('threads', values.threads),
+    explanationDriftImages: positiveNumber('explanation-drift', values['explanation-drift']),
+    tfjsDtype: oneOf<TfjsWeightDtype>('tfjs-dtype', values['tfjs-dtype'], ['uint8', 'uint16', 'float16']),
+    tfjsWeights: values['tfjs-weights']?.split(',').map((name) => name.trim()).filter(Boolean),
     preprocessing: preprocessingOverrides(values),
   };
   const report = await runQuantize(config, values.json ? undefined : (event) => { if (event.type === 'stage') console.error(`${event.stage}: ${event.message}`); });

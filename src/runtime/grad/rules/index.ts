@@ -42,6 +42,8 @@ import { sumGradient } from './sum';
 import { tanhGradient } from './tanh';
 import { transposeGradient } from './transpose';
 import type { GradientRuleEntry } from './types';
+import { quantizeLinearGradient } from './quantize-linear';
+import { dequantizeLinearGradient } from './dequantize-linear';
 
 /** Gradient rules by operator type (default ONNX domain). */
 export const gradientRules: Record<string, GradientRuleEntry> = {
@@ -92,4 +94,6 @@ export const gradientRules: Record<string, GradientRuleEntry> = {
   Tanh: tanhGradient,
   Transpose: transposeGradient,
   Unsqueeze: reshapeGradient,
+  QuantizeLinear: quantizeLinearGradient,
+  DequantizeLinear: dequantizeLinearGradient,
 };

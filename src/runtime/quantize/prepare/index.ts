@@ -8,8 +8,6 @@ import { foldConstants } from './fold-constants';
 import { toFloat32 } from './float32';
 import { upgradeToQuantizedOpset } from './opset';
 
-export { QUANTIZED_OPSET } from './opset';
-
 export interface PreparePass {
   name: string;
   /** Returns the rewritten model: the same object changed in place, or a new one. */
