@@ -78,6 +78,10 @@ describe('The quantize panel in VS Code in the browser: mnist.onnx and SqueezeNe
     assert.ok(Math.abs(Number.parseFloat(floatAccuracy) - Number.parseFloat(int8Accuracy)) <= 6, `${floatAccuracy} float against ${int8Accuracy} int8`);
     assert.equal(await view.locator('#output-file').innerText(), 'mnist.int8.onnx');
     assert.match(await view.locator('#agreement').innerText(), /top-1 agreement/);
+    // Grad-CAM of the float and the int8 model on the first two digits, side by side with their cosine.
+    assert.equal(await view.locator('#drift .drift-row').count(), 2);
+    assert.equal(await view.locator('#drift .drift-row').first().locator('canvas.cam').count(), 2);
+    assert.match(await view.locator('#drift .drift-row').first().innerText(), /cosine (0\.\d{3}|1\.000)/);
 
     await view.locator('#open-explorer').click();
     await workbench.locator('.explorer-folders-view .monaco-list-row', { hasText: 'mnist.int8.onnx' }).waitFor({ timeout: 30_000 });
