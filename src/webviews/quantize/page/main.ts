@@ -313,11 +313,13 @@ function camCanvas(cam: { data: number[]; dims: number[] }, label: string): HTML
 
 function renderDrift(drifts: ExplanationDrift[]): HTMLElement | null {
   if (drifts.length === 0) return null;
+  // The class folder and the file name: evaluation images of different classes often share file names.
+  const shortName = (file: string) => file.split(/[\\/]/).slice(-2).join('/');
   return h('section', { id: 'drift', class: 'card' },
     h('h2', {}, 'Explanation drift (Grad-CAM)'),
-    ...drifts.map((drift) => h('div', { class: 'drift-row', 'data-image': drift.image },
-      h('div', { class: 'drift-title' }, h('strong', { title: drift.image }, baseName(drift.image)), h('span', { class: drift.cosine >= 0.9 ? 'better' : 'worse' }, ` cosine ${drift.cosine.toFixed(3)}`)),
-      h('div', { class: 'cams' }, camCanvas(drift.floatCam, `float · class ${drift.floatClass}`), camCanvas(drift.quantizedCam, `quantized · class ${drift.quantizedClass}`)))));
+    h('div', { class: 'drift-rows' }, ...drifts.map((drift) => h('div', { class: 'drift-row', 'data-image': drift.image },
+      h('div', { class: 'drift-title' }, h('strong', { title: drift.image }, shortName(drift.image)), h('span', { class: drift.cosine >= 0.9 ? 'better' : 'worse' }, ` cosine ${drift.cosine.toFixed(3)}`)),
+      h('div', { class: 'cams' }, camCanvas(drift.floatCam, `float · class ${drift.floatClass}`), camCanvas(drift.quantizedCam, `quantized · class ${drift.quantizedClass}`))))));
 }
 
 function renderReport(report: QuantizeReport, settings: QuantizeSettings | undefined): void {
