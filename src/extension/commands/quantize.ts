@@ -21,6 +21,7 @@ export function registerQuantizeCommand(context: vscode.ExtensionContext, jobs: 
     extensionUri: context.extensionUri,
     quantize: (config: QuantizeConfig, { signal, onProgress }) =>
       jobs.run<QuantizeReport>(`Quantizing ${path.basename(config.model)}`, 'quantize', { ...config, threads: readRuntimeSettings().threads || undefined }, {
+        process: 'child',
         signal,
         onProgress: (raw) => {
           const { message, percent } = describeQuantizeProgress(raw);
