@@ -127,7 +127,7 @@ describe('The quantize panel in VS Code in the browser: mnist.onnx and SqueezeNe
     console.log(`      screenshot: ${await saveScreenshot(workbench, 'quantize-narrow')}`);
   });
 
-  it('cancels a running quantization of SqueezeNet: the worker stops before anything is written', async () => {
+  it('cancels a running quantization of SqueezeNet: the job stops before anything is written, the extension host lives on', async () => {
     const workbench = page!;
     await workbench.setViewportSize({ width: 1600, height: 1000 });
     await view.locator('#pick-model').click();
