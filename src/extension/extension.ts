@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerInspectorCommands } from './commands/inspector';
 import { registerKnowledgeCommands } from './commands/knowledge';
 import { registerPreviewCommand } from './commands/preview';
+import { registerQuantizeCommand } from './commands/quantize';
 import { registerRuntimeInfoCommand } from './commands/runtime-info';
 import { registerSampleCommands } from './commands/samples';
 import { JobControl } from './job-control';
@@ -14,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerInspectorCommands(context, jobs, log);
   registerRuntimeInfoCommand(context, jobs, log);
   registerPreviewCommand(context, jobs, log);
+  registerQuantizeCommand(context, jobs, log);
   registerKnowledgeCommands(context, (line) => log.line(line));
   registerSampleCommands(context);
 }

@@ -3,6 +3,16 @@ import { JobCancelledError, runChildJob, runWorkerJob } from '../runtime/jobs/ru
 
 export { JobCancelledError };
 
+export interface JobRunOptions {
+  process?: 'worker' | 'child';
+  /** Cancels the job as the notification's Cancel button does (a panel's own Cancel button). */
+  signal?: AbortSignal;
+  /** Progress for a panel that shows it too (the job's own messages, as it sent them). */
+  onProgress?: (message: string, increment?: number) => void;
+  /** What the notification shows for a progress message, for jobs that send structured events. */
+  describeProgress?: (message: string, increment?: number) => { message: string; increment?: number };
+}
+
 /** Runs heavy work in a worker thread or child process (dist/workers/<name>.js) with progress and cancellation. */
 export class JobControl implements vscode.Disposable {
   private readonly statusItem = vscode.window.createStatusBarItem('cnnStudio.jobs', vscode.StatusBarAlignment.Left, 10);
@@ -16,7 +26,7 @@ export class JobControl implements vscode.Disposable {
    * Shows a cancellable notification while the job runs; cancelling terminates the worker (or kills the process)
    * and rejects with JobCancelledError.
    */
-  run<T>(title: string, script: string, input: unknown, options: { process?: 'worker' | 'child' } = {}): Promise<T> {
+  run<T>(title: string, script: string, input: unknown, options: JobRunOptions = {}): Promise<T> {
     const scriptPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'workers', `${script}.js`).fsPath;
     const start = options.process === 'child' ? runChildJob : runWorkerJob;
     return Promise.resolve(
@@ -25,12 +35,17 @@ export class JobControl implements vscode.Disposable {
         async (progress, token) => {
           const abort = new AbortController();
           const subscription = token.onCancellationRequested(() => abort.abort());
+          options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
+          if (options.signal?.aborted) abort.abort();
           const started = Date.now();
           this.track(title, true);
           try {
             const value = await start<T>(scriptPath, input, {
               signal: abort.signal,
-              onProgress: (message, increment) => progress.report({ message, increment }),
+              onProgress: (message, increment) => {
+                progress.report(options.describeProgress ? options.describeProgress(message, increment) : { message, increment });
+                options.onProgress?.(message, increment);
+              },
             });
             this.log(`${title}: done in ${Date.now() - started} ms`);
             return value;

@@ -36,3 +36,13 @@ export function serveChildJob<I, O>(handler: JobHandler<I, O>): void {
       .then(() => process.disconnect());
   });
 }
+
+/**
+ * Body of a job script that runs either way: as a worker thread (tests, the CLI's peers) or as a forked child process,
+ * which the extension prefers for long jobs it may cancel: killing a process cannot take its parent down, while
+ * terminating a worker thread in the middle of native onnxruntime code has aborted the whole extension host.
+ */
+export function serveJob<I, O>(handler: JobHandler<I, O>): void {
+  if (parentPort) serveWorkerJob(handler);
+  else serveChildJob(handler);
+}

@@ -4,6 +4,7 @@ import type { ModelSummary } from '../../runtime/inspect/types';
 import { JobCancelledError } from '../../runtime/jobs/run-job';
 import { HOST_INITIATED, type RequestId } from '../shared/messages';
 import { panelHtml, webviewOptions } from '../shared/webview-resources';
+import { QUANTIZE_MODEL_COMMAND } from '../quantize/protocol';
 import { parsePageMessage, type DimBindings, type HostMessage } from './protocol';
 
 /** Summarizes a model file off the extension host's thread, with symbolic input dims bound; rejects with a readable message. */
@@ -40,7 +41,9 @@ export class InspectorController implements vscode.Disposable {
       this.log(`Inspector: ignored an unexpected message from the page: ${JSON.stringify(raw)?.slice(0, 200)}`);
       return;
     }
-    if (message.type === 'ready' && this.lastMessage && this.lastMessage.type !== 'loading') {
+    if (message.type === 'quantize') {
+      void vscode.commands.executeCommand(QUANTIZE_MODEL_COMMAND, vscode.Uri.file(this.file));
+    } else if (message.type === 'ready' && this.lastMessage && this.lastMessage.type !== 'loading') {
       void this.post({ ...this.lastMessage, requestId: message.requestId });
     } else {
       if (message.type === 'bindDims') this.dims = message.dims;

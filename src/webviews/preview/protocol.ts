@@ -34,7 +34,7 @@ export type PageMessage = { requestId: RequestId } & (
 const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
 const isNumberList = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'number' && Number.isFinite(item));
 
-function parsePreprocessing(value: unknown): Partial<Preprocessing> | undefined {
+export function parsePreprocessing(value: unknown): Partial<Preprocessing> | undefined {
   if (!isRecord(value)) return undefined;
   const out: Partial<Preprocessing> = {};
   if (value.size !== undefined) {

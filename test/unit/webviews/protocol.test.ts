@@ -5,6 +5,7 @@ describe('inspector protocol validation', () => {
   it('accepts exactly the messages the page may send', () => {
     assert.deepEqual(parsePageMessage({ type: 'ready', requestId: 1 }), { type: 'ready', requestId: 1 });
     assert.deepEqual(parsePageMessage({ type: 'reload', requestId: 2 }), { type: 'reload', requestId: 2 });
+    assert.deepEqual(parsePageMessage({ type: 'quantize', requestId: 3 }), { type: 'quantize', requestId: 3 });
   });
 
   it('drops page messages without a request id, or with one that is not a non-negative integer', () => {
@@ -24,6 +25,7 @@ describe('inspector protocol validation', () => {
       {},
       { type: 'openFile', file: '/etc/passwd' },
       { type: 'ready', requestId: 1, extra: true },
+      { type: 'quantize', requestId: 1, file: '/etc/passwd' },
       { type: 'READY', requestId: 1 },
       { type: ['ready'] },
     ]) {

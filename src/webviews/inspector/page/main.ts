@@ -74,6 +74,12 @@ function stat(label: string, value: string, id: string, exact?: string): HTMLEle
   return h('div', { class: 'stat', id, title: exact ?? value }, h('div', { class: 'stat-value' }, value), h('div', { class: 'stat-label' }, label));
 }
 
+function quantizeButton(): HTMLElement {
+  const button = h('vscode-button', { id: 'quantize-model', icon: 'zap', secondary: true }, 'Quantize…');
+  button.addEventListener('click', () => request({ type: 'quantize' }));
+  return button;
+}
+
 function renderSummaryHeader(summary: ModelSummary): HTMLElement {
   const badges = h(
     'div',
@@ -89,7 +95,7 @@ function renderSummaryHeader(summary: ModelSummary): HTMLElement {
   return h(
     'header',
     { id: 'summary', class: 'summary' },
-    h('div', { class: 'title-row' }, h('h1', {}, baseName(summary.file)), badges),
+    h('div', { class: 'title-row' }, h('h1', {}, baseName(summary.file)), badges, quantizeButton()),
     h('div', { class: 'muted path', title: summary.file }, summary.file),
     h(
       'div',

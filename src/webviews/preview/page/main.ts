@@ -5,6 +5,7 @@ import type { Preprocessing } from '../../../runtime/images/types';
 import type { ExplainResponse, PredictResponse, PreviewOutput, PreviewPrediction } from '../../../runtime/preview/jobs';
 import { h } from '../../inspector/page/dom';
 import { RequestCounter, type RequestId, type Unnumbered } from '../../shared/messages';
+import { describePreprocessing, field, preprocessingFields, select } from '../../shared/page/preprocessing-form';
 import { parseHostMessage, type MethodInfo, type PageMessage, type PreviewPageState } from '../protocol';
 import { blendInto, normalizedHeat } from './heatmap';
 
@@ -68,60 +69,17 @@ function renderHeader(model: string | null, imageCount: number): void {
   );
 }
 
-function field(label: string, input: HTMLElement): HTMLElement {
-  return h('label', { class: 'field' }, h('span', {}, label), input);
-}
-
-function select(id: string, options: [string, string][], value: string): HTMLSelectElement {
-  const element = h('select', { id });
-  for (const [optionValue, text] of options) element.append(h('option', optionValue === value ? { value: optionValue, selected: true } : { value: optionValue }, text));
-  return element;
-}
-
-const PRESETS: Record<string, Partial<Preprocessing>> = {
-  imagenet: { range: '0-1', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
-  unit: { range: '0-1', mean: [0], std: [1] },
-  symmetric: { range: '-1-1', mean: [0], std: [1] },
-  raw: { range: '0-255', mean: [0], std: [1] },
-  'grayscale-28': { range: '0-1', mean: [0], std: [1], size: [28, 28], channels: 'gray' },
-};
-
 function renderPreprocessing(pre: Preprocessing): void {
-  const numbers = (text: string) => text.split(',').map((part) => Number(part.trim()));
-  const preset = select('pre-preset', [['', 'custom'], ['imagenet', 'ImageNet'], ['unit', '[0, 1]'], ['symmetric', '[-1, 1]'], ['raw', 'raw 0-255'], ['grayscale-28', 'grayscale 28×28']], pre.preset ?? '');
-  const size = h('input', { id: 'pre-size', value: pre.size.join(',') });
-  const range = select('pre-range', [['0-1', '0-1'], ['0-255', '0-255'], ['-1-1', '-1-1']], pre.range);
-  const mean = h('input', { id: 'pre-mean', value: pre.mean.join(',') });
-  const std = h('input', { id: 'pre-std', value: pre.std.join(',') });
-  const channels = select('pre-channels', [['rgb', 'RGB'], ['bgr', 'BGR'], ['gray', 'grayscale']], pre.channels);
-  const layout = select('pre-layout', [['nchw', 'NCHW'], ['nhwc', 'NHWC']], pre.layout);
-  const resize = select('pre-resize', [['stretch', 'stretch'], ['center-crop', 'center crop'], ['letterbox', 'letterbox']], pre.resize);
+  const fields = preprocessingFields(pre);
   const remember = h('input', { id: 'pre-remember', type: 'checkbox', checked: true });
-  preset.addEventListener('change', () => {
-    const values = PRESETS[preset.value];
-    if (!values) return;
-    if (values.range) range.value = values.range;
-    if (values.mean) mean.value = values.mean.join(',');
-    if (values.std) std.value = values.std.join(',');
-    if (values.size) size.value = values.size.join(',');
-    if (values.channels) channels.value = values.channels;
-  });
   const apply = button('Apply', 'pre-apply', () => {
-    const [height, width] = numbers(size.value);
-    request({
-      type: 'setPreprocessing',
-      remember: remember.checked,
-      preprocessing: {
-        size: [height, width ?? height], range: range.value as Preprocessing['range'], mean: numbers(mean.value), std: numbers(std.value),
-        channels: channels.value as Preprocessing['channels'], layout: layout.value as Preprocessing['layout'], resize: resize.value as Preprocessing['resize'],
-      },
-    });
+    request({ type: 'setPreprocessing', remember: remember.checked, preprocessing: fields.read() });
   });
   const open = preprocessingForm.hasAttribute('open');
   preprocessingForm.replaceChildren(
-    h('summary', {}, `Preprocessing: ${pre.size.join('×')} ${pre.channels.toUpperCase()} ${pre.layout.toUpperCase()}, range ${pre.range}, mean ${pre.mean.join('/')}, std ${pre.std.join('/')}, ${pre.resize}${pre.preset ? ` (${pre.preset})` : ''}`),
+    h('summary', {}, `Preprocessing: ${describePreprocessing(pre)}`),
     h('p', { class: 'muted', id: 'pre-source' }, `Chosen by: ${pre.source ?? 'settings'}`),
-    h('div', { class: 'form' }, field('Preset', preset), field('Size H,W', size), field('Range', range), field('Mean', mean), field('Std', std), field('Channels', channels), field('Layout', layout), field('Resize', resize)),
+    fields.element,
     h('label', { class: 'field inline' }, remember, h('span', {}, 'Remember for this model (<model>.cnnstudio.json)')),
     apply,
   );
