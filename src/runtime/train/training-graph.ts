@@ -131,11 +131,13 @@ function trainingForward(model: OnnxModel, options: { freezeBatchNorm: boolean; 
     if (node.op_type === 'BatchNormalization' && !options.freezeBatchNorm && initializers.has(node.input[3]) && initializers.has(node.input[4])) {
       const momentum = node.attribute.find((a) => a.name === 'momentum')?.f ?? 0.9;
       statistics.push({ node: nodeName(node, index), input: node.input[0], mean: node.input[3], variance: node.input[4], momentum });
-      const outputs = [node.output[0], emit.fresh(`${node.output[0]}_batch_mean`), emit.fresh(`${node.output[0]}_batch_var`)];
-      if (opset >= 14) {
-        return createMessage<OnnxNode>('NodeProto', { ...node, output: outputs, attribute: [...node.attribute.filter((a) => a.name !== 'training_mode'), makeAttribute('training_mode', 1)] });
-      }
-      return createMessage<OnnxNode>('NodeProto', { ...node, output: outputs });
+      // Training mode normalizes with batch statistics and onnxruntime may update the running ones in place, so
+      // the node gets private placeholders; the update PyTorch makes (unbiased variance) is computed separately.
+      const channels = elementCount(tensorDims(initializers.get(node.input[3])!));
+      const input = [node.input[0], node.input[1], node.input[2], emit.float(new Array(channels).fill(0), [channels]), emit.float(new Array(channels).fill(1), [channels])];
+      const output = [node.output[0], emit.fresh(`${node.output[0]}_running_mean`), emit.fresh(`${node.output[0]}_running_var`)];
+      const attribute = opset >= 14 ? [...node.attribute.filter((a) => a.name !== 'training_mode'), makeAttribute('training_mode', 1)] : node.attribute;
+      return createMessage<OnnxNode>('NodeProto', { ...node, input, output, attribute });
     }
     if (node.op_type === 'Dropout' && opset >= 12) {
       if (!trainingFlag) {
