@@ -1,11 +1,11 @@
 import { createMessage, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo, toNumber } from '../onnx/codec';
-import { DataType, elementCount, tensorDims } from '../onnx/dtypes';
+import { DataType, elementCount, tensorDims, tensorValues } from '../onnx/dtypes';
 import { consumerMap, initializerMap, nodeName } from '../onnx/graph';
 import type { SessionOptions, TensorValue } from '../onnx/session';
 import { buildGradientModel, probeShapes } from '../grad';
 import type { Objective } from '../grad';
 import { defaultOpset } from '../grad/builder';
-import { Emitter, makeAttribute } from '../grad/emitter';
+import { Emitter, makeAttribute, makeTensor } from '../grad/emitter';
 import { PASS_THROUGH_OPS } from './head';
 
 export type LossSpec =
@@ -55,8 +55,8 @@ export function freeBatchDimension(model: OnnxModel, inputName: string): OnnxMod
     for (const node of graph.node) {
       const shape = node.op_type === 'Reshape' && dependsOnInput.has(node.input[0]) ? initializers.get(node.input[1]) : undefined;
       if (!shape || shape.data_type !== DataType.INT64) continue;
-      const values = Array.from(new BigInt64Array(new Uint8Array(shape.raw_data!).slice().buffer), Number);
-      if (values[0] === 1) rewritten.set(shape.name!, createMessage<OnnxTensor>('TensorProto', { ...shape, raw_data: new Uint8Array(BigInt64Array.from([0n, ...values.slice(1).map(BigInt)]).buffer) }));
+      const values = Array.from(tensorValues(shape) as BigInt64Array, Number);
+      if (values[0] === 1) rewritten.set(shape.name!, makeTensor(shape.name!, DataType.INT64, tensorDims(shape), [0, ...values.slice(1)]));
     }
   }
   return withGraph(model, {

