@@ -184,7 +184,7 @@ export class OnnxStepEngine implements StepEngine {
     const optimizer = optimizerSpec(config);
     const withUpdate = appendOptimizer(training.model, training.opset,
       trainable.map((name) => ({ name, gradient: training.gradientNames[name], dims: tensorDims(stored.get(name)!) })), optimizer);
-    const session = await createSession(withUpdate.model, sessionOptions);
+    const session = await createSession(withUpdate.model, { ...sessionOptions, memoryPattern: false });
     const smoothing = config.labelSmoothing ?? 0;
     const classWeights = options.classWeights ?? (Array.isArray(config.classWeights) ? config.classWeights : undefined);
     if (classWeights && classWeights.length !== classes) throw new Error(`class weights: ${classWeights.length} given for ${classes} classes`);
