@@ -12,6 +12,7 @@ import { seededRandom } from '../../src/runtime/random';
 import { buildSmallCnn } from '../../src/runtime/train/builtin-small-cnn';
 import { createOnnxStepEngine, lossTargets } from '../../src/runtime/train/onnx-engine';
 import { buildTrainingGraph, TARGETS_INPUT, trainableWeights } from '../../src/runtime/train/training-graph';
+import { medianMs } from './timing';
 
 const THREADS = 2;
 const BATCH = 64;
@@ -20,18 +21,6 @@ const config = { model: 'builtin:small-cnn', data: '', out: '', optimizer: 'adam
 function batchOf(count: number, classes: number, seed: number): { images: Float32Array; labels: Int32Array } {
   const random = seededRandom(seed);
   return { images: Float32Array.from({ length: count * 784 }, random), labels: Int32Array.from({ length: count }, () => Math.floor(random() * classes)) };
-}
-
-async function medianMs(step: () => Promise<unknown>, warmup: number, runs: number): Promise<number> {
-  for (let i = 0; i < warmup; i++) await step();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = process.hrtime.bigint();
-    await step();
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
 }
 
 /** The alternative design: the graph returns gradients and Adam runs in JS over the Float32Arrays. */

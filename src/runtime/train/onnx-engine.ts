@@ -1,11 +1,10 @@
-import * as fs from 'node:fs';
 import type * as Ort from 'onnxruntime-node';
 import { encodeModel, OnnxModel } from '../onnx/codec';
-import { tensorDims, tensorValues } from '../onnx/dtypes';
+import { DataType, tensorDims, tensorValues } from '../onnx/dtypes';
 import { realInputs } from '../onnx/graph';
 import { createSession, onnxruntime, SessionOptions } from '../onnx/session';
 import { makeTensor } from '../grad/emitter';
-import { DataType } from '../onnx/dtypes';
+import { writeFileAtomic } from '../images/sidecar';
 import { seededRandom } from '../random';
 import { buildSmallCnn, SMALL_CNN_NAME } from './builtin-small-cnn';
 import { findClassifierHead, HeadMismatchError, replaceClassifierHead } from './head';
@@ -90,18 +89,6 @@ export function lossTargets(loss: LossSpec, labels: Int32Array | Float32Array, b
     targets[row + labels[i]] += (1 - smooth) * weightOf(labels[i]) * normalizer;
   }
   return targets;
-}
-
-/** Writes bytes to `file` through a temporary file in the same folder and a rename, so readers never see half a file. */
-function writeAtomically(file: string, bytes: Uint8Array): void {
-  const temporary = `${file}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    fs.writeFileSync(temporary, bytes);
-    fs.renameSync(temporary, file);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
 }
 
 /** Prepares the model to train: the built-in CNN, or the user's with its head checked or replaced and a free batch size. */
@@ -270,7 +257,7 @@ export class OnnxStepEngine implements StepEngine {
   }
 
   async save(file: string): Promise<void> {
-    writeAtomically(file, encodeModel(this.trainedModel()));
+    writeFileAtomic(file, encodeModel(this.trainedModel()));
   }
 
   async release(): Promise<void> {
