@@ -6,7 +6,7 @@ import { computeGradients, Objective } from '../../../src/runtime/grad';
 import { createMessage, decodeModel, encodeModel, OnnxModel, OnnxNode, readModelFile } from '../../../src/runtime/onnx/codec';
 import { DataType, tensorDims, tensorValues } from '../../../src/runtime/onnx/dtypes';
 import { createSession, runSession } from '../../../src/runtime/onnx/session';
-import { makeTensor } from '../../../src/runtime/grad/emitter';
+import { makeAttribute, makeTensor } from '../../../src/runtime/grad/emitter';
 import { seededRandom } from '../../../src/runtime/random';
 import { buildSmallCnn } from '../../../src/runtime/train/builtin-small-cnn';
 import { HeadMismatchError } from '../../../src/runtime/train/head';
@@ -198,6 +198,50 @@ describe('ONNX training engine', function () {
       await engine.release();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('BatchNormalization: running statistics move in training mode and stay with freezeBatchNorm; the saved model carries them', async () => {
+    const random = seededRandom(51);
+    const floats = (count: number, offset = 0) => Array.from({ length: count }, () => random() - 0.5 + offset);
+    const info = (name: string, dims: (number | string)[]) => createMessage('ValueInfoProto', { name, type: { tensor_type: { elem_type: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } } });
+    const node = (op: string, input: string[], output: string, attribute: ReturnType<typeof makeAttribute>[] = []) => createMessage<OnnxNode>('NodeProto', { op_type: op, name: output, input, output: [output], attribute });
+    const model: OnnxModel = createMessage('ModelProto', {
+      ir_version: 8, opset_import: [{ domain: '', version: 15 }],
+      graph: {
+        node: [
+          node('Conv', ['x', 'conv.weight'], 'conv', [makeAttribute('kernel_shape', [3, 3])]),
+          node('BatchNormalization', ['conv', 'bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var'], 'bn'),
+          node('Relu', ['bn'], 'relu'),
+          node('GlobalAveragePool', ['relu'], 'pool'),
+          node('Flatten', ['pool'], 'flat'),
+          node('Gemm', ['flat', 'fc.weight', 'fc.bias'], 'logits', [makeAttribute('transB', 1)]),
+        ],
+        initializer: [
+          makeTensor('conv.weight', DataType.FLOAT, [4, 1, 3, 3], floats(36)), makeTensor('bn.weight', DataType.FLOAT, [4], floats(4, 1)),
+          makeTensor('bn.bias', DataType.FLOAT, [4], floats(4)), makeTensor('bn.running_mean', DataType.FLOAT, [4], [0, 0, 0, 0]),
+          makeTensor('bn.running_var', DataType.FLOAT, [4], [1, 1, 1, 1]), makeTensor('fc.weight', DataType.FLOAT, [2, 4], floats(8)), makeTensor('fc.bias', DataType.FLOAT, [2], floats(2)),
+        ],
+        value_info: [], input: [info('x', ['batch', 1, 6, 6])], output: [info('logits', ['batch', 2])],
+      },
+    });
+    const shape = [4, 1, 6, 6];
+    const batch = randomFloats(144, 52);
+    const statisticsAfterStep = async (freezeBatchNorm: boolean) => {
+      const engine = await createOnnxStepEngine({ model, dims: shape, classes: 2, config: config({ freezeBatchNorm }) });
+      try {
+        await engine.trainStep(batch, shape, Int32Array.from([0, 1, 1, 0]), 1e-2);
+        const stored = new Map(engine.trainedModel().graph.initializer.map((tensor) => [tensor.name!, Array.from(tensorValues(tensor) as Float32Array)]));
+        return { state: await engine.state(), mean: stored.get('bn.running_mean')!, variance: stored.get('bn.running_var')! };
+      } finally {
+        await engine.release();
+      }
+    };
+    const trained = await statisticsAfterStep(false);
+    assert.ok(trained.mean.some((v) => Math.abs(v) > 1e-4) && trained.variance.some((v) => Math.abs(v - 1) > 1e-4), 'the running statistics moved');
+    assert.deepEqual(trained.state['bn.running_mean'].data, Float32Array.from(trained.mean), 'checkpoint state holds the running mean');
+    const frozen = await statisticsAfterStep(true);
+    assert.deepEqual([frozen.mean, frozen.variance], [[0, 0, 0, 0], [1, 1, 1, 1]], 'frozen statistics stay');
+    assert.equal(frozen.state['bn.running_mean'], undefined);
   });
 
   it('bad input: a head that does not match the classes, and an operator without a gradient rule, are named', async () => {
