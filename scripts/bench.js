@@ -156,8 +156,9 @@ const { knowledgeHover } = require('./bench/knowledge-hover');
 const { tfjsGradcam } = require('./bench/tfjs-gradcam');
 const { quantize } = require('./bench/quantize');
 const { tfjsTrain } = require('./bench/tfjs-train');
+const { training } = require('./bench/train');
 
-const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover, gradcam, tfjsGradcam, quantize, tfjsTrain];
+const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover, gradcam, tfjsGradcam, quantize, training, tfjsTrain];
 
 function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');

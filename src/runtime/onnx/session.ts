@@ -18,6 +18,11 @@ export interface SessionOptions {
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Writes onnxruntime's JSON profile (file name prefix). */
   profilePrefix?: string;
+  /**
+   * onnxruntime's memory pattern (default on): after the first run it asks the arena for one block sized for the
+   * whole run, on top of the blocks the first run left there. Training graphs, whose runs hold gigabytes, turn it off.
+   */
+  memoryPattern?: boolean;
 }
 
 let runtime: typeof Ort | undefined;
@@ -41,6 +46,7 @@ export async function createSession(model: OnnxModel | Uint8Array, options: Sess
     sessionOptions.intraOpNumThreads = options.threads;
     sessionOptions.interOpNumThreads = 1;
   }
+  if (options.memoryPattern === false) sessionOptions.enableMemPattern = false;
   if (options.profilePrefix) {
     sessionOptions.enableProfiling = true;
     sessionOptions.profileFilePrefix = options.profilePrefix;
