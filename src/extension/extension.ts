@@ -5,10 +5,12 @@ import { registerPreviewCommand } from './commands/preview';
 import { registerRuntimeInfoCommand } from './commands/runtime-info';
 import { JobControl } from './job-control';
 import { Log } from './log';
+import { executionForJobs } from './settings';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
-  const jobs = new JobControl(context.extensionUri, (line) => log.line(line));
+  const acceleratorDir = vscode.Uri.joinPath(context.globalStorageUri, 'accelerators').fsPath;
+  const jobs = new JobControl(context.extensionUri, (line) => log.line(line), () => executionForJobs(acceleratorDir, (line) => log.line(line)));
   context.subscriptions.push(log, jobs);
   registerInspectorCommands(context, jobs, log);
   registerRuntimeInfoCommand(context, jobs, log);

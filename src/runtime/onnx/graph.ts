@@ -1,4 +1,5 @@
-import { createMessage, encodeModel, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo, toNumber } from './codec';
+import { createMessage, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo, toNumber } from './codec';
+import { createSession, onnxruntime } from './session';
 
 /** Thrown when a graph's nodes cannot be ordered: a cycle, or a node that reads a tensor nobody produces. */
 export class GraphStructureError extends Error {
@@ -208,9 +209,9 @@ const runtimeTensorTypes: Record<number, [string, (count: number) => ArrayLike<u
  * (symbolic dims take the values in `dims`, else 1), and returns each tensor's actual shape.
  */
 export async function runtimeShapes(model: OnnxModel, dims: Record<string, number> = {}): Promise<Map<string, number[]>> {
-  const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
+  const ort = onnxruntime();
   const exposed = exposeTensors(model);
-  const session = await ort.InferenceSession.create(encodeModel(exposed), { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
+  const session = await createSession(exposed, { optimization: 'disabled' });
   try {
     const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
     for (const input of realInputs(model.graph)) {

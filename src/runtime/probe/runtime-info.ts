@@ -1,24 +1,14 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import { defaultBackendLoaders } from '../tfjs/backend';
 import { registerWasmBackpropKernels } from '../tfjs/kernels';
-import { identityModelBytes } from './identity-model';
-import type { GpuInfo, ProbeResult, RuntimeInfo } from './report';
+import { chooseProvider, executionConfig, firstErrorLine as firstLine, probeProvider, resolveAcceleratedPackage, type ExecutionConfig } from '../onnx/execution';
+import type { GpuInfo, OnnxProviderInUse, ProbeResult, RuntimeInfo } from './report';
 
-export type { GpuInfo, ProbeResult, RuntimeInfo } from './report';
+export type { GpuInfo, OnnxProviderInUse, ProbeResult, RuntimeInfo } from './report';
 export { acceleratorAdvice, formatRuntimeInfo } from './report';
 
 export const ONNX_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'webgpu'] as const;
-
-type OrtModule = typeof import('onnxruntime-node');
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  let line = text.split('\n').find((part) => part.trim()) ?? text;
-  // Native errors lead with a source location and an assertion; the reason follows "Failed to".
-  const reason = line.indexOf('Failed to');
-  if (reason > 0) line = line.slice(reason);
-  return line.length > 240 ? `${line.slice(0, 237)}...` : line;
-}
 
 async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -32,41 +22,24 @@ async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promi
   }
 }
 
-/** Creates and runs the Identity model on each provider; a provider counts only if it computes the right value. */
+/**
+ * Creates and runs the Identity model on each provider, each in its own child process (see probeProvider), so a
+ * driver's stderr or crash stays there; a provider counts only if it computes the right value.
+ */
 export async function probeOnnxProviders(
-  loadOrt: () => OrtModule = () => require('onnxruntime-node'),
+  resolveOrt: () => string = () => resolveAcceleratedPackage('onnxruntime-node'),
   providers: readonly string[] = ONNX_PROVIDERS,
 ): Promise<RuntimeInfo['onnxruntime']> {
-  let ort: OrtModule;
+  let ortFile: string;
   try {
-    ort = loadOrt();
+    ortFile = resolveOrt();
   } catch (error) {
     return { version: null, error: firstLine(error), providers: [] };
   }
-  const model = identityModelBytes();
-  const results: ProbeResult[] = [];
-  for (const name of providers) {
-    try {
-      const value = await withTimeout(
-        (async () => {
-          const session = await ort.InferenceSession.create(model, { executionProviders: [name] });
-          try {
-            const output = await session.run({ x: new ort.Tensor('float32', Float32Array.of(42), [1]) });
-            return (output.y.data as Float32Array)[0];
-          } finally {
-            await session.release();
-          }
-        })(),
-        20000,
-        `the ${name} execution provider`,
-      );
-      if (value !== 42) throw new Error(`Identity returned ${value} instead of 42`);
-      results.push({ name, available: true, detail: 'initializes and runs' });
-    } catch (error) {
-      results.push({ name, available: false, detail: firstLine(error) });
-    }
-  }
-  return { version: ort.env.versions.node ?? ort.env.versions.common ?? null, error: null, providers: results };
+  const probes = await Promise.all(providers.map((name) => probeProvider(name, ortFile)));
+  const version = probes.find((probe) => probe.version !== null)?.version ?? null;
+  if (version === null) return { version: null, error: probes[0]?.detail ?? 'onnxruntime-node did not load', providers: [] };
+  return { version, error: null, providers: probes.map(({ name, available, detail }) => ({ name, available, detail })) };
 }
 
 type TfModule = typeof import('@tensorflow/tfjs');
@@ -83,18 +56,9 @@ export interface TfjsLoaders {
   loadBackendPackage(packageName: string): unknown;
 }
 
-function isInstalled(packageName: string): boolean {
-  try {
-    require.resolve(packageName);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export const defaultTfjsLoaders: TfjsLoaders = {
   loadTfjs: () => require('@tensorflow/tfjs'),
-  loadBackendPackage: (packageName) => (isInstalled(packageName) ? require(packageName) : undefined),
+  loadBackendPackage: (packageName) => defaultBackendLoaders.loadPackage(packageName),
 };
 
 /** Switches tfjs to each backend and runs a tiny op there; a backend counts only if the op gives the right answer. */
@@ -172,8 +136,15 @@ export async function probeGpu(
   return { present: false, source: null, detail: 'no NVIDIA GPU found (nvidia-smi and /proc/driver/nvidia absent)' };
 }
 
+/** The provider ONNX models run on under the process-wide config, read from the probe's own results. */
+export async function chosenOnnxProvider(providers: ProbeResult[], config: ExecutionConfig = executionConfig()): Promise<OnnxProviderInUse> {
+  const choice = await chooseProvider(config.provider, async (name) => providers.find((result) => result.name === name) ?? { name, available: false, detail: 'not probed' });
+  return { ...choice, threads: config.threads };
+}
+
 export async function probeRuntime(): Promise<RuntimeInfo> {
   const onnxruntime = await probeOnnxProviders();
+  if (onnxruntime.version !== null) onnxruntime.inUse = await chosenOnnxProvider(onnxruntime.providers);
   const tfjs = await probeTfjsBackends();
   const gpu = await probeGpu();
   return { node: process.version, platform: `${process.platform}-${process.arch}`, onnxruntime, tfjs, gpu };

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
+import { resolveAcceleratedPackage } from '../onnx/execution';
 import { registerWasmBackpropKernels } from './kernels';
 
 type TfModule = typeof Tf;
@@ -20,13 +21,14 @@ export const defaultBackendLoaders: BackendLoaders = {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   loadTfjs: () => require('@tensorflow/tfjs'),
   loadPackage: (packageName) => {
+    let file: string;
     try {
-      require.resolve(packageName);
+      file = resolveAcceleratedPackage(packageName);
     } catch {
       return undefined;
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(packageName);
+    return require(file);
   },
 };
 

@@ -154,7 +154,7 @@ function renderCard(result: PreviewPrediction): HTMLElement {
 }
 
 function showPredictions(response: PredictResponse): void {
-  status.replaceChildren(h('span', { class: 'muted' }, `${response.provider.startsWith('tfjs ') ? `${response.provider} backend` : `${response.provider.toUpperCase()} execution provider`} · input ${response.input.name} ${response.input.dtype} [${response.input.dims.join('×')}]${response.labelsFile ? ` · labels ${baseName(response.labelsFile)}` : ''}`));
+  status.replaceChildren(h('span', { class: 'muted' }, `${response.provider.startsWith('tfjs ') ? `${response.provider} backend` : `${response.provider.toUpperCase()} execution provider`} · input ${response.input.name} ${response.input.dtype} [${response.input.dims.join('×')}]${response.labelsFile ? ` · labels ${baseName(response.labelsFile)}` : ''}${response.providerFallback ? ` · ${response.providerFallback}` : ''}`));
   renderPreprocessing(response.preprocessing);
   grid.replaceChildren(...response.results.map(renderCard));
 }
