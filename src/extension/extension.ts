@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerGpuSetupCommand } from './commands/gpu-setup';
 import { registerInspectorCommands } from './commands/inspector';
 import { registerKnowledgeCommands } from './commands/knowledge';
 import { registerPreviewCommand } from './commands/preview';
@@ -14,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log, jobs);
   registerInspectorCommands(context, jobs, log);
   registerRuntimeInfoCommand(context, jobs, log);
+  registerGpuSetupCommand(context, jobs, log, acceleratorDir);
   registerPreviewCommand(context, jobs, log);
   registerKnowledgeCommands(context, (line) => log.line(line));
 }

@@ -63,7 +63,7 @@ describe('execution providers', () => {
       const session = await createSession(identityModelBytes());
       assert.deepEqual(sessionExecution(session), { provider: 'cpu', requested: 'cpu', threads: 2 });
       const { y } = await runSession(session, { x: { data: Float32Array.of(7), dims: [1] } });
-      assert.deepEqual(Array.from(y.data), [7]);
+      assert.deepEqual(Array.from(y.data as Float32Array), [7]);
       await session.release();
     });
 
