@@ -137,8 +137,8 @@ async function evaluate(engine: StepEngine, set: ImageSet, batchSize: number): P
 function resolvedConfig(given: TrainConfig): { config: TrainConfig; resumed?: Checkpoint } {
   if (!given.resume) return { config: given };
   const resumed = readCheckpoint(given.resume);
-  // The run continues as recorded; only the output, the number of epochs and what to watch may change.
-  const config: TrainConfig = { ...resumed.config, out: given.out, resume: given.resume };
+  // The run continues as recorded; only the output, where the data is, the number of epochs and what to watch may change.
+  const config: TrainConfig = { ...resumed.config, out: given.out, data: given.data || resumed.config.data, resume: given.resume };
   if (given.epochs !== undefined) config.epochs = given.epochs;
   if (given.watchImages !== undefined) config.watchImages = given.watchImages;
   return { config, resumed };
