@@ -5,6 +5,7 @@ import { readInputFacts, type ModelInputFacts } from '../images/model-input';
 import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
 import { seededRandom } from '../random';
+import { SMALL_CNN_NAME } from './builtin-small-cnn';
 import { Augmenter } from './data/augment';
 import { splitDataset, type DatasetSplit } from './data/folder';
 import { batchDims, DEFAULT_CACHE_BUDGET, loadImages, preprocessingFromData, sampleShape, sampleSize, type ImageSet, type SkippedImage } from './data/images';
@@ -13,10 +14,8 @@ import { readCheckpoint, writeCheckpoint, type Checkpoint, type TensorState } fr
 import { argmaxRow, confusionMatrix, crossEntropy, perClassReport } from './metrics';
 import { learningRateAt, type ScheduleOptions } from './schedule';
 import { createTeacher, type Teacher } from './teacher';
-import type { EpochMetrics, StepEngine, StepEngineFactory, TrainConfig, TrainEvent, TrainSummary } from './types';
+import type { EpochMetrics, StepEngine, StepEngineFactory, StepEngineSetup, TrainConfig, TrainEvent, TrainSummary } from './types';
 import { explainTrainedModel } from './watch';
-
-export const BUILTIN_SMALL_CNN = 'builtin:small-cnn';
 
 /** The defaults of every optional TrainConfig field the loop reads. */
 export const TRAIN_DEFAULTS = {
@@ -80,7 +79,7 @@ export function checkpointDir(out: string): string {
 
 /** The preprocessing the model is trained with: the model's own (guess, settings file, overrides) or, for the built-in CNN, the data's. */
 export async function trainingPreprocessing(config: TrainConfig, split: DatasetSplit): Promise<Preprocessing> {
-  if (config.model === BUILTIN_SMALL_CNN) return preprocessingFromData(split.train.map((sample) => sample.file), config.preprocessing);
+  if (config.model === SMALL_CNN_NAME) return preprocessingFromData(split.train.map((sample) => sample.file), config.preprocessing);
   if (!fs.existsSync(config.model)) throw new Error(`model ${config.model} does not exist`);
   return resolvePreprocessing(config.model, await modelInputFacts(config.model), config.preprocessing);
 }
@@ -100,6 +99,7 @@ export function epochRandom(seed: number, epoch: number, purpose: number): () =>
 
 const PURPOSE_ORDER = 0;
 const PURPOSE_AUGMENT = 1;
+const PURPOSE_ENGINE = 2;
 
 interface Evaluation {
   loss: number;
@@ -190,7 +190,8 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
   const classWeights = config.classWeights === 'balanced' ? balancedClassWeights(trainSet.labels, classCount) : config.classWeights;
   if (classWeights && classWeights.length !== classCount) throw new Error(`classWeights has ${classWeights.length} values for ${classCount} classes (${split.classes.join(', ')})`);
   const shape = sampleShape(preprocessing);
-  const engine = await options.createEngine({ config, classes: split.classes, inputDims: batchDims(shape, 1), preprocessing, classWeights });
+  const setup: StepEngineSetup = { config, classes: split.classes, inputDims: batchDims(shape, 1), preprocessing, classWeights };
+  let engine = await options.createEngine(setup);
   let teacher: Teacher | undefined;
   try {
     if (engine.classes !== classCount) throw new Error(`the model has ${engine.classes} outputs but ${config.data} has ${classCount} classes (${split.classes.join(', ')}); train a new head (--new-head) for these classes`);
@@ -229,6 +230,7 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
 
     for (let epoch = resumed?.epoch ?? 0; epoch < epochs && !stopped; epoch++) {
       const started = performance.now();
+      if (epoch > 0) engine = await reseededEngine(engine, options.createEngine, setup, seed, epoch);
       const order = epochOrder(trainSet.labels, classCount, epochRandom(seed, epoch, PURPOSE_ORDER), config.oversample);
       const augmentRandom = epochRandom(seed, epoch, PURPOSE_AUGMENT);
       let lossSum = 0;
@@ -314,6 +316,21 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
     await teacher?.release();
     await engine.release();
   }
+}
+
+/**
+ * The engine rebuilt for `epoch` with the same weights and optimizer state. Random operators inside an engine (Dropout
+ * masks drawn by onnxruntime) are seeded when it is built and cannot be rewound; building it afresh at every epoch with a
+ * seed of (seed, epoch) makes their draws a function of the epoch, so a run resumed from a checkpoint draws what the
+ * uninterrupted run drew.
+ */
+async function reseededEngine(engine: StepEngine, createEngine: StepEngineFactory, setup: StepEngineSetup, seed: number, epoch: number): Promise<StepEngine> {
+  const state = await engine.state();
+  await engine.release();
+  const epochSeed = Math.floor(epochRandom(seed, epoch, PURPOSE_ENGINE)() * 0x7fffffff);
+  const fresh = await createEngine({ ...setup, config: { ...setup.config, seed: epochSeed } });
+  await fresh.load(state);
+  return fresh;
 }
 
 function countPerClass(labels: Int32Array, classCount: number): number[] {

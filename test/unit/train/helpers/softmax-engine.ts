@@ -13,9 +13,9 @@ export class SoftmaxRegressionEngine implements StepEngine {
   private velocityW: Float32Array;
   private velocityB: Float32Array;
   private readonly features: number;
-  readonly steps: number[] = [];
 
-  constructor(private readonly setup: StepEngineSetup, private readonly momentum = 0.9) {
+  /** `steps` collects the learning rate of every step (shared by the engines a run rebuilds). */
+  constructor(private readonly setup: StepEngineSetup, private readonly momentum = 0.9, readonly steps: number[] = []) {
     this.classes = setup.classes.length;
     this.features = setup.inputDims.slice(1).reduce((a, b) => a * b, 1);
     this.weights = new Float32Array(this.classes * this.features);
