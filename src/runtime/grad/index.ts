@@ -21,7 +21,19 @@ export type Objective =
    */
   | { kind: 'cross-entropy'; output: string; labelsInput: string }
   /** sum(output * W) with W fed through a new graph input named weightsInput, shaped like the output (masks, projections). */
-  | { kind: 'weighted-sum'; output: string; weightsInput: string };
+  | { kind: 'weighted-sum'; output: string; weightsInput: string }
+  /**
+   * Focal loss −Σ t·(1 − p)^γ·log p over Softmax of axis 1, with targets t (one-hot, scaled by class weights) fed
+   * through labelsInput, averaged over the batch.
+   */
+  | { kind: 'focal'; output: string; labelsInput: string; gamma: number }
+  /** Multi-label binary cross-entropy of Sigmoid(output) against 0/1 targets fed through labelsInput, averaged over every element. */
+  | { kind: 'binary-cross-entropy'; output: string; labelsInput: string }
+  /**
+   * Knowledge distillation: (1 − alpha)·cross-entropy against labelsInput plus alpha·T²·KL(Softmax(teacher/T) ‖
+   * Softmax(output/T)), the teacher's logits fed through teacherInput, both averaged over the batch.
+   */
+  | { kind: 'distillation'; output: string; labelsInput: string; teacherInput: string; temperature: number; alpha: number };
 
 export interface GradientRequest {
   objective: Objective;

@@ -60,17 +60,63 @@ export function emitObjective(emit: Emitter, objective: Objective, shapes: Recor
       const seed = emit.sub(picked, emit.mul(probabilities, pickedPerRow));
       return { value: emit.reduceSum(picked, undefined, false), seed, extraInputs: [] };
     }
-    case 'cross-entropy': {
+    case 'cross-entropy':
+      return { ...crossEntropy(emit, output, objective.labelsInput, classAxis(requireRank(shapes, output)), requireRank(shapes, output)), extraInputs: [objective.labelsInput] };
+    case 'focal': {
       const rank = requireRank(shapes, output);
       const axis = classAxis(rank);
-      const labels = objective.labelsInput;
+      const targets = objective.labelsInput;
       const logProbabilities = softmaxAlong(emit, 'LogSoftmax', output, axis, rank);
-      const labelMass = emit.reduceSum(labels, [axis], true);
-      const positions = emit.sizeOf(labelMass);
-      const value = emit.div(emit.neg(emit.reduceSum(emit.mul(labels, logProbabilities), undefined, false)), positions);
       const probabilities = emit.node('Exp', [logProbabilities]);
-      const seed = emit.div(emit.sub(emit.mul(probabilities, labelMass), labels), positions);
-      return { value, seed, extraInputs: [labels] };
+      const positions = emit.sizeOf(emit.reduceSum(targets, [axis], true));
+      const complement = emit.sub(emit.float(1), probabilities);
+      const modulation = emit.node('Pow', [complement, emit.float(objective.gamma)]);
+      const value = emit.div(emit.neg(emit.reduceSum(emit.mul(targets, emit.mul(modulation, logProbabilities)), undefined, false)), positions);
+      // p · d/dp of −(1 − p)^γ·log p; the floor keeps (1 − p)^(γ−1) finite where p rounds to 1.
+      const floored = emit.node('Max', [complement, emit.float(1e-30)]);
+      const slope = emit.sub(
+        emit.mul(emit.mul(emit.node('Pow', [floored, emit.float(objective.gamma - 1)]), emit.float(objective.gamma)), emit.mul(probabilities, logProbabilities)),
+        modulation,
+      );
+      const weighted = emit.mul(targets, slope);
+      const seed = emit.div(emit.sub(weighted, emit.mul(probabilities, emit.reduceSum(weighted, [axis], true))), positions);
+      return { value, seed, extraInputs: [targets] };
+    }
+    case 'binary-cross-entropy': {
+      const targets = objective.labelsInput;
+      const count = emit.sizeOf(output);
+      // log(1 + e^z) − z·y is −y·log σ(z) − (1 − y)·log(1 − σ(z)) without overflow.
+      const value = emit.div(emit.reduceSum(emit.sub(emit.node('Softplus', [output]), emit.mul(output, targets)), undefined, false), count);
+      const seed = emit.div(emit.sub(emit.node('Sigmoid', [output]), targets), count);
+      return { value, seed, extraInputs: [targets] };
+    }
+    case 'distillation': {
+      const rank = requireRank(shapes, output);
+      const axis = classAxis(rank);
+      const { temperature, alpha } = objective;
+      const hard = crossEntropy(emit, output, objective.labelsInput, axis, rank);
+      const inverseTemperature = emit.float(1 / temperature);
+      const studentLog = softmaxAlong(emit, 'LogSoftmax', emit.mul(output, inverseTemperature), axis, rank);
+      const teacherLog = softmaxAlong(emit, 'LogSoftmax', emit.mul(objective.teacherInput, inverseTemperature), axis, rank);
+      const teacher = emit.node('Exp', [teacherLog]);
+      const positions = emit.sizeOf(emit.reduceSum(teacher, [axis], true));
+      const divergence = emit.div(emit.reduceSum(emit.mul(teacher, emit.sub(teacherLog, studentLog)), undefined, false), positions);
+      const value = emit.add(emit.mul(hard.value, emit.float(1 - alpha)), emit.mul(divergence, emit.float(alpha * temperature * temperature)));
+      // d(T²·KL)/dz = T·(Softmax(z/T) − q) per position.
+      const softSeed = emit.div(emit.sub(emit.node('Exp', [studentLog]), teacher), positions);
+      const seed = emit.add(emit.mul(hard.seed, emit.float(1 - alpha)), emit.mul(softSeed, emit.float(alpha * temperature)));
+      return { value, seed, extraInputs: [objective.labelsInput, objective.teacherInput] };
     }
   }
+}
+
+/** Cross-entropy of Softmax over `axis` against labels shaped like the output, averaged over every other position. */
+function crossEntropy(emit: Emitter, output: string, labels: string, axis: number, rank: number): { value: string; seed: string } {
+  const logProbabilities = softmaxAlong(emit, 'LogSoftmax', output, axis, rank);
+  const labelMass = emit.reduceSum(labels, [axis], true);
+  const positions = emit.sizeOf(labelMass);
+  const value = emit.div(emit.neg(emit.reduceSum(emit.mul(labels, logProbabilities), undefined, false)), positions);
+  const probabilities = emit.node('Exp', [logProbabilities]);
+  const seed = emit.div(emit.sub(emit.mul(probabilities, labelMass), labels), positions);
+  return { value, seed };
 }

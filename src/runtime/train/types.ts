@@ -123,3 +123,17 @@ export interface StepEngine {
   save(file: string): Promise<void>;
   release(): Promise<void>;
 }
+
+/** What the trainer tells a step engine factory: the run, the data's classes and the input it will feed. */
+export interface StepEngineSetup {
+  config: TrainConfig;
+  classes: string[];
+  /** Dims of a one-sample batch in the model's layout: [1, C, H, W] or [1, H, W, C]. */
+  inputDims: number[];
+  preprocessing: Preprocessing;
+  /** Loss weight of each class (from `classWeights`), absent for an unweighted loss. */
+  classWeights?: number[];
+}
+
+/** Builds the step engine of a run (ONNX, built-in CNN or tfjs); the trainer takes one so that it can run any engine. */
+export type StepEngineFactory = (setup: StepEngineSetup) => Promise<StepEngine>;

@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+"""PyTorch references for the ONNX training engine (float64 autograd).
+
+  train_reference.py resnet18 OUT
+      Exports torchvision's resnet18 (random weights, randomised BatchNorm statistics, eval mode) to OUT/model.onnx,
+      then runs one TRAIN-mode forward of a fixed batch of 4 with cross-entropy against fixed labels and writes the
+      loss, the gradients of chosen parameters and the BatchNorm running statistics after the step.
+  train_reference.py steps REQUEST.json OUT.json
+      Replays the built-in small CNN (weights read from an ONNX file, Dropout off) for a few optimizer steps on the
+      given batches and writes the loss of every step.
+  train_reference.py losses REQUEST.json OUT.json
+      Value and d loss / d logits of cross-entropy (label smoothing, class weights), focal loss, binary
+      cross-entropy and distillation for the given logits.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from grad_models import build, randomise_batch_norm  # noqa: E402
+
+RESNET_GRADIENTS = ['conv1.weight', 'bn1.weight', 'bn1.bias', 'layer1.0.conv1.weight', 'layer3.0.downsample.1.weight',
+                    'layer4.1.bn2.weight', 'fc.weight', 'fc.bias']
+RESNET_STATISTICS = ['bn1.running_mean', 'bn1.running_var', 'layer2.0.bn1.running_var', 'layer4.1.bn2.running_mean', 'layer4.1.bn2.running_var']
+
+
+def write_float32(path, array):
+    np.asarray(array, dtype='<f4').tofile(path)
+
+
+def resnet18(out):
+    os.makedirs(out, exist_ok=True)
+    generator = torch.Generator().manual_seed(7)
+    torch.manual_seed(7)
+    model = build('resnet18')[0]
+    randomise_batch_norm(model, generator)
+    model.eval()
+    x = torch.rand(4, 3, 224, 224, generator=generator)
+    labels = torch.tensor([3, 281, 7, 999])
+    torch.onnx.export(model, x, os.path.join(out, 'model.onnx'), input_names=['input'], output_names=['output'], opset_version=14,
+                      do_constant_folding=False, export_params=True, keep_initializers_as_inputs=False)
+    model = model.double().train()
+    loss = F.cross_entropy(model(x.double()), labels)
+    loss.backward()
+    parameters = dict(model.named_parameters())
+    buffers = dict(model.named_buffers())
+    manifest = {'loss': loss.item(), 'labels': labels.tolist(), 'input': 'input.bin', 'gradients': [], 'statistics': []}
+    write_float32(os.path.join(out, 'input.bin'), x.numpy())
+    for index, name in enumerate(RESNET_GRADIENTS):
+        write_float32(os.path.join(out, f'grad_{index}.bin'), parameters[name].grad.numpy())
+        manifest['gradients'].append({'tensor': name, 'shape': list(parameters[name].shape), 'file': f'grad_{index}.bin'})
+    for index, name in enumerate(RESNET_STATISTICS):
+        write_float32(os.path.join(out, f'stat_{index}.bin'), buffers[name].numpy())
+        manifest['statistics'].append({'tensor': name, 'file': f'stat_{index}.bin'})
+    with open(os.path.join(out, 'manifest.json'), 'w') as handle:
+        json.dump(manifest, handle)
+
+
+class SmallCnn(nn.Module):
+    """The built-in CNN without its Dropouts (conv32-conv64-maxpool-dense128-dense)."""
+
+    def __init__(self, channels, classes, features):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, 32, 3)
+        self.conv2 = nn.Conv2d(32, 64, 3)
+        self.fc1 = nn.Linear(features, 128)
+        self.fc2 = nn.Linear(128, classes)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv2(F.relu(self.conv1(x)))), 2)
+        return self.fc2(F.relu(self.fc1(torch.flatten(x, 1))))
+
+
+def steps(request_file, out_file):
+    import onnx
+    from onnx import numpy_helper
+    with open(request_file) as handle:
+        request = json.load(handle)
+    weights = {t.name: numpy_helper.to_array(t) for t in onnx.load(request['model']).graph.initializer}
+    channels, classes = weights['conv1.weight'].shape[1], weights['fc2.weight'].shape[0]
+    model = SmallCnn(channels, classes, weights['fc1.weight'].shape[1]).double()
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            parameter.copy_(torch.from_numpy(weights[name]).double())
+    kind, lr, decay = request['optimizer'], request['lr'], request['weightDecay']
+    if kind == 'sgd':
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=request['momentum'], nesterov=request['nesterov'], weight_decay=decay)
+    elif kind == 'adam':
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=decay)
+    else:
+        optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=decay)
+    shape = request['shape']
+    data = np.fromfile(request['batches'], dtype='<f4').reshape(-1, *shape)
+    losses = []
+    for step, labels in enumerate(request['labels']):
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(torch.from_numpy(data[step]).double()), torch.tensor(labels))
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    with open(out_file, 'w') as handle:
+        json.dump({'losses': losses}, handle)
+
+
+def losses(request_file, out_file):
+    with open(request_file) as handle:
+        request = json.load(handle)
+    logits_values = np.array(request['logits'], dtype=np.float64).reshape(request['batch'], request['classes'])
+    labels = torch.tensor(request['labels'])
+    weights = torch.tensor(request['classWeights'], dtype=torch.float64)
+    results = {}
+
+    def record(name, function):
+        logits = torch.from_numpy(logits_values.copy()).requires_grad_()
+        value = function(logits)
+        value.backward()
+        results[name] = {'value': value.item(), 'gradient': logits.grad.flatten().tolist()}
+
+    record('cross-entropy', lambda z: F.cross_entropy(z, labels, weight=weights, label_smoothing=request['smoothing']))
+
+    def focal(z):
+        log_p = F.log_softmax(z, 1).gather(1, labels[:, None])[:, 0]
+        return (-weights[labels] * (1 - log_p.exp()) ** request['gamma'] * log_p).mean()
+    record('focal', focal)
+    multi_hot = torch.tensor(request['multiHot'], dtype=torch.float64).reshape(request['batch'], request['classes'])
+    record('binary-cross-entropy', lambda z: F.binary_cross_entropy_with_logits(z, multi_hot))
+    teacher = torch.tensor(request['teacher'], dtype=torch.float64).reshape(request['batch'], request['classes'])
+    temperature, alpha = request['temperature'], request['alpha']
+
+    def distillation(z):
+        soft = F.kl_div(F.log_softmax(z / temperature, 1), F.softmax(teacher / temperature, 1), reduction='batchmean')
+        return alpha * temperature ** 2 * soft + (1 - alpha) * F.cross_entropy(z, labels)
+    record('distillation', distillation)
+    with open(out_file, 'w') as handle:
+        json.dump(results, handle)
+
+
+if __name__ == '__main__':
+    command = sys.argv[1]
+    if command == 'resnet18':
+        resnet18(sys.argv[2])
+    elif command == 'steps':
+        steps(sys.argv[2], sys.argv[3])
+    elif command == 'losses':
+        losses(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(f'unknown command {command}')
