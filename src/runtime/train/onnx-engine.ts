@@ -3,7 +3,7 @@ import type * as Ort from 'onnxruntime-node';
 import { encodeModel, OnnxModel } from '../onnx/codec';
 import { tensorDims, tensorValues } from '../onnx/dtypes';
 import { realInputs } from '../onnx/graph';
-import { createSession, onnxruntime, SessionOptions } from '../onnx/session';
+import { createSession, onnxruntime, sessionExecution, SessionOptions } from '../onnx/session';
 import { makeTensor } from '../grad/emitter';
 import { DataType } from '../onnx/dtypes';
 import { seededRandom } from '../random';
@@ -152,7 +152,7 @@ export class OnnxStepEngine implements StepEngine {
     private readonly session: Ort.InferenceSession,
     private readonly settings: { smoothing: number; classWeights?: number[]; sessionOptions: SessionOptions },
   ) {
-    this.provider = settings.sessionOptions.providers?.[0] ?? 'cpu';
+    this.provider = sessionExecution(session).provider;
     const stored = new Map(model.graph.initializer.map((tensor) => [tensor.name ?? '', tensor]));
     const values = (name: string) => Float32Array.from(tensorValues(stored.get(name)!) as Float32Array);
     for (const name of Object.keys(graph.updatedWeights)) {

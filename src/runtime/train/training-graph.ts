@@ -196,7 +196,7 @@ export interface TrainingGraphOptions {
  */
 export async function buildTrainingGraph(model: OnnxModel, options: TrainingGraphOptions): Promise<TrainingGraph> {
   const forward = trainingForward(model, { freezeBatchNorm: options.freezeBatchNorm, seed: options.seed });
-  const shapes = await probeShapes(forward.model, options.sampleFeeds, { ...options.sessionOptions, providers: ['cpu'] });
+  const shapes = await probeShapes(forward.model, options.sampleFeeds, { ...options.sessionOptions, provider: 'cpu' });
   const gradient = buildGradientModel(forward.model, { objective: objectiveFor(options.loss, options.logitsName), wrt: options.trainable }, { shapes, initializersAsInputs: true });
   const graph = gradient.model.graph;
   const opset = defaultOpset(gradient.model);
