@@ -4,6 +4,7 @@ import { registerInspectorCommands } from './commands/inspector';
 import { registerKnowledgeCommands } from './commands/knowledge';
 import { registerPreviewCommand } from './commands/preview';
 import { registerRuntimeInfoCommand } from './commands/runtime-info';
+import { registerTrainCommands } from './commands/train';
 import { JobControl } from './job-control';
 import { Log } from './log';
 import { executionForJobs } from './settings';
@@ -11,11 +12,13 @@ import { executionForJobs } from './settings';
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
   const acceleratorDir = vscode.Uri.joinPath(context.globalStorageUri, 'accelerators').fsPath;
-  const jobs = new JobControl(context.extensionUri, (line) => log.line(line), () => executionForJobs(acceleratorDir, (line) => log.line(line)));
+  const execution = () => executionForJobs(acceleratorDir, (line) => log.line(line));
+  const jobs = new JobControl(context.extensionUri, (line) => log.line(line), execution);
   context.subscriptions.push(log, jobs);
   registerInspectorCommands(context, jobs, log);
   registerRuntimeInfoCommand(context, jobs, log);
   registerGpuSetupCommand(context, jobs, log, acceleratorDir);
+  registerTrainCommands(context, jobs, log, execution);
   registerPreviewCommand(context, jobs, log);
   registerKnowledgeCommands(context, (line) => log.line(line));
 }

@@ -348,6 +348,7 @@ function summarize(last: EpochMetrics | undefined, output: string, classes: stri
   return {
     ...last, output, classes, confusion, perClass: perClassReport(confusion, classes),
     topLosses: ranked.map((i) => ({ file: valSet.files[i], label: classes[valSet.labels[i]], predicted: classes[evaluation!.predicted[i]], loss: evaluation!.losses[i] })),
+    validation: evaluation ? valSet.files.map((file, i) => ({ file, actual: valSet.labels[i], predicted: evaluation.predicted[i] })) : [],
     checkpoint, stoppedEarly,
   };
 }

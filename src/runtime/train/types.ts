@@ -86,6 +86,8 @@ export interface TrainSummary extends EpochMetrics {
   perClass: ClassReport[];
   /** Validation images the model gets most wrong. */
   topLosses: { file: string; label: string; predicted: string; loss: number }[];
+  /** Every validation image with its class and the predicted one (indices into `classes`), for the confusion matrix's cells. */
+  validation?: { file: string; actual: number; predicted: number }[];
   checkpoint: string;
   stoppedEarly: boolean;
 }

@@ -39,6 +39,10 @@ export class InspectorController implements vscode.Disposable {
       this.log(`Inspector: ignored an unexpected message from the page: ${JSON.stringify(raw)?.slice(0, 200)}`);
       return;
     }
+    if (message.type === 'train') {
+      void vscode.commands.executeCommand('cnn.trainModel', vscode.Uri.file(this.file));
+      return;
+    }
     if (message.type === 'ready' && this.lastMessage && this.lastMessage.type !== 'loading') {
       void this.post(this.lastMessage);
     } else {

@@ -13,7 +13,7 @@ export type HostMessage =
 /** Symbolic input dim → the positive integer it stands for ("batch_size" → 1). */
 export type DimBindings = Record<string, number>;
 
-export type PageMessage = { type: 'ready' } | { type: 'reload' } | { type: 'bindDims'; dims: DimBindings };
+export type PageMessage = { type: 'ready' } | { type: 'reload' } | { type: 'bindDims'; dims: DimBindings } | { type: 'train' };
 
 export type InspectorTab = 'overview' | 'layers' | 'graph';
 export const INSPECTOR_TABS: readonly InspectorTab[] = ['overview', 'layers', 'graph'];
@@ -47,7 +47,7 @@ function parseDimBindings(value: unknown): DimBindings | undefined {
 export function parsePageMessage(value: unknown): PageMessage | undefined {
   if (!isRecord(value)) return undefined;
   const keys = Object.keys(value).length;
-  if ((value.type === 'ready' || value.type === 'reload') && keys === 1) return { type: value.type };
+  if ((value.type === 'ready' || value.type === 'reload' || value.type === 'train') && keys === 1) return { type: value.type };
   if (value.type === 'bindDims' && keys === 2) {
     const dims = parseDimBindings(value.dims);
     return dims && { type: 'bindDims', dims };

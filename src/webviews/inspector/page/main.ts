@@ -67,6 +67,13 @@ function stat(label: string, value: string, id: string, exact?: string): HTMLEle
   return h('div', { class: 'stat', id, title: exact ?? value }, h('div', { class: 'stat-value' }, value), h('div', { class: 'stat-label' }, label));
 }
 
+/** Opens the Train panel on this model (fine-tune it, or give it a new head). */
+function trainButton(): HTMLElement {
+  const train = h('vscode-button', { id: 'train-model', icon: 'mortar-board', secondary: true }, 'Train…');
+  train.addEventListener('click', () => vscode.postMessage({ type: 'train' }));
+  return train;
+}
+
 function renderSummaryHeader(summary: ModelSummary): HTMLElement {
   const badges = h(
     'div',
@@ -82,7 +89,7 @@ function renderSummaryHeader(summary: ModelSummary): HTMLElement {
   return h(
     'header',
     { id: 'summary', class: 'summary' },
-    h('div', { class: 'title-row' }, h('h1', {}, baseName(summary.file)), badges),
+    h('div', { class: 'title-row' }, h('h1', {}, baseName(summary.file)), badges, trainButton()),
     h('div', { class: 'muted path', title: summary.file }, summary.file),
     h(
       'div',

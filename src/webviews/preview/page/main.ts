@@ -5,7 +5,7 @@ import type { Preprocessing } from '../../../runtime/images/types';
 import type { ExplainResponse, PredictResponse, PreviewOutput, PreviewPrediction } from '../../../runtime/predict/preview-jobs';
 import { h } from '../../inspector/page/dom';
 import { parseHostMessage, type MethodInfo, type PageMessage, type PreviewPageState } from '../protocol';
-import { blendInto, normalizedHeat } from './heatmap';
+import { blendInto, loadImage, normalizedHeat } from './heatmap';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -157,15 +157,6 @@ function showPredictions(response: PredictResponse): void {
   status.replaceChildren(h('span', { class: 'muted' }, `${response.provider.startsWith('tfjs ') ? `${response.provider} backend` : `${response.provider.toUpperCase()} execution provider`} · input ${response.input.name} ${response.input.dtype} [${response.input.dims.join('×')}]${response.labelsFile ? ` · labels ${baseName(response.labelsFile)}` : ''}${response.providerFallback ? ` · ${response.providerFallback}` : ''}`));
   renderPreprocessing(response.preprocessing);
   grid.replaceChildren(...response.results.map(renderCard));
-}
-
-function loadImage(src: string): Promise<HTMLImageElement> {
-  return new Promise((resolve, reject) => {
-    const image = new Image();
-    image.onload = () => resolve(image);
-    image.onerror = () => reject(new Error('the picture could not be decoded'));
-    image.src = src;
-  });
 }
 
 async function showExplanation(response: ExplainResponse): Promise<void> {
