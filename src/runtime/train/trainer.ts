@@ -9,7 +9,7 @@ import { SMALL_CNN_NAME } from './builtin-small-cnn';
 import { Augmenter } from './data/augment';
 import { splitDataset, type DatasetSplit } from './data/folder';
 import { batchDims, DEFAULT_CACHE_BUDGET, loadImages, preprocessingFromData, sampleShape, sampleSize, type ImageSet, type SampleShape, type SkippedImage } from './data/images';
-import { balancedClassWeights, epochOrder } from './data/sampling';
+import { balancedClassWeights, classCounts, epochOrder } from './data/sampling';
 import { readCheckpoint, writeCheckpoint, type Checkpoint, type TensorState } from './checkpoint';
 import { argmaxRow, confusionMatrix, crossEntropy, perClassReport } from './metrics';
 import { findLearningRate, type LearningRateCurve, type LearningRateFinderOptions } from './lr-finder';
@@ -254,7 +254,7 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
     emit({ type: 'started', classes: split.classes, trainImages: trainSet.files.length, valImages: valSet.files.length, skipped, provider: engine.provider, device: deviceName(engine.provider) });
 
     const augmenter = new Augmenter(config.augment ?? {}, shape, preprocessing);
-    const stepsPerEpoch = Math.ceil((config.oversample ? Math.max(...countPerClass(trainSet.labels, classCount)) * classCount : trainSet.files.length) / batchSize);
+    const stepsPerEpoch = Math.ceil((config.oversample ? Math.max(...classCounts(trainSet.labels, classCount)) * classCount : trainSet.files.length) / batchSize);
     const schedule: ScheduleOptions = {
       schedule: config.schedule ?? TRAIN_DEFAULTS.schedule,
       learningRate: config.learningRate ?? TRAIN_DEFAULTS.learningRate,
@@ -385,12 +385,6 @@ async function reseededEngine(engine: StepEngine, createEngine: StepEngineFactor
   const fresh = await createEngine({ ...setup, config: { ...setup.config, seed: epochSeed } });
   await fresh.load(state);
   return fresh;
-}
-
-function countPerClass(labels: Int32Array, classCount: number): number[] {
-  const counts = new Array<number>(classCount).fill(0);
-  for (const label of labels) counts[label]++;
-  return counts;
 }
 
 const TOP_LOSSES = 12;

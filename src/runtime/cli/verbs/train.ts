@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PREPROCESSING_FLAGS, PREPROCESSING_USAGE, preprocessingOverrides } from '../../images/flags';
+import { oneOf, PREPROCESSING_FLAGS, PREPROCESSING_USAGE, preprocessingOverrides } from '../../images/flags';
 import { SMALL_CNN_NAME } from '../../train/builtin-small-cnn';
 import { parseAugmentList } from '../../train/data/augment';
 import { stepEngineFactory } from '../../train/engines';
@@ -53,10 +53,8 @@ function number(flag: string, text: string | undefined, check: (value: number) =
   return value;
 }
 
-function oneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
-  if (text === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(text)) throw new Error(`--${flag} must be one of ${allowed.join(', ')}, got "${text}"`);
-  return text as T;
+function optionalOneOf<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
+  return text === undefined ? undefined : oneOf(flag, text, allowed);
 }
 
 /** A run's JSON config file; its relative paths are relative to the file's folder. */
@@ -97,15 +95,15 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; find
     epochs: number('epochs', values.epochs, positive),
     batchSize: number('batch', values.batch, positive),
     learningRate: number('lr', values.lr, (v) => v >= 0),
-    optimizer: oneOf<OptimizerName>('optimizer', values.optimizer, ['sgd', 'adam', 'adamw']),
+    optimizer: optionalOneOf<OptimizerName>('optimizer', values.optimizer, ['sgd', 'adam', 'adamw']),
     momentum: number('momentum', values.momentum, (v) => v >= 0 && v < 1),
     nesterov: values.nesterov,
     weightDecay: number('weight-decay', values['weight-decay'], (v) => v >= 0),
-    schedule: oneOf<ScheduleName>('schedule', values.schedule, ['constant', 'step', 'cosine', 'one-cycle']),
+    schedule: optionalOneOf<ScheduleName>('schedule', values.schedule, ['constant', 'step', 'cosine', 'one-cycle']),
     stepSize: number('step-size', values['step-size'], positive),
     gamma: number('gamma', values.gamma, (v) => v > 0),
     warmupEpochs: number('warmup', values.warmup, (v) => v >= 0),
-    loss: oneOf<LossName>('loss', values.loss, ['cross-entropy', 'focal', 'binary-cross-entropy']),
+    loss: optionalOneOf<LossName>('loss', values.loss, ['cross-entropy', 'focal', 'binary-cross-entropy']),
     labelSmoothing: number('label-smoothing', values['label-smoothing'], (v) => v >= 0 && v < 1),
     classWeights,
     oversample: values.oversample,
