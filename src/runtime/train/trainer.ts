@@ -8,10 +8,11 @@ import { seededRandom } from '../random';
 import { SMALL_CNN_NAME } from './builtin-small-cnn';
 import { Augmenter } from './data/augment';
 import { splitDataset, type DatasetSplit } from './data/folder';
-import { batchDims, DEFAULT_CACHE_BUDGET, loadImages, preprocessingFromData, sampleShape, sampleSize, type ImageSet, type SkippedImage } from './data/images';
-import { balancedClassWeights, epochOrder } from './data/sampling';
+import { batchDims, DEFAULT_CACHE_BUDGET, loadImages, preprocessingFromData, sampleShape, sampleSize, type ImageSet, type SampleShape, type SkippedImage } from './data/images';
+import { balancedClassWeights, classCounts, epochOrder } from './data/sampling';
 import { readCheckpoint, writeCheckpoint, type Checkpoint, type TensorState } from './checkpoint';
 import { argmaxRow, confusionMatrix, crossEntropy, perClassReport } from './metrics';
+import { findLearningRate, type LearningRateCurve, type LearningRateFinderOptions } from './lr-finder';
 import { learningRateAt, type ScheduleOptions } from './schedule';
 import { createTeacher, type Teacher } from './teacher';
 import type { EpochMetrics, StepEngine, StepEngineFactory, StepEngineSetup, TrainConfig, TrainEvent, TrainSummary } from './types';
@@ -157,17 +158,22 @@ function deviceName(provider: string): string {
   return provider;
 }
 
-/**
- * Trains a model on a folder of class subfolders: seeded shuffles and augmentation, the learning-rate schedule per step,
- * validation and an atomic checkpoint after every epoch, early stopping, pause/resume/stop between steps. Resuming from a
- * checkpoint gives the same weights as the uninterrupted run. Returns the summary, or undefined when stopped before the
- * first epoch completed.
- */
-export async function train(given: TrainConfig, options: TrainerOptions): Promise<TrainSummary | undefined> {
-  const emit = options.onEvent ?? (() => undefined);
-  const control = options.control ?? new TrainControl();
-  const { config, resumed } = resolvedConfig(given);
-  checkOutput(config.out);
+interface PreparedRun {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  split: DatasetSplit;
+  preprocessing: Preprocessing;
+  trainSet: ImageSet;
+  valSet: ImageSet;
+  skipped: SkippedImage[];
+  classCount: number;
+  shape: SampleShape;
+  setup: StepEngineSetup;
+}
+
+/** Checks the numbers, splits and decodes the data, and works out what the engine is built from. */
+async function prepareRun(config: TrainConfig, options: Pick<TrainerOptions, 'cacheBudgetBytes'>, resumed?: Checkpoint): Promise<PreparedRun> {
   const epochs = config.epochs ?? TRAIN_DEFAULTS.epochs;
   const batchSize = config.batchSize ?? TRAIN_DEFAULTS.batchSize;
   const seed = config.seed ?? TRAIN_DEFAULTS.seed;
@@ -191,6 +197,54 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
   if (classWeights && classWeights.length !== classCount) throw new Error(`classWeights has ${classWeights.length} values for ${classCount} classes (${split.classes.join(', ')})`);
   const shape = sampleShape(preprocessing);
   const setup: StepEngineSetup = { config, classes: split.classes, inputDims: batchDims(shape, 1), preprocessing, classWeights };
+  return { epochs, batchSize, seed, split, preprocessing, trainSet, valSet, skipped, classCount, shape, setup };
+}
+
+/**
+ * The learning-rate range test on a run's data and model (augmented, seeded batches), with a fresh engine that is
+ * released afterwards; nothing is written.
+ */
+export async function findRunLearningRate(config: TrainConfig, options: Pick<TrainerOptions, 'createEngine' | 'cacheBudgetBytes'>, finder: LearningRateFinderOptions = {}): Promise<LearningRateCurve> {
+  const { batchSize, seed, trainSet, classCount, shape, setup, preprocessing } = await prepareRun(config, options);
+  const engine = await options.createEngine(setup);
+  try {
+    const augmenter = new Augmenter(config.augment ?? {}, shape, preprocessing);
+    const size = sampleSize(shape);
+    let order: Int32Array = new Int32Array(0);
+    let augmentRandom = epochRandom(seed, 0, PURPOSE_AUGMENT);
+    let position = 0;
+    let pass = 0;
+    return await findLearningRate(engine, async () => {
+      if (position >= order.length) {
+        order = epochOrder(trainSet.labels, classCount, epochRandom(seed, pass, PURPOSE_ORDER), config.oversample);
+        augmentRandom = epochRandom(seed, pass, PURPOSE_AUGMENT);
+        position = 0;
+        pass++;
+      }
+      const indices = order.subarray(position, position + batchSize);
+      position += batchSize;
+      const batch = new Float32Array(indices.length * size);
+      await trainSet.gather(indices, batch);
+      if (augmenter.active) augmenter.apply(batch, indices.length, augmentRandom);
+      return { batch, dims: batchDims(shape, indices.length), labels: Int32Array.from(indices, (i) => trainSet.labels[i]) };
+    }, finder);
+  } finally {
+    await engine.release();
+  }
+}
+
+/**
+ * Trains a model on a folder of class subfolders: seeded shuffles and augmentation, the learning-rate schedule per step,
+ * validation and an atomic checkpoint after every epoch, early stopping, pause/resume/stop between steps. Resuming from a
+ * checkpoint gives the same weights as the uninterrupted run. Returns the summary, or undefined when stopped before the
+ * first epoch completed.
+ */
+export async function train(given: TrainConfig, options: TrainerOptions): Promise<TrainSummary | undefined> {
+  const emit = options.onEvent ?? (() => undefined);
+  const control = options.control ?? new TrainControl();
+  const { config, resumed } = resolvedConfig(given);
+  checkOutput(config.out);
+  const { epochs, batchSize, seed, split, preprocessing, trainSet, valSet, skipped, classCount, shape, setup } = await prepareRun(config, options, resumed);
   let engine = await options.createEngine(setup);
   let teacher: Teacher | undefined;
   try {
@@ -200,7 +254,7 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
     emit({ type: 'started', classes: split.classes, trainImages: trainSet.files.length, valImages: valSet.files.length, skipped, provider: engine.provider, device: deviceName(engine.provider) });
 
     const augmenter = new Augmenter(config.augment ?? {}, shape, preprocessing);
-    const stepsPerEpoch = Math.ceil((config.oversample ? Math.max(...countPerClass(trainSet.labels, classCount)) * classCount : trainSet.files.length) / batchSize);
+    const stepsPerEpoch = Math.ceil((config.oversample ? Math.max(...classCounts(trainSet.labels, classCount)) * classCount : trainSet.files.length) / batchSize);
     const schedule: ScheduleOptions = {
       schedule: config.schedule ?? TRAIN_DEFAULTS.schedule,
       learningRate: config.learningRate ?? TRAIN_DEFAULTS.learningRate,
@@ -331,12 +385,6 @@ async function reseededEngine(engine: StepEngine, createEngine: StepEngineFactor
   const fresh = await createEngine({ ...setup, config: { ...setup.config, seed: epochSeed } });
   await fresh.load(state);
   return fresh;
-}
-
-function countPerClass(labels: Int32Array, classCount: number): number[] {
-  const counts = new Array<number>(classCount).fill(0);
-  for (const label of labels) counts[label]++;
-  return counts;
 }
 
 const TOP_LOSSES = 12;

@@ -11,5 +11,6 @@ export const verbs: Record<string, () => Promise<Verb>> = {
   explain: async () => { const m = await import('./explain'); return { usage: m.EXPLAIN_USAGE, run: m.explainVerb }; },
   knowledge: async () => { const m = await import('./knowledge'); return { usage: m.KNOWLEDGE_USAGE, run: m.knowledgeVerb }; },
   hover: async () => { const m = await import('./hover'); return { usage: m.HOVER_USAGE, run: m.hoverVerb }; },
+  train: async () => { const m = await import('./train'); return { usage: m.TRAIN_USAGE, run: m.trainVerb }; },
   'sample-dataset': async () => { const m = await import('./sample-dataset'); return { usage: m.SAMPLE_DATASET_USAGE, run: m.sampleDatasetVerb }; },
 };

@@ -1,4 +1,5 @@
 import { loadSharp } from '../../images/decode';
+import { scaleFor } from '../../images/tensor';
 import type { Preprocessing } from '../../images/types';
 import { seededRandom } from '../../random';
 import type { Augmenter } from './augment';
@@ -11,10 +12,6 @@ export interface PreviewOptions {
   seed?: number;
   /** Smallest tile side in pixels; small images are enlarged (nearest neighbour) to it. */
   minTile?: number;
-}
-
-function inverseScale(pre: Preprocessing): { scale: number; offset: number } {
-  return pre.range === '0-1' ? { scale: 1 / 255, offset: 0 } : pre.range === '0-255' ? { scale: 1, offset: 0 } : { scale: 1 / 127.5, offset: -1 };
 }
 
 /** A PNG grid of augmented training samples, as the model sees them (mean/std undone, RGB). */
@@ -34,7 +31,7 @@ export async function renderAugmentationPreview(set: ImageSet, augmenter: Augmen
   const gridWidth = columns * width + (columns - 1) * gap;
   const gridHeight = rows * height + (rows - 1) * gap;
   const grid = new Uint8Array(gridWidth * gridHeight * 3).fill(128);
-  const { scale, offset } = inverseScale(pre);
+  const { scale, offset } = scaleFor(pre.range);
   const mean = (c: number) => pre.mean[pre.mean.length === 1 ? 0 : c];
   const std = (c: number) => pre.std[pre.std.length === 1 ? 0 : c];
   const size = sampleSize(set.shape);
