@@ -1,4 +1,5 @@
 import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { applyJobExecution } from '../onnx/execution';
 
 /**
  * A long-lived job: unlike the one-shot jobs of run-job.ts it takes commands while it runs (each with a request id,
@@ -119,7 +120,11 @@ export function serveLongWorkerJob<I, C, E, R>(isCommand: (value: unknown) => va
     }
   });
   const context: LongJobContext<C, E> = { emit: (event) => send({ type: 'event', event }), onCommand: (next) => { handler = next; } };
-  run(workerData as I, context).then(
+  const started = (async () => {
+    applyJobExecution(workerData);
+    return run(workerData as I, context);
+  })();
+  started.then(
     (value) => { send({ type: 'result', value }); port.close(); },
     (error: unknown) => { send({ type: 'error', message: error instanceof Error ? error.message : String(error) }); port.close(); },
   );

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseExecutionConfig, setExecutionConfig } from '../onnx/execution';
+import { applyJobExecution } from '../onnx/execution';
 import type { JobMessage } from './protocol';
 
 export type JobHandler<I, O> = (input: I, progress: (message: string, increment?: number) => void) => Promise<O>;
@@ -8,15 +8,9 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A job's input may carry the execution config its sessions follow (JobControl adds the user's settings). */
-function applyExecution(input: unknown): void {
-  const execution = typeof input === 'object' && input !== null ? (input as { execution?: unknown }).execution : undefined;
-  if (execution !== undefined) setExecutionConfig(parseExecutionConfig(execution));
-}
-
 async function answer<I, O>(input: I, handler: JobHandler<I, O>, send: (message: JobMessage<O>) => void): Promise<void> {
   try {
-    applyExecution(input);
+    applyJobExecution(input);
     const value = await handler(input, (message, increment) => send({ type: 'progress', message, increment }));
     send({ type: 'result', value });
   } catch (error) {

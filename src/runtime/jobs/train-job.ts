@@ -1,36 +1,31 @@
-import { Worker } from 'node:worker_threads';
 import type { ExecutionConfig } from '../onnx/execution';
-import { isFinalStatus, isTrainEvent, statusAfter, type TrainJobStatus } from '../train/events';
-import type { TrainCommand, TrainConfig, TrainEvent } from '../train/types';
+import { isFinalStatus, statusAfter, type TrainJobStatus } from '../train/events';
+import { isTrainEvent, type TrainWorkerInput } from '../train/messages';
+import type { TrainCommand, TrainConfig, TrainEvent, TrainSummary } from '../train/types';
+import { startLongWorkerJob, type LongJob } from './long-job';
 
 /**
- * One training run in a long-lived worker thread (dist/workers/train.js): it streams TrainEvents, takes pause /
- * resume / stop, and keeps every event so that a panel that reconnects draws the whole run.
+ * One training run in the long-lived training worker (dist/workers/train.js) as the extension holds it: its status,
+ * every event so far (so that a panel that reconnects draws the whole run), and pause / resume / stop.
  */
 export class TrainJob {
   readonly events: TrainEvent[] = [];
   private currentStatus: TrainJobStatus = 'starting';
   private readonly listeners = new Set<(event: TrainEvent, status: TrainJobStatus) => void>();
-  private readonly worker: Worker;
-  /** Resolves when the worker has exited, with the final status. */
+  private readonly job: LongJob<TrainCommand, TrainSummary | null>;
+  /** Resolves when the worker has ended, with the final status. */
   readonly done: Promise<TrainJobStatus>;
 
   constructor(readonly id: number, readonly config: TrainConfig, script: string, execution: ExecutionConfig) {
-    this.worker = new Worker(script, { workerData: { config, execution } });
-    this.done = new Promise((resolve) => {
-      this.worker.on('message', (message: unknown) => {
-        if (isTrainEvent(message)) this.record(message);
-      });
-      this.worker.on('error', (error) => this.record({ type: 'error', message: error.message }));
-      this.worker.on('exit', (code) => {
-        if (!isFinalStatus(this.currentStatus)) {
-          this.record(this.currentStatus === 'stopping'
-            ? { type: 'stopped', checkpoint: this.lastCheckpoint() }
-            : { type: 'error', message: `the training worker exited (code ${code}) before the run finished` });
-        }
-        resolve(this.currentStatus);
-      });
-    });
+    const input: TrainWorkerInput & { execution: ExecutionConfig } = { config, execution };
+    this.job = startLongWorkerJob<TrainCommand, TrainEvent, TrainSummary | null>(script, input, { isEvent: isTrainEvent, onEvent: (event) => this.record(event) });
+    this.done = this.job.done.then(
+      () => this.currentStatus,
+      (error: Error) => {
+        if (!isFinalStatus(this.currentStatus)) this.record({ type: 'error', message: error.message });
+        return this.currentStatus;
+      },
+    );
   }
 
   get status(): TrainJobStatus {
@@ -43,23 +38,16 @@ export class TrainJob {
     return () => this.listeners.delete(listener);
   }
 
-  send(command: TrainCommand): void {
+  /** Sends a command; resolves when the worker has applied it. */
+  async send(command: TrainCommand): Promise<void> {
     if (isFinalStatus(this.currentStatus)) throw new Error(`the run has already ${this.currentStatus}`);
     if (command.type === 'stop') this.currentStatus = 'stopping';
-    this.worker.postMessage(command);
+    await this.job.send(command);
   }
 
   /** Ends the worker at once (the window closes): the last checkpoint on disk is what remains. */
-  async terminate(): Promise<void> {
-    await this.worker.terminate();
-  }
-
-  private lastCheckpoint(): string {
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const event = this.events[i];
-      if (event.type === 'epoch') return event.checkpoint;
-    }
-    return '';
+  terminate(): Promise<void> {
+    return this.job.terminate();
   }
 
   private record(event: TrainEvent): void {

@@ -55,6 +55,12 @@ export function setExecutionConfig(config: ExecutionConfig): void {
   current = parseExecutionConfig(config);
 }
 
+/** A job's input may carry the execution config its sessions follow (the extension adds the user's settings). */
+export function applyJobExecution(input: unknown): void {
+  const execution = typeof input === 'object' && input !== null ? (input as { execution?: unknown }).execution : undefined;
+  if (execution !== undefined) setExecutionConfig(parseExecutionConfig(execution));
+}
+
 export function executionConfig(): ExecutionConfig {
   return current;
 }

@@ -113,7 +113,7 @@ export class TrainController implements vscode.Disposable {
       case 'stop': {
         const job = this.runs.current;
         if (!job || job.id !== message.jobId) throw new Error('that run is no longer running');
-        job.send({ type: message.type });
+        await job.send({ type: message.type });
         await this.post({ type: 'status', jobId: job.id, status: job.status });
         return;
       }

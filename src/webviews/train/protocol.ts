@@ -1,5 +1,6 @@
 // Messages between the Train panel's host controller and its page; both sides import this file.
-import { isTrainEvent, TRAIN_JOB_STATUSES, type TrainJobStatus } from '../../runtime/train/events';
+import { TRAIN_JOB_STATUSES, type TrainJobStatus } from '../../runtime/train/events';
+import { isTrainEvent } from '../../runtime/train/messages';
 import type { AugmentationName, EpochMetrics, LossName, OptimizerName, ScheduleName, TrainConfig, TrainEvent } from '../../runtime/train/types';
 
 export const TRAIN_VIEW_TYPE = 'cnnStudio.train';
