@@ -134,6 +134,7 @@ function trainableModel(options: OnnxStepEngineOptions, seed: number): { model: 
  */
 export class OnnxStepEngine implements StepEngine {
   readonly provider: string;
+  readonly providerFallback?: string;
   private readonly weights = new Map<string, DoubleBuffer>();
   private readonly states = new Map<string, DoubleBuffer>();
   private readonly statistics = new Map<string, DoubleBuffer>();
@@ -152,7 +153,7 @@ export class OnnxStepEngine implements StepEngine {
     private readonly session: Ort.InferenceSession,
     private readonly settings: { smoothing: number; classWeights?: number[]; sessionOptions: SessionOptions },
   ) {
-    this.provider = sessionExecution(session).provider;
+    ({ provider: this.provider, fallback: this.providerFallback } = sessionExecution(session));
     const stored = new Map(model.graph.initializer.map((tensor) => [tensor.name ?? '', tensor]));
     const values = (name: string) => Float32Array.from(tensorValues(stored.get(name)!) as Float32Array);
     for (const name of Object.keys(graph.updatedWeights)) {

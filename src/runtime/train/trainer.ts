@@ -251,7 +251,7 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
     if (engine.classes !== classCount) throw new Error(`the model has ${engine.classes} outputs but ${config.data} has ${classCount} classes (${split.classes.join(', ')}); train a new head (--new-head) for these classes`);
     if (resumed) await engine.load(resumed.tensors);
     teacher = config.teacher ? await createTeacher(config.teacher, classCount, config.temperature ?? TRAIN_DEFAULTS.temperature) : undefined;
-    emit({ type: 'started', classes: split.classes, trainImages: trainSet.files.length, valImages: valSet.files.length, skipped, provider: engine.provider, device: deviceName(engine.provider) });
+    emit({ type: 'started', classes: split.classes, trainImages: trainSet.files.length, valImages: valSet.files.length, skipped, provider: engine.provider, device: deviceName(engine.provider), ...(engine.providerFallback ? { providerFallback: engine.providerFallback } : {}) });
 
     const augmenter = new Augmenter(config.augment ?? {}, shape, preprocessing);
     const stepsPerEpoch = Math.ceil((config.oversample ? Math.max(...classCounts(trainSet.labels, classCount)) * classCount : trainSet.files.length) / batchSize);

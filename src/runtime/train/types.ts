@@ -94,7 +94,7 @@ export interface TrainSummary extends EpochMetrics {
 
 /** What the training worker streams to the panel and the CLI. */
 export type TrainEvent =
-  | { type: 'started'; classes: string[]; trainImages: number; valImages: number; skipped: { file: string; reason: string }[]; provider: string; device: string }
+  | { type: 'started'; classes: string[]; trainImages: number; valImages: number; skipped: { file: string; reason: string }[]; provider: string; device: string; /** Why it runs on the CPU when a GPU provider was asked for and failed. */ providerFallback?: string }
   | { type: 'step'; epoch: number; step: number; stepsPerEpoch: number; loss: number; accuracy: number; learningRate: number; imagesPerSec: number; etaSeconds: number }
   | { type: 'epoch'; metrics: EpochMetrics; checkpoint: string }
   | { type: 'gradcam'; epoch: number; image: string; png: string }
@@ -113,6 +113,8 @@ export type TrainCommand = { type: 'pause' } | { type: 'resume' } | { type: 'sto
  */
 export interface StepEngine {
   readonly provider: string;
+  /** Why the engine runs on the CPU when the settings asked for a GPU provider that failed. */
+  readonly providerFallback?: string;
   readonly classes: number;
   /** Forward, loss, backward and optimizer update; returns the mean loss and the logits of the batch. */
   trainStep(batch: Float32Array, dims: number[], labels: Int32Array | Float32Array, learningRate: number, soft?: Float32Array): Promise<{ loss: number; logits: Float32Array }>;

@@ -90,6 +90,7 @@ function renderHeader(): void {
     h('h1', {}, 'Train Model'),
     h('vscode-badge', { id: 'run-status', variant: 'counter' }, status === 'idle' ? 'not started' : status),
     ...(view.provider ? [h('span', { class: 'muted', id: 'provider' }, `${view.provider.toUpperCase()}${view.device && view.device !== view.provider ? ` · ${view.device}` : ''}`)] : []),
+    ...(view.providerFallback ? [h('span', { class: 'warning', id: 'provider-fallback' }, view.providerFallback)] : []),
   );
 }
 
