@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { defaultBackendLoaders } from '../tfjs/backend';
 import { registerWasmBackpropKernels } from '../tfjs/kernels';
-import { chooseProvider, executionConfig, firstErrorLine as firstLine, probeProvider, resolveAcceleratedPackage, type ExecutionConfig } from '../onnx/execution';
+import { firstErrorLine as firstLine, probeProvider, resolveAcceleratedPackage } from '../onnx/execution';
+import { createSession, sessionExecution } from '../onnx/session';
+import { identityModelBytes } from './identity-model';
 import type { GpuInfo, OnnxProviderInUse, ProbeResult, RuntimeInfo } from './report';
 
 export type { GpuInfo, OnnxProviderInUse, ProbeResult, RuntimeInfo } from './report';
@@ -136,15 +138,20 @@ export async function probeGpu(
   return { present: false, source: null, detail: 'no NVIDIA GPU found (nvidia-smi and /proc/driver/nvidia absent)' };
 }
 
-/** The provider ONNX models run on under the process-wide config, read from the probe's own results. */
-export async function chosenOnnxProvider(providers: ProbeResult[], config: ExecutionConfig = executionConfig()): Promise<OnnxProviderInUse> {
-  const choice = await chooseProvider(config.provider, async (name) => providers.find((result) => result.name === name) ?? { name, available: false, detail: 'not probed' });
-  return { ...choice, threads: config.threads };
+/** The provider ONNX models run on under the process-wide config, as a session created the usual way reports it. */
+export async function onnxProviderInUse(): Promise<OnnxProviderInUse> {
+  const session = await createSession(identityModelBytes());
+  try {
+    const { provider, requested, fallback, threads } = sessionExecution(session);
+    return { provider, requested, ...(fallback ? { fallback } : {}), threads: threads ?? 0 };
+  } finally {
+    await session.release();
+  }
 }
 
 export async function probeRuntime(): Promise<RuntimeInfo> {
   const onnxruntime = await probeOnnxProviders();
-  if (onnxruntime.version !== null) onnxruntime.inUse = await chosenOnnxProvider(onnxruntime.providers);
+  if (onnxruntime.version !== null) onnxruntime.inUse = await onnxProviderInUse();
   const tfjs = await probeTfjsBackends();
   const gpu = await probeGpu();
   return { node: process.version, platform: `${process.platform}-${process.arch}`, onnxruntime, tfjs, gpu };
