@@ -28,16 +28,25 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   throw new Error(`${what} within ${timeoutMs / 1000} s`);
 }
 
-/** Chooses a folder in VS Code's own (simple) file dialog by typing its path. */
-async function chooseFolder(page: Page, folder: string): Promise<void> {
+/**
+ * Chooses a folder in VS Code's own (simple) file dialog by typing its path and pressing OK, until the next quick
+ * input (`next`, its title) replaces the dialog: the dialog may still be reading the folder when OK is first pressed.
+ */
+async function chooseFolder(page: Page, folder: string, next: string): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 30_000 });
   await input.fill(`${folder}${path.sep}`);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ timeout: 10_000 }).catch(() => undefined);
-  await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
+  const following = page.locator('.quick-input-widget', { hasText: next });
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (await following.isVisible()) return;
+    if ((await input.inputValue()) !== `${folder}${path.sep}`) await input.fill(`${folder}${path.sep}`);
+    await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click({ timeout: 5000 }).catch(() => undefined);
+  }
+  await following.waitFor({ timeout: 10_000 });
 }
 
-describe('Train panel in VS Code in the browser: the built-in CNN on sample digits', () => {
+describe('train panel in VS Code in the browser: the built-in CNN trained on sample digits', () => {
   let page: Page | undefined;
   let view: FrameLocator;
   let tmp: string;
@@ -61,7 +70,7 @@ describe('Train panel in VS Code in the browser: the built-in CNN on sample digi
   it('"CNN: Create Sample Dataset" writes 20 digits a class and opens the Train panel on them', async () => {
     const workbench = page!;
     await runCommand(workbench, 'CNN: Create Sample Dataset');
-    await chooseFolder(workbench, tmp);
+    await chooseFolder(workbench, tmp, 'How many MNIST digits');
     await pickQuickItem(workbench, '20 digits a class', false);
     await workbench.locator('.notification-toast .monaco-button', { hasText: 'Train on them' }).first().click({ timeout: 60_000 });
     view = await waitForWebview(workbench, '#start');
@@ -85,6 +94,17 @@ describe('Train panel in VS Code in the browser: the built-in CNN on sample digi
     assert.notEqual(await canvasChecksum(view, '#accuracy-chart'), firstAccuracy, 'the accuracy chart was not redrawn');
     assert.match(await view.locator('#run-stats').innerText(), /images\/s/);
     assert.match(await view.locator('#provider').innerText(), /CPU/);
+  });
+
+  it('Pause holds the run (the curves stop growing) and Resume continues it', async () => {
+    await view.locator('#pause').click();
+    await waitFor('the run did not pause', async () => (await view.locator('#run-status').innerText()).trim() === 'paused');
+    const held = await points(view, '#loss-chart');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.equal(await points(view, '#loss-chart'), held);
+    await view.locator('#resume').click();
+    await waitFor('the run did not resume', async () => (await points(view, '#loss-chart')) > held);
+    assert.equal((await view.locator('#run-status').innerText()).trim(), 'running');
   });
 
   it('Stop keeps the last epoch\'s checkpoint and writes the model from it, with the results', async () => {

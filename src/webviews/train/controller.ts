@@ -57,6 +57,11 @@ export class TrainController implements vscode.Disposable {
     this.unsubscribe = job?.onEvent((event, status) => {
       void this.post({ type: 'event', jobId: job.id, event });
       void this.post({ type: 'status', jobId: job.id, status });
+      // The output now exists: the next run gets a new one.
+      if (event.type === 'finished') {
+        this.proposeOutput();
+        void this.sendState();
+      }
     });
   }
 

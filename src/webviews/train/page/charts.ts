@@ -65,7 +65,9 @@ export class CurveChart {
       this.chart.data.datasets[index].data = entry.step ? thin(points, MAX_STEP_POINTS) : [...points];
     });
     const xScale = this.chart.options.scales!.x as { max?: number };
-    xScale.max = view.epochs ?? undefined;
+    // While a run goes, the axis spans its planned epochs; once it has ended, the epochs it ran.
+    const ended = view.status === 'stopped' || view.status === 'finished' || view.status === 'failed';
+    xScale.max = ended ? undefined : view.epochs ?? undefined;
     // For tests and screen readers: how many points the curves hold now.
     this.canvas.dataset.points = String(total);
     this.chart.update('none');

@@ -94,8 +94,10 @@ function renderHeader(): void {
   );
 }
 
+/** A long path is cut at its start (the file name matters most): right-to-left box, left-to-right text. */
 function pathRow(label: string, value: string, id: string, ...actions: HTMLElement[]): HTMLElement {
-  return h('div', { class: 'path-row' }, h('span', { class: 'path-label' }, label), h('code', { id, class: 'path', title: value }, value), h('span', { class: 'path-actions' }, ...actions));
+  const shown = value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value) ? h('code', { id, class: 'path file', title: value }, h('bdi', {}, value)) : h('code', { id, class: 'path', title: value }, value);
+  return h('div', { class: 'path-row' }, h('span', { class: 'path-label' }, label), shown, h('span', { class: 'path-actions' }, ...actions));
 }
 
 function renderSetup(settings: TrainSettings): void {
