@@ -10,7 +10,7 @@ import { Augmenter } from './data/augment';
 import { splitDataset, type DatasetSplit } from './data/folder';
 import { batchDims, DEFAULT_CACHE_BUDGET, loadImages, preprocessingFromData, sampleShape, sampleSize, type ImageSet, type SampleShape, type SkippedImage } from './data/images';
 import { balancedClassWeights, classCounts, epochOrder } from './data/sampling';
-import { readCheckpoint, writeCheckpoint, type Checkpoint, type TensorState } from './checkpoint';
+import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
 import { argmaxRow, confusionMatrix, crossEntropy, perClassReport } from './metrics';
 import { findLearningRate, type LearningRateCurve, type LearningRateFinderOptions } from './lr-finder';
 import { learningRateAt, type ScheduleOptions } from './schedule';
@@ -271,9 +271,10 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
     let bestValLoss = resumed?.bestValLoss ?? Infinity;
     let epochsWithoutImprovement = resumed?.epochsWithoutImprovement ?? 0;
     let step = resumed?.step ?? 0;
-    let lastCheckpoint = '';
+    let lastCheckpoint = resumed ? config.resume! : '';
     let stoppedEarly = false;
     let stopped = false;
+    let stoppedMidEpoch = false;
     let lastEvaluation: Evaluation | undefined;
     const size = sampleSize(shape);
     const buffer = new Float32Array(batchSize * size);
@@ -283,6 +284,10 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
     let stepsThisRun = 0;
 
     for (let epoch = resumed?.epoch ?? 0; epoch < epochs && !stopped; epoch++) {
+      if (control.stopping) {
+        stopped = true;
+        break;
+      }
       const started = performance.now();
       if (epoch > 0) engine = await reseededEngine(engine, options.createEngine, setup, seed, epoch);
       const order = epochOrder(trainSet.labels, classCount, epochRandom(seed, epoch, PURPOSE_ORDER), config.oversample);
@@ -294,7 +299,7 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
       for (let first = 0; first < order.length; first += batchSize) {
         await control.checkpoint(() => emit({ type: 'paused' }), () => emit({ type: 'resumed' }));
         if (control.stopping) {
-          stopped = true;
+          stopped = stoppedMidEpoch = true;
           break;
         }
         const n = Math.min(batchSize, order.length - first);
@@ -359,8 +364,8 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
       emit({ type: 'stopped', checkpoint: lastCheckpoint });
       if (!lastCheckpoint) return undefined;
       // The output is the model of the last completed epoch, the one the checkpoint holds.
-      await engine.load(readCheckpoint(lastCheckpoint).tensors as TensorState);
-      lastEvaluation = valSet.files.length > 0 ? await evaluate(engine, valSet, batchSize) : undefined;
+      if (stoppedMidEpoch) await engine.load(readCheckpoint(lastCheckpoint).tensors);
+      if (stoppedMidEpoch || !lastEvaluation) lastEvaluation = valSet.files.length > 0 ? await evaluate(engine, valSet, batchSize) : undefined;
     }
     await engine.save(config.out);
     const summary = summarize(history[history.length - 1], config.out, split.classes, valSet, lastEvaluation, lastCheckpoint, stoppedEarly);

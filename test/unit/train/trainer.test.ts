@@ -101,6 +101,21 @@ describe('trainer loop (with an independent softmax-regression engine)', functio
     assert.deepEqual(resumed.made.steps, uninterrupted.made.steps.slice(6));
   });
 
+  it('stopped in the middle of an epoch, writes the model of the last completed epoch', async () => {
+    const { createEngine } = engineFactory();
+    const control = new TrainControl();
+    const config = base();
+    const events: TrainEvent[] = [];
+    const summary = await train(config, {
+      createEngine, control, stepEventSeconds: 0,
+      onEvent: (event) => { events.push(event); if (event.type === 'step' && event.epoch === 2 && event.step === 3) control.stop(); },
+    });
+    assert.equal(summary!.epoch, 1);
+    assert.equal(events.filter((event) => event.type === 'epoch').length, 1);
+    const saved = JSON.parse(fs.readFileSync(config.out, 'utf8')) as { weight: number[] };
+    assert.deepEqual(Float32Array.from(saved.weight), readCheckpoint(summary!.checkpoint).tensors.weight.data);
+  });
+
   it('pauses and resumes between steps without changing the result', async () => {
     const plain = engineFactory();
     await train(base({ epochs: 1 }), { createEngine: plain.createEngine });

@@ -128,6 +128,28 @@ describe('training with the ONNX engine: resume, worker and CLI', function () {
     assert.match(head.stderr, /10 outputs but the data has 2 classes.*--new-head/);
   });
 
+  it('draws a Grad-CAM of the watched images after every epoch through the saved model', async () => {
+    const watched = [path.join(data, '2', fs.readdirSync(path.join(data, '2'))[0]), path.join(data, '7', fs.readdirSync(path.join(data, '7'))[0])];
+    const pictures: Extract<TrainEvent, { type: 'gradcam' }>[] = [];
+    await train(config('watched.onnx', { watchImages: watched }), {
+      createEngine: stepEngineFactory(),
+      onEvent: (event) => { if (event.type === 'gradcam') pictures.push(event); },
+    });
+    assert.deepEqual(pictures.map((picture) => [picture.epoch, picture.image]), [[1, watched[0]], [1, watched[1]], [2, watched[0]], [2, watched[1]]]);
+    const meta = await require('sharp')(Buffer.from(pictures[3].png, 'base64')).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['png', 28, 28]);
+    assert.notEqual(pictures[0].png, pictures[2].png, 'the map changes as the model learns');
+  });
+
+  it('cnn train --find-lr prints the loss curve and a suggested rate between its ends', () => {
+    const result = runCli('train', 'builtin:small-cnn', '--data', data, '--batch', '16', '--find-lr', '--json');
+    assert.equal(result.status, 0, result.stderr);
+    const curve = JSON.parse(result.stdout);
+    assert.equal(curve.type, 'learning-rate-finder');
+    assert.ok(curve.points.length >= 10);
+    assert.ok(curve.suggested > curve.points[0].learningRate && curve.suggested < curve.points[curve.points.length - 1].learningRate, String(curve.suggested));
+  });
+
   it('a killed run leaves a loadable checkpoint that resumes', async () => {
     const out = path.join(tmp, 'killed.onnx');
     const child = spawn(process.execPath, [cli, 'train', 'builtin:small-cnn', '--data', data, '--epochs', '50', '--batch', '32', '--out', out, '--json'], { cwd: root });

