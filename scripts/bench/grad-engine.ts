@@ -7,22 +7,11 @@ import * as path from 'node:path';
 import { GradientSession } from '../../src/runtime/grad';
 import { readModelFile } from '../../src/runtime/onnx/codec';
 import { TensorValue } from '../../src/runtime/onnx/session';
+import { medianMs } from './timing';
 
 const THREADS = 2;
 const CLASS_INDEX = 281;
 const MNIST_BATCH = 32;
-
-async function medianMs(step: () => Promise<unknown>, warmup: number, runs: number): Promise<number> {
-  for (let i = 0; i < warmup; i++) await step();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = process.hrtime.bigint();
-    await step();
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
 
 function randomFloats(count: number, seed: number): Float32Array {
   let state = seed;

@@ -79,4 +79,4 @@ function gradients() {
   ];
 }
 
-module.exports = { gradients };
+module.exports = { gradients, exportedModels, TUNED_ALLOCATOR };

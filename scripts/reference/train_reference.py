@@ -2,7 +2,8 @@
 """PyTorch references for the ONNX training engine (float64 autograd).
 
   train_reference.py resnet18 OUT
-      Exports torchvision's resnet18 (random weights, randomised BatchNorm statistics, eval mode) to OUT/model.onnx,
+      Exports torchvision's resnet18 (random weights, randomised BatchNorm statistics, eval mode, BatchNormalization
+      kept as its own node) to OUT/model.onnx,
       then runs one TRAIN-mode forward of a fixed batch of 4 with cross-entropy against fixed labels and writes the
       loss, the gradients of chosen parameters and the BatchNorm running statistics after the step.
   train_reference.py steps REQUEST.json OUT.json
@@ -43,7 +44,8 @@ def resnet18(out):
     x = torch.rand(4, 3, 224, 224, generator=generator)
     labels = torch.tensor([3, 281, 7, 999])
     torch.onnx.export(model, x, os.path.join(out, 'model.onnx'), input_names=['input'], output_names=['output'], opset_version=14,
-                      do_constant_folding=False, export_params=True, keep_initializers_as_inputs=False)
+                      do_constant_folding=False, export_params=True, keep_initializers_as_inputs=False,
+                      training=torch.onnx.TrainingMode.PRESERVE)
     model = model.double().train()
     loss = F.cross_entropy(model(x.double()), labels)
     loss.backward()

@@ -107,6 +107,15 @@ export function convTransposeToSize(emit: Emitter, input: string, weight: string
  * taps of every output position, as [C, taps, N, ...spatialOut]. spatialIn is the padded input's size.
  */
 export function channelFirstColumns(emit: Emitter, channelFirst: string, geometry: WindowGeometry, spatialIn: number[], spatialOut: number[]): string {
+  const slices = channelFirstTaps(emit, channelFirst, geometry, spatialIn, spatialOut, (slice) => slice);
+  return slices.length === 1 ? slices[0] : emit.node('Concat', slices, { axis: 1 });
+}
+
+/**
+ * The im2col columns of channelFirstColumns one window tap at a time ([C, 1, N, ...spatialOut] each), each handed to
+ * `use` as soon as it is emitted so that what consumes it comes before the next tap's slice in the graph.
+ */
+export function channelFirstTaps(emit: Emitter, channelFirst: string, geometry: WindowGeometry, spatialIn: number[], spatialOut: number[], use: (slice: string) => string): string[] {
   const count = geometry.kernel.length;
   const taps: number[][] = [[]];
   for (const size of geometry.kernel) {
@@ -116,13 +125,12 @@ export function channelFirstColumns(emit: Emitter, channelFirst: string, geometr
   }
   const spatialAxes = [...Array(count).keys()].map((i) => i + 3);
   const expanded = emit.unsqueeze(channelFirst, [1]);
-  const slices = taps.map((tap) => {
+  return taps.map((tap) => {
     const starts = tap.map((k, i) => k * geometry.dilations[i]);
     const ends = tap.map((k, i) => starts[i] + geometry.strides[i] * (spatialOut[i] - 1) + 1);
     const whole = starts.every((start, i) => start === 0 && ends[i] === spatialIn[i]) && geometry.strides.every((s) => s === 1);
-    return whole ? expanded : emit.slice(expanded, starts, ends, spatialAxes, geometry.strides);
+    return use(whole ? expanded : emit.slice(expanded, starts, ends, spatialAxes, geometry.strides));
   });
-  return slices.length === 1 ? slices[0] : emit.node('Concat', slices, { axis: 1 });
 }
 
 /**

@@ -19,6 +19,11 @@ export interface SessionOptions {
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Writes onnxruntime's JSON profile (file name prefix). */
   profilePrefix?: string;
+  /**
+   * onnxruntime's memory pattern (default on): after the first run it asks the arena for one block sized for the
+   * whole run, on top of the blocks the first run left there. Training graphs, whose runs hold gigabytes, turn it off.
+   */
+  memoryPattern?: boolean;
 }
 
 /** What a session actually runs on, so that results can name it. */
@@ -49,6 +54,7 @@ export function buildSessionOptions(provider: string, options: SessionOptions = 
     sessionOptions.intraOpNumThreads = threads;
     sessionOptions.interOpNumThreads = 1;
   }
+  if (options.memoryPattern === false) sessionOptions.enableMemPattern = false;
   if (options.profilePrefix) {
     sessionOptions.enableProfiling = true;
     sessionOptions.profileFilePrefix = options.profilePrefix;

@@ -1,11 +1,10 @@
-import * as fs from 'node:fs';
 import type * as Ort from 'onnxruntime-node';
 import { encodeModel, OnnxModel } from '../onnx/codec';
-import { tensorDims, tensorValues } from '../onnx/dtypes';
+import { DataType, tensorDims, tensorValues } from '../onnx/dtypes';
 import { realInputs } from '../onnx/graph';
 import { createSession, onnxruntime, sessionExecution, SessionOptions } from '../onnx/session';
 import { makeTensor } from '../grad/emitter';
-import { DataType } from '../onnx/dtypes';
+import { writeFileAtomic } from '../images/sidecar';
 import { seededRandom } from '../random';
 import { buildSmallCnn, SMALL_CNN_NAME } from './builtin-small-cnn';
 import { findClassifierHead, HeadMismatchError, replaceClassifierHead } from './head';
@@ -92,18 +91,6 @@ export function lossTargets(loss: LossSpec, labels: Int32Array | Float32Array, b
   return targets;
 }
 
-/** Writes bytes to `file` through a temporary file in the same folder and a rename, so readers never see half a file. */
-function writeAtomically(file: string, bytes: Uint8Array): void {
-  const temporary = `${file}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    fs.writeFileSync(temporary, bytes);
-    fs.renameSync(temporary, file);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
 /** Prepares the model to train: the built-in CNN, or the user's with its head checked or replaced and a free batch size. */
 function trainableModel(options: OnnxStepEngineOptions, seed: number): { model: OnnxModel; inputName: string; logitsName: string } {
   const { config, classes } = options;
@@ -185,7 +172,7 @@ export class OnnxStepEngine implements StepEngine {
     const optimizer = optimizerSpec(config);
     const withUpdate = appendOptimizer(training.model, training.opset,
       trainable.map((name) => ({ name, gradient: training.gradientNames[name], dims: tensorDims(stored.get(name)!) })), optimizer);
-    const session = await createSession(withUpdate.model, sessionOptions);
+    const session = await createSession(withUpdate.model, { ...sessionOptions, memoryPattern: false });
     const smoothing = config.labelSmoothing ?? 0;
     const classWeights = options.classWeights ?? (Array.isArray(config.classWeights) ? config.classWeights : undefined);
     if (classWeights && classWeights.length !== classes) throw new Error(`class weights: ${classWeights.length} given for ${classes} classes`);
@@ -271,7 +258,7 @@ export class OnnxStepEngine implements StepEngine {
   }
 
   async save(file: string): Promise<void> {
-    writeAtomically(file, encodeModel(this.trainedModel()));
+    writeFileAtomic(file, encodeModel(this.trainedModel()));
   }
 
   async release(): Promise<void> {

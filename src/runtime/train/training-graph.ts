@@ -1,11 +1,12 @@
 import { createMessage, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo, toNumber } from '../onnx/codec';
-import { DataType, elementCount, tensorDims } from '../onnx/dtypes';
+import { DataType, elementCount, tensorDims, tensorValues } from '../onnx/dtypes';
 import { consumerMap, initializerMap, nodeName } from '../onnx/graph';
 import type { SessionOptions, TensorValue } from '../onnx/session';
 import { buildGradientModel, probeShapes } from '../grad';
+import type { ShapeMap } from '../grad';
 import type { Objective } from '../grad';
 import { defaultOpset } from '../grad/builder';
-import { Emitter, makeAttribute } from '../grad/emitter';
+import { Emitter, makeAttribute, makeTensor } from '../grad/emitter';
 import { PASS_THROUGH_OPS } from './head';
 
 export type LossSpec =
@@ -55,8 +56,8 @@ export function freeBatchDimension(model: OnnxModel, inputName: string): OnnxMod
     for (const node of graph.node) {
       const shape = node.op_type === 'Reshape' && dependsOnInput.has(node.input[0]) ? initializers.get(node.input[1]) : undefined;
       if (!shape || shape.data_type !== DataType.INT64) continue;
-      const values = Array.from(new BigInt64Array(new Uint8Array(shape.raw_data!).slice().buffer), Number);
-      if (values[0] === 1) rewritten.set(shape.name!, createMessage<OnnxTensor>('TensorProto', { ...shape, raw_data: new Uint8Array(BigInt64Array.from([0n, ...values.slice(1).map(BigInt)]).buffer) }));
+      const values = Array.from(tensorValues(shape) as BigInt64Array, Number);
+      if (values[0] === 1) rewritten.set(shape.name!, makeTensor(shape.name!, DataType.INT64, tensorDims(shape), [0, ...values.slice(1)]));
     }
   }
   return withGraph(model, {
@@ -131,11 +132,13 @@ function trainingForward(model: OnnxModel, options: { freezeBatchNorm: boolean; 
     if (node.op_type === 'BatchNormalization' && !options.freezeBatchNorm && initializers.has(node.input[3]) && initializers.has(node.input[4])) {
       const momentum = node.attribute.find((a) => a.name === 'momentum')?.f ?? 0.9;
       statistics.push({ node: nodeName(node, index), input: node.input[0], mean: node.input[3], variance: node.input[4], momentum });
-      const outputs = [node.output[0], emit.fresh(`${node.output[0]}_batch_mean`), emit.fresh(`${node.output[0]}_batch_var`)];
-      if (opset >= 14) {
-        return createMessage<OnnxNode>('NodeProto', { ...node, output: outputs, attribute: [...node.attribute.filter((a) => a.name !== 'training_mode'), makeAttribute('training_mode', 1)] });
-      }
-      return createMessage<OnnxNode>('NodeProto', { ...node, output: outputs });
+      // Training mode normalizes with batch statistics and onnxruntime may update the running ones in place, so
+      // the node gets private placeholders; the update PyTorch makes (unbiased variance) is computed separately.
+      const channels = elementCount(tensorDims(initializers.get(node.input[3])!));
+      const input = [node.input[0], node.input[1], node.input[2], emit.float(new Array(channels).fill(0), [channels]), emit.float(new Array(channels).fill(1), [channels])];
+      const output = [node.output[0], emit.fresh(`${node.output[0]}_running_mean`), emit.fresh(`${node.output[0]}_running_var`)];
+      const attribute = opset >= 14 ? [...node.attribute.filter((a) => a.name !== 'training_mode'), makeAttribute('training_mode', 1)] : node.attribute;
+      return createMessage<OnnxNode>('NodeProto', { ...node, input, output, attribute });
     }
     if (node.op_type === 'Dropout' && opset >= 12) {
       if (!trainingFlag) {
@@ -152,6 +155,31 @@ function trainingForward(model: OnnxModel, options: { freezeBatchNorm: boolean; 
     return node;
   });
   return { model: withGraph(model, { node: nodes, initializer: [...graph.initializer, ...emit.initializers, ...extra] }), statistics };
+}
+
+/**
+ * Every tensor's shape for the sample batch, measured on its first one and two examples rather than on the whole
+ * batch (probing exposes every activation, gigabytes for resnet18 at batch 32): an axis that doubles from one
+ * example to two scales with the batch.
+ */
+async function probeBatchShapes(model: OnnxModel, sampleFeeds: Record<string, TensorValue>, sessionOptions: SessionOptions = {}): Promise<ShapeMap> {
+  const batch = Math.max(...Object.values(sampleFeeds).map((feed) => feed.dims[0] ?? 1));
+  const firstExamples = (count: number) => Object.fromEntries(Object.entries(sampleFeeds).map(([name, feed]) => {
+    const perExample = feed.data.length / feed.dims[0];
+    return [name, { data: feed.data.subarray(0, count * perExample), dims: [count, ...feed.dims.slice(1)] } as TensorValue];
+  }));
+  const options = { ...sessionOptions, provider: 'cpu' };
+  if (batch <= 2) return probeShapes(model, sampleFeeds, options);
+  const [one, two] = [await probeShapes(model, firstExamples(1), options), await probeShapes(model, firstExamples(2), options)];
+  const shapes: ShapeMap = {};
+  for (const [name, dims] of Object.entries(one)) {
+    const doubled = two[name];
+    shapes[name] = dims.map((dim, axis) => {
+      if (!doubled || doubled[axis] === dim) return dim;
+      return doubled[axis] === 2 * dim ? dim * batch : -1;
+    });
+  }
+  return shapes;
 }
 
 function objectiveFor(loss: LossSpec, logits: string): Objective {
@@ -196,7 +224,7 @@ export interface TrainingGraphOptions {
  */
 export async function buildTrainingGraph(model: OnnxModel, options: TrainingGraphOptions): Promise<TrainingGraph> {
   const forward = trainingForward(model, { freezeBatchNorm: options.freezeBatchNorm, seed: options.seed });
-  const shapes = await probeShapes(forward.model, options.sampleFeeds, { ...options.sessionOptions, provider: 'cpu' });
+  const shapes = await probeBatchShapes(forward.model, options.sampleFeeds, options.sessionOptions);
   const gradient = buildGradientModel(forward.model, { objective: objectiveFor(options.loss, options.logitsName), wrt: options.trainable }, { shapes, initializersAsInputs: true });
   const graph = gradient.model.graph;
   const opset = defaultOpset(gradient.model);
@@ -208,8 +236,10 @@ export async function buildTrainingGraph(model: OnnxModel, options: TrainingGrap
     const rank = shapes[statistic.input]?.length;
     if (!rank) throw new Error(`the shape of '${statistic.input}' (input of BatchNormalization '${statistic.node}') is not known`);
     const axes = [0, ...[...Array(rank - 2).keys()].map((axis) => axis + 2)];
-    const batchMean = emit.reduceMean(statistic.input, axes, true);
-    const centered = emit.sub(statistic.input, batchMean);
+    // Per-channel [C] first: an expression identical to the backward pass's x − mean would be merged with it by
+    // onnxruntime's common subexpression elimination and kept alive from the forward pass to the backward one.
+    const batchMean = emit.reduceMean(statistic.input, axes, false);
+    const centered = emit.sub(statistic.input, emit.unsqueeze(batchMean, axes.slice(1).map((axis) => axis - 1)));
     const perChannel = emit.div(emit.sizeOf(statistic.input), emit.sizeOf(statistic.mean));
     const unbiasedVariance = emit.div(emit.reduceSum(emit.mul(centered, centered), axes, false), emit.sub(perChannel, emit.float(1)));
     const keep = emit.float(statistic.momentum);
@@ -220,7 +250,7 @@ export async function buildTrainingGraph(model: OnnxModel, options: TrainingGrap
       outputs.push(valueInfo(name, shapes[running] ?? [-1]));
       statisticNames[running] = name;
     };
-    update(statistic.mean, emit.reshapeLike(batchMean, statistic.mean));
+    update(statistic.mean, batchMean);
     update(statistic.variance, unbiasedVariance);
   }
   const statisticTensors = new Set(Object.keys(statisticNames));

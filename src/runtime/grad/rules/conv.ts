@@ -1,9 +1,16 @@
-import { channelFirst, channelFirstColumns, convTransposeToSize, correlateColumns, spatialDims, windowGeometry } from '../helpers';
+import { channelFirst, channelFirstColumns, channelFirstTaps, convTransposeToSize, correlateColumns, spatialDims, windowGeometry } from '../helpers';
 import type { Emitter } from '../emitter';
 import type { WindowGeometry } from '../helpers';
 import type { GradientRuleEntry } from './types';
 
 const TO_START = -Number.MAX_SAFE_INTEGER;
+
+/**
+ * Above this many elements (32 MiB of float32) the im2col matrix of the weight gradient is not built whole: each
+ * window tap's columns meet dy in their own Gemm, so only one tap's columns live at a time (resnet18's first
+ * convolutions at batch 32 would otherwise hold about 240 MB of columns, plus the slices they are built from).
+ */
+export const MAX_COLUMN_ELEMENTS = 1 << 23;
 
 /**
  * dx of a convolution. With stride 1 it is itself a convolution of dy with the weights flipped spatially and
@@ -47,10 +54,19 @@ export const convGradient: GradientRuleEntry = {
       const count = rank - 2;
       const padded = emit.pad(channelFirst(emit, x, rank), [0, 0, ...geometry.pads.slice(0, count), 0, 0, ...geometry.pads.slice(count)]);
       const paddedSpatial = xSpatial.map((size, i) => size + geometry.pads[i] + geometry.pads[i + count]);
-      const columns = channelFirstColumns(emit, padded, geometry, paddedSpatial, ySpatial);
       const taps = geometry.kernel.reduce((a, c) => a * c, 1);
       const inputChannels = weightDims[1] * group;
-      dw = correlateColumns(emit, columns, channelFirst(emit, dy, rank), inputChannels, weightDims[0], taps, group, weightDims);
+      const batch = context.shape(x)?.[0] ?? -1;
+      const columnElements = inputChannels * taps * batch * ySpatial.reduce((a, c) => a * c, 1);
+      if (group === 1 && batch > 0 && columnElements > MAX_COLUMN_ELEMENTS) {
+        const dyRows = emit.reshape(channelFirst(emit, dy, rank), [weightDims[0], -1]);
+        const perTap = channelFirstTaps(emit, padded, geometry, paddedSpatial, ySpatial, (tap) =>
+          emit.unsqueeze(emit.node('Gemm', [dyRows, emit.reshape(tap, [inputChannels, -1])], { transB: 1 }), [2]));
+        dw = emit.reshape(perTap.length === 1 ? perTap[0] : emit.node('Concat', perTap, { axis: 2 }), weightDims);
+      } else {
+        const columns = channelFirstColumns(emit, padded, geometry, paddedSpatial, ySpatial);
+        dw = correlateColumns(emit, columns, channelFirst(emit, dy, rank), inputChannels, weightDims[0], taps, group, weightDims);
+      }
     }
     const db = b && context.needs(2) ? emit.reduceSum(dy, [0, ...spatialAxes], false) : undefined;
     return [dx, dw, db];
