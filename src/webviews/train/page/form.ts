@@ -21,8 +21,11 @@ function labelled(key: string, input: HTMLElement): HTMLElement {
   return h('label', { class: 'field', for: `setting-${key}` }, h('span', {}, LABELS[key] ?? key), input);
 }
 
-function textfield(key: string, value: string, type = 'number'): Field {
-  return h('vscode-textfield', { id: `setting-${key}`, type, value, 'data-key': key }) as Field;
+/** Counts get a number field; fractional values a text field (a number field's step of 1 marks 0.001 invalid). */
+const INTEGER_KEYS = new Set(['epochs', 'batchSize', 'stepSize', 'seed', 'earlyStopping']);
+
+function textfield(key: string, value: string, type = INTEGER_KEYS.has(key) ? 'number' : 'text'): Field {
+  return h('vscode-textfield', { id: `setting-${key}`, type, value, 'data-key': key, ...(type === 'text' ? { inputmode: 'decimal' } : {}) }) as Field;
 }
 
 function singleSelect(key: string, options: readonly string[], value: string): Field {
