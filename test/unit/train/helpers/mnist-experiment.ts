@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readModelFile } from '../../../../src/runtime/onnx/codec';
 import { createSession, runSession } from '../../../../src/runtime/onnx/session';
@@ -78,7 +77,9 @@ async function onnxAccuracy(model: string, test: { batch: Float32Array; labels: 
  * measures both on the same other digits.
  */
 export async function runDigitsExperiment(options: DigitsExperiment): Promise<DigitsResult> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-digits-'));
+  // Under the repository's ignored .cache, where no other run's clean-up of the system temp folder reaches it.
+  fs.mkdirSync(path.join(repoRoot, '.cache'), { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(repoRoot, '.cache', 'train-digits-'));
   try {
     const data = path.join(tmp, 'digits');
     await writeSampleDataset(data, { perClass: options.perClass });
