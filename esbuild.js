@@ -7,7 +7,7 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 // Native and wasm runtimes load lazily from node_modules at run time.
-const nodeExternals = ['vscode', 'onnxruntime-node', 'sharp', '@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm'];
+const nodeExternals = ['vscode', 'onnxruntime-node', 'sharp', '@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm', 'mnist'];
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
 

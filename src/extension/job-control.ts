@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { JobCancelledError, runChildJob, runWorkerJob } from '../runtime/jobs/run-job';
+import type { ExecutionConfig } from '../runtime/onnx/execution';
 
 export { JobCancelledError };
 
@@ -18,7 +19,12 @@ export class JobControl implements vscode.Disposable {
   private readonly statusItem = vscode.window.createStatusBarItem('cnnStudio.jobs', vscode.StatusBarAlignment.Left, 10);
   private readonly running = new Set<string>();
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: (line: string) => void) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: (line: string) => void,
+    /** The execution config (settings, accelerators, chosen provider) added to every job's input. */
+    private readonly execution: () => Promise<ExecutionConfig>,
+  ) {
     this.statusItem.name = 'CNN Studio jobs';
   }
 
@@ -26,7 +32,7 @@ export class JobControl implements vscode.Disposable {
    * Shows a cancellable notification while the job runs; cancelling terminates the worker (or kills the process)
    * and rejects with JobCancelledError.
    */
-  run<T>(title: string, script: string, input: unknown, options: JobRunOptions = {}): Promise<T> {
+  run<T>(title: string, script: string, input: object, options: JobRunOptions = {}): Promise<T> {
     const scriptPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'workers', `${script}.js`).fsPath;
     const start = options.process === 'child' ? runChildJob : runWorkerJob;
     return Promise.resolve(
@@ -40,7 +46,7 @@ export class JobControl implements vscode.Disposable {
           const started = Date.now();
           this.track(title, true);
           try {
-            const value = await start<T>(scriptPath, input, {
+            const value = await start<T>(scriptPath, { ...input, execution: await this.execution() }, {
               signal: abort.signal,
               onProgress: (message, increment) => {
                 progress.report(options.describeProgress ? options.describeProgress(message, increment) : { message, increment });

@@ -1,7 +1,19 @@
 // Headless front end: `cnn VERB ... --json`. Each verb prints JSON for scripts and tests.
+import { setExecutionConfig } from '../onnx/execution';
+import { EXECUTION_USAGE, printFallbacks, takeExecutionFlags } from './execution-flags';
 import { verbs } from './verbs';
 
-async function main(argv: string[]): Promise<number> {
+async function main(args: string[]): Promise<number> {
+  let argv: string[];
+  try {
+    const flags = takeExecutionFlags(args);
+    setExecutionConfig(flags.config);
+    argv = flags.rest;
+  } catch (error) {
+    console.error(`cnn: ${(error as Error).message}`);
+    return 2;
+  }
+  printFallbacks();
   const [name, ...rest] = argv;
   const load = name ? verbs[name] : undefined;
   if (!load) {
@@ -10,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const verb = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(`usage: cnn ${verb.usage}`);
+    console.log(`usage: cnn ${verb.usage} ${EXECUTION_USAGE}`);
     return 0;
   }
   try {

@@ -21,7 +21,7 @@ function numbers(flag: string, text: string): number[] {
   return values;
 }
 
-function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
+export function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(text)) throw new Error(`--${flag} must be one of ${allowed.join(', ')}, got "${text}"`);
   return text as T;
 }

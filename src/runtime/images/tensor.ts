@@ -1,7 +1,8 @@
 import type { Pixels } from './decode';
 import type { Preprocessing, ValueRange } from './types';
 
-function scaleFor(range: ValueRange): { scale: number; offset: number } {
+/** Pixel value p (0-255) becomes p · scale + offset in the range's units. */
+export function scaleFor(range: ValueRange): { scale: number; offset: number } {
   switch (range) {
     case '0-1': return { scale: 1 / 255, offset: 0 };
     case '0-255': return { scale: 1, offset: 0 };

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { applyJobExecution } from '../onnx/execution';
 import type { JobMessage } from './protocol';
 
 export type JobHandler<I, O> = (input: I, progress: (message: string, increment?: number) => void) => Promise<O>;
@@ -9,6 +10,7 @@ function errorMessage(error: unknown): string {
 
 async function answer<I, O>(input: I, handler: JobHandler<I, O>, send: (message: JobMessage<O>) => void): Promise<void> {
   try {
+    applyJobExecution(input);
     const value = await handler(input, (message, increment) => send({ type: 'progress', message, increment }));
     send({ type: 'result', value });
   } catch (error) {

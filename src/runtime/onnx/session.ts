@@ -1,5 +1,6 @@
 import type * as Ort from 'onnxruntime-node';
 import { encodeModel, OnnxModel } from './codec';
+import { chooseProvider, executionConfig, firstErrorLine, reportFallback, resolveAcceleratedPackage, type ExecutionConfig, type ProviderChoice } from './execution';
 
 export type TensorData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array | Int16Array;
 
@@ -10,10 +11,10 @@ export interface TensorValue<T extends TensorData = TensorData> {
 }
 
 export interface SessionOptions {
-  /** Threads for one operator (onnxruntime's intraOpNumThreads); default: onnxruntime's choice (all cores). */
+  /** Threads for one operator (onnxruntime's intraOpNumThreads); default: the process-wide config's, else onnxruntime's choice (all cores). */
   threads?: number;
-  /** Execution providers in order of preference, e.g. ['cuda', 'cpu']; default ['cpu']. */
-  providers?: string[];
+  /** One execution provider for this session, instead of the process-wide choice (a bench comparing providers). */
+  provider?: string;
   /** onnxruntime graph optimizations; default 'all'. */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Writes onnxruntime's JSON profile (file name prefix). */
@@ -25,25 +26,32 @@ export interface SessionOptions {
   memoryPattern?: boolean;
 }
 
+/** What a session actually runs on, so that results can name it. */
+export interface SessionExecution extends ProviderChoice {
+  /** intraOpNumThreads, or null for onnxruntime's choice. */
+  threads: number | null;
+}
+
 let runtime: typeof Ort | undefined;
 
-/** onnxruntime-node, loaded on first use so that code paths without inference never pay for it. */
+/** onnxruntime-node (the accelerator folder's copy when it holds one), loaded on first use so that code paths without inference never pay for it. */
 export function onnxruntime(): typeof Ort {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load of the native module (see above)
-  runtime ??= require('onnxruntime-node') as typeof Ort;
+  runtime ??= require(resolveAcceleratedPackage('onnxruntime-node')) as typeof Ort;
   return runtime;
 }
 
-export async function createSession(model: OnnxModel | Uint8Array, options: SessionOptions = {}): Promise<Ort.InferenceSession> {
-  const bytes = model instanceof Uint8Array ? model : encodeModel(model);
+/** onnxruntime's options for a session on `provider`; a GPU provider lists the CPU after it for the nodes it lacks kernels for. */
+export function buildSessionOptions(provider: string, options: SessionOptions = {}, config: ExecutionConfig = executionConfig()): Ort.InferenceSession.SessionOptions {
   const sessionOptions: Ort.InferenceSession.SessionOptions = {
-    executionProviders: options.providers ?? ['cpu'],
+    executionProviders: provider === 'cpu' ? ['cpu'] : [provider, 'cpu'],
     graphOptimizationLevel: options.optimization ?? 'all',
     // Warnings only restate facts of old exports (initializers listed as inputs); errors still surface as exceptions.
     logSeverityLevel: 3,
   };
-  if (options.threads !== undefined) {
-    sessionOptions.intraOpNumThreads = options.threads;
+  const threads = options.threads ?? (config.threads > 0 ? config.threads : undefined);
+  if (threads !== undefined) {
+    sessionOptions.intraOpNumThreads = threads;
     sessionOptions.interOpNumThreads = 1;
   }
   if (options.memoryPattern === false) sessionOptions.enableMemPattern = false;
@@ -51,7 +59,43 @@ export async function createSession(model: OnnxModel | Uint8Array, options: Sess
     sessionOptions.enableProfiling = true;
     sessionOptions.profileFilePrefix = options.profilePrefix;
   }
-  return onnxruntime().InferenceSession.create(bytes, sessionOptions);
+  return sessionOptions;
+}
+
+const executions = new WeakMap<Ort.InferenceSession, SessionExecution>();
+
+/** The provider a session created by createSession runs on, and the fallback message when it is not the one asked for. */
+export function sessionExecution(session: Ort.InferenceSession): SessionExecution {
+  const execution = executions.get(session);
+  if (!execution) throw new Error('this session was not created by createSession');
+  return execution;
+}
+
+/**
+ * The one way sessions are created: on the provider the process-wide config chooses (see execution.ts), falling back
+ * to the CPU, with a message to onProviderFallback's listeners and in sessionExecution, when a GPU provider fails.
+ */
+export async function createSession(model: OnnxModel | Uint8Array, options: SessionOptions = {}): Promise<Ort.InferenceSession> {
+  const bytes = model instanceof Uint8Array ? model : encodeModel(model);
+  const config = executionConfig();
+  const choice: ProviderChoice = options.provider
+    ? { provider: options.provider, requested: config.provider }
+    : config.chosen ?? await chooseProvider(config.provider);
+  if (choice.fallback) reportFallback(choice.fallback);
+  const open = async (execution: ProviderChoice) => {
+    const sessionOptions = buildSessionOptions(execution.provider, options, config);
+    const session = await onnxruntime().InferenceSession.create(bytes, sessionOptions);
+    executions.set(session, { ...execution, threads: sessionOptions.intraOpNumThreads ?? null });
+    return session;
+  };
+  try {
+    return await open(choice);
+  } catch (error) {
+    if (choice.provider === 'cpu') throw error;
+    const fallback = `${choice.provider} could not open this model (${firstErrorLine(error)}); running on the CPU`;
+    reportFallback(fallback);
+    return open({ provider: 'cpu', requested: choice.requested, fallback });
+  }
 }
 
 const tensorTypes: [new (...args: never[]) => TensorData, Ort.Tensor.Type][] = [

@@ -1,7 +1,7 @@
 import type * as Ort from 'onnxruntime-node';
 import type { OnnxModel } from '../onnx/codec';
 import { float16ToFloat32 } from '../onnx/dtypes';
-import { createSession, onnxruntime, type SessionOptions } from '../onnx/session';
+import { createSession, onnxruntime, sessionExecution, type SessionOptions } from '../onnx/session';
 
 export type OrtModule = typeof Ort;
 
@@ -9,13 +9,15 @@ export interface LoadedSession {
   session: Ort.InferenceSession;
   /** The execution provider that runs it. */
   provider: string;
+  /** Why it is not the provider the settings asked for, when a GPU provider failed. */
+  fallback?: string;
 }
 
-/** Opens a model on onnxruntime's CPU execution provider (bundled with onnxruntime-node on every platform). */
+/** Opens a model on the execution provider the process-wide config chooses. */
 export async function openSession(model: OnnxModel, options: SessionOptions = {}): Promise<LoadedSession> {
-  const providers = options.providers ?? ['cpu'];
-  const session = await createSession(model, { ...options, providers });
-  return { session, provider: providers[0] };
+  const session = await createSession(model, options);
+  const { provider, fallback } = sessionExecution(session);
+  return { session, provider, ...(fallback ? { fallback } : {}) };
 }
 
 export function loadOnnxRuntime(): OrtModule {

@@ -43,6 +43,8 @@ export interface ForwardRunner {
   facts: ModelInputFacts;
   /** What runs it: an onnxruntime execution provider, or "tfjs <backend>". */
   provider: string;
+  /** Why it runs on the CPU when the settings asked for a GPU provider that failed. */
+  providerFallback?: string;
   run(input: Float32Array, dims: number[]): Promise<RawOutput[]>;
   release(): Promise<void>;
 }
@@ -58,6 +60,7 @@ async function openOnnxRunner(modelFile: string): Promise<ForwardRunner> {
   return {
     facts,
     provider: loaded.provider,
+    providerFallback: loaded.fallback,
     async run(input, dims) {
       const results = await loaded.session.run({ [facts.name]: floatTensor(ort, runInputDtype, input, dims) });
       return loaded.session.outputNames.map((name) => ({ name, dims: results[name].dims.map(Number), values: tensorToFloat32(results[name]) }));
@@ -93,6 +96,10 @@ export class Predictor {
 
   get provider(): string {
     return this.runner.provider;
+  }
+
+  get providerFallback(): string | undefined {
+    return this.runner.providerFallback;
   }
 
   /** The labels file used for outputs of `classCount` classes, or null. */

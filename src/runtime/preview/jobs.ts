@@ -35,6 +35,8 @@ export interface PredictResponse {
   action: 'predict';
   model: string;
   provider: string;
+  /** Why the model runs on the CPU when a GPU provider was asked for and failed. */
+  providerFallback?: string;
   preprocessing: Preprocessing;
   input: { name: string; dtype: string; dims: (number | string | null)[] };
   labelsFile: string | null;
@@ -87,6 +89,7 @@ export async function runPreviewRequest(request: PreviewRequest, progress: (mess
         action: 'predict',
         model: request.model,
         provider: predictor.provider,
+        providerFallback: predictor.providerFallback,
         preprocessing: predictor.preprocessing,
         input: { name: predictor.facts.name, dtype: predictor.facts.dtype, dims: predictor.facts.dims },
         labelsFile: classCounts.length > 0 ? predictor.labelsFor(classCounts[0]).file : null,

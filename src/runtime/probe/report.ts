@@ -14,10 +14,19 @@ export interface GpuInfo {
   detail: string;
 }
 
+/** The provider ONNX models run on under the settings, and why it is not the one asked for when it is not. */
+export interface OnnxProviderInUse {
+  provider: string;
+  requested: string;
+  fallback?: string;
+  /** 0: onnxruntime's choice. */
+  threads: number;
+}
+
 export interface RuntimeInfo {
   node: string;
   platform: string;
-  onnxruntime: { version: string | null; error: string | null; providers: ProbeResult[] };
+  onnxruntime: { version: string | null; error: string | null; providers: ProbeResult[]; inUse?: OnnxProviderInUse };
   /** chosen: the backend tfjs models run on (the first that works of tfjs-node-gpu, tfjs-node, wasm, cpu). */
   tfjs: { version: string | null; error: string | null; backends: ProbeResult[]; chosen?: string | null };
   gpu: GpuInfo;
@@ -68,6 +77,11 @@ export function formatRuntimeInfo(info: RuntimeInfo, preferences: Record<string,
   for (const [key, value] of Object.entries(preferences)) lines.push(`Setting ${key}: ${value}`);
   lines.push('', `onnxruntime-node ${info.onnxruntime.version ?? `not loaded: ${info.onnxruntime.error}`}`);
   lines.push(...describeResults(info.onnxruntime.providers));
+  const inUse = info.onnxruntime.inUse;
+  if (inUse) {
+    const threads = inUse.threads > 0 ? `${inUse.threads} threads` : "onnxruntime's default threads";
+    lines.push(`  ONNX models run on: ${inUse.provider} (setting ${inUse.requested}, ${threads})${inUse.fallback ? `; ${inUse.fallback}` : ''}`);
+  }
   lines.push('', `TensorFlow.js ${info.tfjs.version ?? `not loaded: ${info.tfjs.error}`}`);
   lines.push(...describeResults(info.tfjs.backends));
   if (info.tfjs.chosen) lines.push(`  tfjs models run on: ${info.tfjs.chosen}`);

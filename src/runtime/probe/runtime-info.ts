@@ -1,27 +1,16 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { onnxruntime } from '../onnx/session';
-import { loadOptionalPackage, loadTfjs } from '../tfjs/backend';
+import { defaultBackendLoaders } from '../tfjs/backend';
 import { registerWasmBackpropKernels } from '../tfjs/kernels';
+import { firstErrorLine as firstLine, probeProvider, resolveAcceleratedPackage } from '../onnx/execution';
+import { createSession, sessionExecution } from '../onnx/session';
 import { identityModelBytes } from './identity-model';
-import type { GpuInfo, ProbeResult, RuntimeInfo } from './report';
+import type { GpuInfo, OnnxProviderInUse, ProbeResult, RuntimeInfo } from './report';
 
-export type { GpuInfo, ProbeResult, RuntimeInfo } from './report';
+export type { GpuInfo, OnnxProviderInUse, ProbeResult, RuntimeInfo } from './report';
 export { acceleratorAdvice, formatRuntimeInfo } from './report';
 
 export const ONNX_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'webgpu'] as const;
-
-type OrtModule = typeof import('onnxruntime-node');
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  let line = text.split('\n').find((part) => part.trim()) ?? text;
-  // Native errors lead with a source location and an assertion; the reason follows "Failed to".
-  const reason = line.indexOf('Failed to');
-  if (reason > 0) line = line.slice(reason);
-  return line.length > 240 ? `${line.slice(0, 237)}...` : line;
-}
 
 async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -36,59 +25,23 @@ async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promi
 }
 
 /**
- * Why a provider that onnxruntime-node does not bundle (CUDA, TensorRT) cannot load: its library is not beside the
- * native binding (onnxruntime-node's install script downloads it). Checked before creating a session, because that
- * attempt prints onnxruntime's raw "Failed to load library" line to stderr.
+ * Creates and runs the Identity model on each provider, each in its own child process (see probeProvider), so a
+ * driver's stderr or crash stays there; a provider counts only if it computes the right value.
  */
-function missingProviderLibrary(ort: OrtModule, name: string): string | undefined {
-  const backend = ort.listSupportedBackends?.().find((entry) => entry.name === name);
-  if (!backend || backend.bundled) return undefined;
-  const bindingDir = path.join(path.dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
-  const library = process.platform === 'win32' ? `onnxruntime_providers_${name}.dll` : `libonnxruntime_providers_${name}.so`;
-  if (fs.existsSync(path.join(bindingDir, library))) return undefined;
-  return `not installed: ${library} is missing (onnxruntime-node's install script downloads it)`;
-}
-
-/** Creates and runs the Identity model on each provider; a provider counts only if it computes the right value. */
 export async function probeOnnxProviders(
-  loadOrt: () => OrtModule = onnxruntime,
+  resolveOrt: () => string = () => resolveAcceleratedPackage('onnxruntime-node'),
   providers: readonly string[] = ONNX_PROVIDERS,
 ): Promise<RuntimeInfo['onnxruntime']> {
-  let ort: OrtModule;
+  let ortFile: string;
   try {
-    ort = loadOrt();
+    ortFile = resolveOrt();
   } catch (error) {
     return { version: null, error: firstLine(error), providers: [] };
   }
-  const model = identityModelBytes();
-  const results: ProbeResult[] = [];
-  for (const name of providers) {
-    const missing = missingProviderLibrary(ort, name);
-    if (missing) {
-      results.push({ name, available: false, detail: missing });
-      continue;
-    }
-    try {
-      const value = await withTimeout(
-        (async () => {
-          const session = await ort.InferenceSession.create(model, { executionProviders: [name] });
-          try {
-            const output = await session.run({ x: new ort.Tensor('float32', Float32Array.of(42), [1]) });
-            return (output.y.data as Float32Array)[0];
-          } finally {
-            await session.release();
-          }
-        })(),
-        20000,
-        `the ${name} execution provider`,
-      );
-      if (value !== 42) throw new Error(`Identity returned ${value} instead of 42`);
-      results.push({ name, available: true, detail: 'initializes and runs' });
-    } catch (error) {
-      results.push({ name, available: false, detail: firstLine(error) });
-    }
-  }
-  return { version: ort.env.versions.node ?? ort.env.versions.common ?? null, error: null, providers: results };
+  const probes = await Promise.all(providers.map((name) => probeProvider(name, ortFile)));
+  const version = probes.find((probe) => probe.version !== null)?.version ?? null;
+  if (version === null) return { version: null, error: probes[0]?.detail ?? 'onnxruntime-node did not load', providers: [] };
+  return { version, error: null, providers: probes.map(({ name, available, detail }) => ({ name, available, detail })) };
 }
 
 type TfModule = typeof import('@tensorflow/tfjs');
@@ -105,7 +58,10 @@ export interface TfjsLoaders {
   loadBackendPackage(packageName: string): unknown;
 }
 
-export const defaultTfjsLoaders: TfjsLoaders = { loadTfjs, loadBackendPackage: loadOptionalPackage };
+export const defaultTfjsLoaders: TfjsLoaders = {
+  loadTfjs: defaultBackendLoaders.loadTfjs,
+  loadBackendPackage: (packageName) => defaultBackendLoaders.loadPackage(packageName),
+};
 
 /** Switches tfjs to each backend and runs a tiny op there; a backend counts only if the op gives the right answer. */
 export async function probeTfjsBackends(loaders: TfjsLoaders = defaultTfjsLoaders): Promise<RuntimeInfo['tfjs']> {
@@ -182,8 +138,20 @@ export async function probeGpu(
   return { present: false, source: null, detail: 'no NVIDIA GPU found (nvidia-smi and /proc/driver/nvidia absent)' };
 }
 
+/** The provider ONNX models run on under the process-wide config, as a session created the usual way reports it. */
+export async function onnxProviderInUse(): Promise<OnnxProviderInUse> {
+  const session = await createSession(identityModelBytes());
+  try {
+    const { provider, requested, fallback, threads } = sessionExecution(session);
+    return { provider, requested, ...(fallback ? { fallback } : {}), threads: threads ?? 0 };
+  } finally {
+    await session.release();
+  }
+}
+
 export async function probeRuntime(): Promise<RuntimeInfo> {
   const onnxruntime = await probeOnnxProviders();
+  if (onnxruntime.version !== null) onnxruntime.inUse = await onnxProviderInUse();
   const tfjs = await probeTfjsBackends();
   const gpu = await probeGpu();
   return { node: process.version, platform: `${process.platform}-${process.arch}`, onnxruntime, tfjs, gpu };

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
+import { resolveAcceleratedPackage } from '../onnx/execution';
 import { registerWasmBackpropKernels } from './kernels';
 
 type TfModule = typeof Tf;
@@ -22,15 +23,16 @@ export function loadTfjs(): TfModule {
   return require('@tensorflow/tfjs') as TfModule;
 }
 
-/** An optional package's exports, or undefined when require.resolve cannot find it. */
+/** An optional package's exports (the accelerator folder's copy when it holds one), or undefined when it is absent. */
 export function loadOptionalPackage(packageName: string): unknown {
+  let file: string;
   try {
-    require.resolve(packageName);
+    file = resolveAcceleratedPackage(packageName);
   } catch {
     return undefined;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the name is known only at run time
-  return require(packageName);
+  return require(file);
 }
 
 export const defaultBackendLoaders: BackendLoaders = { loadTfjs, loadPackage: loadOptionalPackage };

@@ -2,7 +2,7 @@ import type * as Ort from 'onnxruntime-node';
 import { encodeModel, OnnxModel } from '../onnx/codec';
 import { DataType, tensorDims, tensorValues } from '../onnx/dtypes';
 import { realInputs } from '../onnx/graph';
-import { createSession, onnxruntime, SessionOptions } from '../onnx/session';
+import { createSession, onnxruntime, sessionExecution, SessionOptions } from '../onnx/session';
 import { makeTensor } from '../grad/emitter';
 import { writeFileAtomic } from '../images/sidecar';
 import { seededRandom } from '../random';
@@ -121,6 +121,7 @@ function trainableModel(options: OnnxStepEngineOptions, seed: number): { model: 
  */
 export class OnnxStepEngine implements StepEngine {
   readonly provider: string;
+  readonly providerFallback?: string;
   private readonly weights = new Map<string, DoubleBuffer>();
   private readonly states = new Map<string, DoubleBuffer>();
   private readonly statistics = new Map<string, DoubleBuffer>();
@@ -139,7 +140,7 @@ export class OnnxStepEngine implements StepEngine {
     private readonly session: Ort.InferenceSession,
     private readonly settings: { smoothing: number; classWeights?: number[]; sessionOptions: SessionOptions },
   ) {
-    this.provider = settings.sessionOptions.providers?.[0] ?? 'cpu';
+    ({ provider: this.provider, fallback: this.providerFallback } = sessionExecution(session));
     const stored = new Map(model.graph.initializer.map((tensor) => [tensor.name ?? '', tensor]));
     const values = (name: string) => Float32Array.from(tensorValues(stored.get(name)!) as Float32Array);
     for (const name of Object.keys(graph.updatedWeights)) {

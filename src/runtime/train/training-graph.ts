@@ -5,7 +5,7 @@ import type { SessionOptions, TensorValue } from '../onnx/session';
 import { buildGradientModel, probeShapes } from '../grad';
 import type { ShapeMap } from '../grad';
 import type { Objective } from '../grad';
-import { defaultOpset } from '../grad/builder';
+import { defaultOpset } from '../onnx/codec';
 import { Emitter, makeAttribute, makeTensor } from '../grad/emitter';
 import { PASS_THROUGH_OPS } from './head';
 
@@ -168,7 +168,7 @@ async function probeBatchShapes(model: OnnxModel, sampleFeeds: Record<string, Te
     const perExample = feed.data.length / feed.dims[0];
     return [name, { data: feed.data.subarray(0, count * perExample), dims: [count, ...feed.dims.slice(1)] } as TensorValue];
   }));
-  const options = { ...sessionOptions, providers: ['cpu'] };
+  const options = { ...sessionOptions, provider: 'cpu' };
   if (batch <= 2) return probeShapes(model, sampleFeeds, options);
   const [one, two] = [await probeShapes(model, firstExamples(1), options), await probeShapes(model, firstExamples(2), options)];
   const shapes: ShapeMap = {};

@@ -86,13 +86,15 @@ export interface TrainSummary extends EpochMetrics {
   perClass: ClassReport[];
   /** Validation images the model gets most wrong. */
   topLosses: { file: string; label: string; predicted: string; loss: number }[];
+  /** Every validation image with its class and the predicted one (indices into `classes`), for the confusion matrix's cells. */
+  validation?: { file: string; actual: number; predicted: number }[];
   checkpoint: string;
   stoppedEarly: boolean;
 }
 
 /** What the training worker streams to the panel and the CLI. */
 export type TrainEvent =
-  | { type: 'started'; classes: string[]; trainImages: number; valImages: number; skipped: { file: string; reason: string }[]; provider: string; device: string }
+  | { type: 'started'; classes: string[]; trainImages: number; valImages: number; skipped: { file: string; reason: string }[]; provider: string; device: string; /** Why it runs on the CPU when a GPU provider was asked for and failed. */ providerFallback?: string }
   | { type: 'step'; epoch: number; step: number; stepsPerEpoch: number; loss: number; accuracy: number; learningRate: number; imagesPerSec: number; etaSeconds: number }
   | { type: 'epoch'; metrics: EpochMetrics; checkpoint: string }
   | { type: 'gradcam'; epoch: number; image: string; png: string }
@@ -111,6 +113,8 @@ export type TrainCommand = { type: 'pause' } | { type: 'resume' } | { type: 'sto
  */
 export interface StepEngine {
   readonly provider: string;
+  /** Why the engine runs on the CPU when the settings asked for a GPU provider that failed. */
+  readonly providerFallback?: string;
   readonly classes: number;
   /** Forward, loss, backward and optimizer update; returns the mean loss and the logits of the batch. */
   trainStep(batch: Float32Array, dims: number[], labels: Int32Array | Float32Array, learningRate: number, soft?: Float32Array): Promise<{ loss: number; logits: Float32Array }>;
@@ -123,3 +127,17 @@ export interface StepEngine {
   save(file: string): Promise<void>;
   release(): Promise<void>;
 }
+
+/** What the trainer tells a step engine factory: the run, the data's classes and the input it will feed. */
+export interface StepEngineSetup {
+  config: TrainConfig;
+  classes: string[];
+  /** Dims of a one-sample batch in the model's layout: [1, C, H, W] or [1, H, W, C]. */
+  inputDims: number[];
+  preprocessing: Preprocessing;
+  /** Loss weight of each class (from `classWeights`), absent for an unweighted loss. */
+  classWeights?: number[];
+}
+
+/** Builds the step engine of a run (ONNX, built-in CNN or tfjs); the trainer takes one so that it can run any engine. */
+export type StepEngineFactory = (setup: StepEngineSetup) => Promise<StepEngine>;

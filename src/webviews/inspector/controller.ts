@@ -43,6 +43,8 @@ export class InspectorController implements vscode.Disposable {
     }
     if (message.type === 'quantize') {
       void vscode.commands.executeCommand(QUANTIZE_MODEL_COMMAND, vscode.Uri.file(this.file));
+    } else if (message.type === 'train') {
+      void vscode.commands.executeCommand('cnn.trainModel', vscode.Uri.file(this.file));
     } else if (message.type === 'ready' && this.lastMessage && this.lastMessage.type !== 'loading') {
       void this.post({ ...this.lastMessage, requestId: message.requestId });
     } else {

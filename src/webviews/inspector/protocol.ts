@@ -15,11 +15,12 @@ export type HostMessage =
 /** Symbolic input dim → the positive integer it stands for ("batch_size" → 1). */
 export type DimBindings = Record<string, number>;
 
-/** `quantize`: the toolbar button that opens the Quantize panel on this model. */
+/** `quantize` and `train`: the toolbar buttons that open those panels on this model. */
 export type PageMessage =
   | { type: 'ready'; requestId: RequestId }
   | { type: 'reload'; requestId: RequestId }
   | { type: 'quantize'; requestId: RequestId }
+  | { type: 'train'; requestId: RequestId }
   | { type: 'bindDims'; requestId: RequestId; dims: DimBindings };
 
 export type InspectorTab = 'overview' | 'layers' | 'graph';
@@ -51,7 +52,7 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
   if (!isRecord(value) || !isRequestId(value.requestId)) return undefined;
   const { requestId } = value;
   const keys = Object.keys(value).length;
-  if ((value.type === 'ready' || value.type === 'reload' || value.type === 'quantize') && keys === 2) return { type: value.type, requestId };
+  if ((value.type === 'ready' || value.type === 'reload' || value.type === 'quantize' || value.type === 'train') && keys === 2) return { type: value.type, requestId };
   if (value.type === 'bindDims' && keys === 3) {
     const dims = parseDimBindings(value.dims);
     return dims && { type: 'bindDims', requestId, dims };

@@ -2,10 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
+import * as ort from 'onnxruntime-node';
 import type { ModelSummary } from '../../../src/runtime/inspect/types';
+import type { PredictResponse } from '../../../src/runtime/preview/jobs';
 import { JobCancelledError, runChildJob, runWorkerJob } from '../../../src/runtime/jobs/run-job';
 import type { RuntimeInfo } from '../../../src/runtime/probe/report';
-import { sharedModel } from '../helpers/shared';
+import { sharedImage, sharedModel } from '../helpers/shared';
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -90,6 +92,22 @@ describe('worker and child-process jobs', () => {
       assert.equal(info.onnxruntime.providers.find((provider) => provider.name === 'cpu')?.available, true);
       assert.equal(info.tfjs.backends.find((backend) => backend.name === 'cpu')?.available, true);
       assert.equal(typeof info.gpu.present, 'boolean');
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a worker\'s sessions follow the execution config in its input (cuda, not bundled here, falls back to the CPU)', async function () {
+    if (ort.listSupportedBackends().some((backend) => backend.name === 'cuda' && backend.bundled)) this.skip();
+    const outDir = temporaryBundleDir();
+    try {
+      const request = { action: 'predict', model: sharedModel('mnist.onnx'), images: [sharedImage('mnist_28.png')] };
+      const onCuda = await runWorkerJob<PredictResponse>(bundleWorker('preview', outDir), { ...request, execution: { provider: 'cuda', threads: 1 } });
+      assert.equal(onCuda.provider, 'cpu');
+      assert.match(onCuda.providerFallback ?? '', /^cuda did not initialize/);
+      const onCpu = await runWorkerJob<PredictResponse>(bundleWorker('preview', outDir), { ...request, execution: { provider: 'cpu', threads: 1 } });
+      assert.equal(onCpu.providerFallback, undefined);
+      await assert.rejects(runWorkerJob(bundleWorker('preview', outDir), { ...request, execution: { provider: 'tpu', threads: 1 } }), /execution provider must be one of/);
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });
     }

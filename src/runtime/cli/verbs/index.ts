@@ -12,4 +12,6 @@ export const verbs: Record<string, () => Promise<Verb>> = {
   knowledge: async () => { const m = await import('./knowledge'); return { usage: m.KNOWLEDGE_USAGE, run: m.knowledgeVerb }; },
   hover: async () => { const m = await import('./hover'); return { usage: m.HOVER_USAGE, run: m.hoverVerb }; },
   quantize: async () => { const m = await import('./quantize'); return { usage: m.QUANTIZE_USAGE, run: m.quantizeVerb }; },
+  train: async () => { const m = await import('./train'); return { usage: m.TRAIN_USAGE, run: m.trainVerb }; },
+  'sample-dataset': async () => { const m = await import('./sample-dataset'); return { usage: m.SAMPLE_DATASET_USAGE, run: m.sampleDatasetVerb }; },
 };

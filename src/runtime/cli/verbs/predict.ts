@@ -47,6 +47,7 @@ export async function predictVerb(argv: string[]): Promise<number> {
     const report = {
       model,
       provider: predictor.provider,
+      providerFallback: predictor.providerFallback,
       input: { name: predictor.facts.name, dtype: predictor.facts.dtype, dims: predictor.facts.dims },
       preprocessing: predictor.preprocessing,
       labels: labels.length === 1 ? labels[0] : labels,

@@ -80,6 +80,13 @@ function quantizeButton(): HTMLElement {
   return button;
 }
 
+/** Opens the Train panel on this model (fine-tune it, or give it a new head). */
+function trainButton(): HTMLElement {
+  const train = h('vscode-button', { id: 'train-model', icon: 'mortar-board', secondary: true }, 'Train…');
+  train.addEventListener('click', () => request({ type: 'train' }));
+  return train;
+}
+
 function renderSummaryHeader(summary: ModelSummary): HTMLElement {
   const badges = h(
     'div',
@@ -95,7 +102,7 @@ function renderSummaryHeader(summary: ModelSummary): HTMLElement {
   return h(
     'header',
     { id: 'summary', class: 'summary' },
-    h('div', { class: 'title-row' }, h('h1', {}, baseName(summary.file)), badges, quantizeButton()),
+    h('div', { class: 'title-row' }, h('h1', {}, baseName(summary.file)), badges, quantizeButton(), trainButton()),
     h('div', { class: 'muted path', title: summary.file }, summary.file),
     h(
       'div',

@@ -15,3 +15,12 @@ export function blendInto(target: Uint8ClampedArray, picture: Uint8ClampedArray,
     target[p * 4 + 3] = 255;
   }
 }
+
+export function loadImage(src: string): Promise<HTMLImageElement> {
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    image.onload = () => resolve(image);
+    image.onerror = () => reject(new Error('the picture could not be decoded'));
+    image.src = src;
+  });
+}

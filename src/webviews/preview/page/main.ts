@@ -7,7 +7,7 @@ import { h } from '../../inspector/page/dom';
 import { RequestCounter, type RequestId, type Unnumbered } from '../../shared/messages';
 import { describePreprocessing, field, preprocessingFields, select } from '../../shared/page/preprocessing-form';
 import { parseHostMessage, type MethodInfo, type PageMessage, type PreviewPageState } from '../protocol';
-import { blendInto, normalizedHeat } from './heatmap';
+import { blendInto, loadImage, normalizedHeat } from './heatmap';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -144,22 +144,13 @@ function renderCard(result: PreviewPrediction): HTMLElement {
 }
 
 function showPredictions(response: PredictResponse): void {
-  status.replaceChildren(h('span', { class: 'muted' }, `${response.provider.startsWith('tfjs ') ? `${response.provider} backend` : `${response.provider.toUpperCase()} execution provider`} · input ${response.input.name} ${response.input.dtype} [${response.input.dims.join('×')}]${response.labelsFile ? ` · labels ${baseName(response.labelsFile)}` : ''}`));
+  status.replaceChildren(h('span', { class: 'muted' }, `${response.provider.startsWith('tfjs ') ? `${response.provider} backend` : `${response.provider.toUpperCase()} execution provider`} · input ${response.input.name} ${response.input.dtype} [${response.input.dims.join('×')}]${response.labelsFile ? ` · labels ${baseName(response.labelsFile)}` : ''}${response.providerFallback ? ` · ${response.providerFallback}` : ''}`));
   renderPreprocessing(response.preprocessing);
   grid.replaceChildren(...response.results.map(renderCard));
 }
 
 function formatMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`;
-}
-
-function loadImage(src: string): Promise<HTMLImageElement> {
-  return new Promise((resolve, reject) => {
-    const image = new Image();
-    image.onload = () => resolve(image);
-    image.onerror = () => reject(new Error('the picture could not be decoded'));
-    image.src = src;
-  });
 }
 
 async function showExplanation(response: ExplainResponse): Promise<void> {

@@ -1,0 +1,323 @@
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { isFinalStatus } from '../../../runtime/train/events';
+import type { TrainEvent, TrainSummary } from '../../../runtime/train/types';
+import { h } from '../../inspector/page/dom';
+import { blendInto, loadImage, normalizedHeat } from '../../preview/page/heatmap';
+import { parseHostMessage, type HostMessage, type JobSnapshot, type PageMessage, type TrainPageState, type TrainSelection, type TrainSettings } from '../protocol';
+import { accuracyChart, lossChart } from './charts';
+import { augmentPreviewSlot, settingsForm, type SettingsForm } from './form';
+import { applyEvent, emptyRunView, formatDuration, formatPercent, historyView, replay, rowShares, type RunView } from './run-view';
+
+interface VsCodeApi {
+  postMessage(message: PageMessage): void;
+  setState(state: TrainPageState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app')!;
+
+const header = h('header', { class: 'train-header' });
+const setup = h('section', { id: 'setup', class: 'setup' });
+const controls = h('div', { id: 'run-controls', class: 'run-controls' });
+const stats = h('div', { id: 'run-stats', class: 'run-stats', role: 'status' });
+const message = h('div', { id: 'message', class: 'message', role: 'alert' });
+const charts = h('section', { id: 'charts', class: 'charts' });
+const gradcams = h('section', { id: 'watch', class: 'watch' });
+const results = h('section', { id: 'results', class: 'results' });
+app.replaceChildren(header, message, setup, controls, stats, charts, gradcams, results);
+
+const loss = lossChart();
+const accuracy = accuracyChart();
+charts.append(loss.element, accuracy.element);
+
+let selection: TrainSelection = { model: 'builtin:small-cnn', data: null, out: null, watchImages: [] };
+let form: SettingsForm | undefined;
+let job: Pick<JobSnapshot, 'id' | 'status' | 'config'> | null = null;
+let view: RunView = emptyRunView();
+let nextRequestId = 1;
+const pending = new Map<number, (reply: Extract<HostMessage, { type: 'reply' }>) => void>();
+const answers = new Map<number, (answer: HostMessage) => void>();
+
+function baseName(file: string): string {
+  return file.split(/[\\/]/).pop() ?? file;
+}
+
+function showMessage(text: string, kind: 'error' | 'info' = 'error'): void {
+  message.replaceChildren(text ? h('span', { class: kind }, text) : '');
+}
+
+/** Sends a request and waits for the host's reply (and the data answer that came before it, if any). */
+function request(body: DistributiveOmit<Exclude<PageMessage, { type: 'ready' | 'settings' }>, 'requestId'>): Promise<HostMessage | undefined> {
+  const requestId = nextRequestId++;
+  let answer: HostMessage | undefined;
+  answers.set(requestId, (value) => { answer = value; });
+  return new Promise((resolve) => {
+    pending.set(requestId, (reply) => {
+      answers.delete(requestId);
+      if (reply.ok) showMessage('');
+      else showMessage(reply.error ?? 'failed');
+      resolve(reply.ok ? answer ?? reply : undefined);
+    });
+    vscode.postMessage({ ...body, requestId } as PageMessage);
+  });
+}
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+function button(label: string, id: string, onClick: () => void, icon?: string, secondary = true): HTMLElement {
+  const attributes: Record<string, string | boolean> = { id };
+  if (icon) attributes.icon = icon;
+  if (secondary) attributes.secondary = true;
+  const element = h('vscode-button', attributes, label);
+  element.addEventListener('click', onClick);
+  return element;
+}
+
+function saveState(): void {
+  if (form) vscode.setState({ selection, settings: form.read() });
+}
+
+function renderHeader(): void {
+  const status = job?.status ?? view.status;
+  header.replaceChildren(
+    h('h1', {}, 'Train Model'),
+    h('vscode-badge', { id: 'run-status', variant: 'counter' }, status === 'idle' ? 'not started' : status),
+    ...(view.provider ? [h('span', { class: 'muted', id: 'provider' }, `${view.provider.toUpperCase()}${view.device && view.device !== view.provider ? ` · ${view.device}` : ''}`)] : []),
+    ...(view.providerFallback ? [h('span', { class: 'warning', id: 'provider-fallback' }, view.providerFallback)] : []),
+  );
+}
+
+/** A long path is cut at its start (the file name matters most): right-to-left box, left-to-right text. */
+function pathRow(label: string, value: string, id: string, ...actions: HTMLElement[]): HTMLElement {
+  const shown = value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value) ? h('code', { id, class: 'path file', title: value }, h('bdi', {}, value)) : h('code', { id, class: 'path', title: value }, value);
+  return h('div', { class: 'path-row' }, h('span', { class: 'path-label' }, label), shown, h('span', { class: 'path-actions' }, ...actions));
+}
+
+function renderSetup(settings: TrainSettings): void {
+  const running = job !== null && !isFinalStatus(job.status);
+  const model = selection.model.startsWith('builtin:') ? 'built-in small CNN (conv32-conv64-pool-dense128)' : selection.model;
+  form = settingsForm(settings, () => {
+    saveState();
+    if (form) vscode.postMessage({ type: 'settings', settings: form.read() });
+  });
+  form.setDisabled(running);
+  const pick = (what: Extract<PageMessage, { type: 'pick' }>['what']) => () => void request({ type: 'pick', what });
+  const watch = selection.watchImages.length > 0 ? selection.watchImages.map(baseName).join(', ') : 'none';
+  setup.replaceChildren(
+    pathRow('Model', model, 'model-path', button('Built-in CNN', 'use-builtin', pick('builtin')), button('Choose…', 'pick-model', pick('model'), 'folder-opened')),
+    pathRow('Data', selection.data ?? 'no folder chosen (one subfolder per class)', 'data-path',
+      button('Choose folder…', 'pick-data', pick('data'), 'folder-opened'), button('Sample digits…', 'sample-data', pick('sampleDataset'), 'symbol-numeric')),
+    pathRow('Output', selection.out ?? '—', 'out-path', button('Change…', 'pick-out', pick('out'), 'save-as')),
+    pathRow('Watch', watch, 'watch-path', button('Choose images…', 'pick-watch', pick('watchImages'), 'eye')),
+    form.element,
+  );
+  const slot = augmentPreviewSlot(form);
+  slot.replaceChildren(button('Preview augmentation', 'preview-augment', () => void previewAugmentation(slot), 'preview'));
+}
+
+async function previewAugmentation(slot: HTMLElement): Promise<void> {
+  if (!form) return;
+  slot.replaceChildren(h('vscode-progress-ring'));
+  const answer = await request({ type: 'previewAugment', settings: form.read() });
+  const again = button('Preview again', 'preview-augment', () => void previewAugmentation(slot), 'refresh');
+  if (answer?.type === 'augmentPreview') slot.replaceChildren(again, h('img', { id: 'augment-preview', class: 'augment-preview', src: `data:image/png;base64,${answer.png}`, alt: 'augmented training samples' }));
+  else slot.replaceChildren(again);
+}
+
+function renderControls(): void {
+  const status = job?.status;
+  const running = status !== undefined && !isFinalStatus(status);
+  const start = button(running ? 'Training…' : 'Start training', 'start', () => {
+    if (form) void request({ type: 'start', settings: form.read() });
+  }, 'play', false);
+  if (running) start.setAttribute('disabled', '');
+  const items: HTMLElement[] = [start];
+  if (job && running) {
+    const id = job.id;
+    items.push(status === 'paused'
+      ? button('Resume', 'resume', () => void request({ type: 'resume', jobId: id }), 'debug-continue')
+      : button('Pause', 'pause', () => void request({ type: 'pause', jobId: id }), 'debug-pause'));
+    const stop = button('Stop', 'stop', () => void request({ type: 'stop', jobId: id }), 'debug-stop');
+    if (status === 'stopping') stop.setAttribute('disabled', '');
+    items.push(stop);
+  }
+  controls.replaceChildren(...items);
+}
+
+function renderStats(): void {
+  const last = view.lastEpoch;
+  const currentEpoch = view.stepLoss.length > 0 ? Math.ceil(view.stepLoss[view.stepLoss.length - 1].x) : last?.epoch ?? 0;
+  const parts = [
+    view.epochs ? `epoch ${Math.min(currentEpoch, view.epochs)}/${view.epochs}` : null,
+    view.trainImages ? `${view.trainImages} training / ${view.valImages} validation images${view.classes.length ? `, ${view.classes.length} classes` : ''}` : null,
+    view.imagesPerSec !== null ? `${view.imagesPerSec.toFixed(0)} images/s` : null,
+    view.etaSeconds !== null ? `ETA ${formatDuration(view.etaSeconds)}` : null,
+    view.learningRate !== null ? `lr ${view.learningRate.toPrecision(3)}` : null,
+    last ? `val accuracy ${formatPercent(last.valAccuracy)}` : null,
+    view.checkpoint ? `checkpoint ${baseName(view.checkpoint)} (epoch ${last?.epoch ?? '—'})` : null,
+  ].filter((part): part is string => part !== null);
+  stats.replaceChildren(...parts.map((part) => h('span', {}, part)));
+  if (view.skipped.length > 0) {
+    stats.append(h('details', { class: 'skipped' }, h('summary', {}, `${view.skipped.length} unreadable image${view.skipped.length === 1 ? '' : 's'} skipped`),
+      h('ul', {}, ...view.skipped.slice(0, 50).map((entry) => h('li', {}, `${baseName(entry.file)}: ${entry.reason}`)))));
+  }
+  if (view.error) showMessage(view.error);
+}
+
+function renderGradcams(): void {
+  if (view.gradcams.size === 0) {
+    gradcams.replaceChildren();
+    return;
+  }
+  gradcams.replaceChildren(h('h2', {}, 'What the model looks at, epoch by epoch (Grad-CAM)'),
+    ...[...view.gradcams.entries()].map(([image, epochs]) => h('div', { class: 'watch-row' }, h('span', { class: 'watch-name', title: image }, baseName(image)),
+      ...epochs.map((entry) => h('figure', {}, h('img', { src: `data:image/png;base64,${entry.png}`, alt: `${baseName(image)} after epoch ${entry.epoch}` }), h('figcaption', {}, `epoch ${entry.epoch}`))))));
+}
+
+function confusionMatrix(summary: TrainSummary, gallery: HTMLElement): HTMLElement {
+  const shares = rowShares(summary.confusion);
+  const table = h('table', { class: 'confusion', id: 'confusion' },
+    h('thead', {}, h('tr', {}, h('th', { class: 'corner' }, 'actual ╲ predicted'), ...summary.classes.map((name) => h('th', { title: name }, name)))),
+    h('tbody', {}, ...summary.confusion.map((row, actual) => h('tr', {}, h('th', { title: summary.classes[actual] }, summary.classes[actual]),
+      ...row.map((count, predicted) => {
+        const cell = h('td', { class: actual === predicted ? 'diagonal' : '', 'data-actual': String(actual), 'data-predicted': String(predicted), title: `${count} ${summary.classes[actual]} predicted as ${summary.classes[predicted]}` }, String(count));
+        cell.style.setProperty('--share', shares[actual][predicted].toFixed(3));
+        if (count > 0) cell.addEventListener('click', () => void showCell(actual, predicted, summary, gallery));
+        return cell;
+      })))));
+  return table;
+}
+
+async function showCell(actual: number, predicted: number, summary: TrainSummary, gallery: HTMLElement): Promise<void> {
+  gallery.replaceChildren(h('vscode-progress-ring'));
+  const answer = await request({ type: 'cellImages', actual, predicted });
+  if (answer?.type !== 'cellImages') {
+    gallery.replaceChildren();
+    return;
+  }
+  gallery.replaceChildren(h('h3', {}, `${summary.classes[actual]} predicted as ${summary.classes[predicted]} (${summary.confusion[actual][predicted]})`),
+    h('div', { class: 'gallery' }, ...answer.images.map((image) => h('figure', {}, h('img', { src: image.png, alt: image.name }), h('figcaption', {}, image.name)))));
+}
+
+async function showTopLossCam(index: number, slot: HTMLElement): Promise<void> {
+  slot.replaceChildren(h('vscode-progress-ring'));
+  const answer = await request({ type: 'explainTopLoss', index });
+  if (answer?.type !== 'explanation') {
+    slot.replaceChildren();
+    return;
+  }
+  const picture = await loadImage(`data:image/png;base64,${answer.picture}`);
+  const canvas = h('canvas', { class: 'cam', width: String(picture.width), height: String(picture.height) });
+  const context = canvas.getContext('2d')!;
+  context.drawImage(picture, 0, 0);
+  const pixels = context.getImageData(0, 0, picture.width, picture.height);
+  const output = context.createImageData(picture.width, picture.height);
+  blendInto(output.data, pixels.data, normalizedHeat(answer.cam, picture.width, picture.height), 0.5, 'jet');
+  context.putImageData(output, 0, 0);
+  slot.replaceChildren(canvas, h('span', { class: 'muted' }, `Grad-CAM for ${answer.label ?? 'the predicted class'}`));
+}
+
+function renderResults(): void {
+  const summary = view.summary;
+  if (!summary) {
+    results.replaceChildren();
+    return;
+  }
+  const gallery = h('div', { id: 'cell-images', class: 'cell-images' });
+  const open = (action: 'inspect' | 'preview' | 'quantize') => () => void request({ type: 'openResult', action });
+  results.replaceChildren(
+    h('h2', {}, `Result: ${baseName(summary.output)}`),
+    h('p', { class: 'muted' }, `${summary.output} · validation accuracy ${formatPercent(summary.valAccuracy)} · loss ${summary.valLoss.toFixed(4)}${summary.stoppedEarly ? ' · stopped early' : ''}`),
+    h('div', { class: 'result-actions' },
+      button('Open in Inspector', 'open-inspector', open('inspect'), 'type-hierarchy'),
+      button('Preview', 'open-preview', open('preview'), 'eye'),
+      button('Quantize', 'open-quantize', open('quantize'), 'zap')),
+    h('div', { class: 'result-grid' },
+      h('div', {}, h('h3', {}, 'Confusion matrix (validation; click a cell for its images)'), h('div', { class: 'scroll' }, confusionMatrix(summary, gallery))),
+      h('div', {}, h('h3', {}, 'Per class'), h('table', { class: 'per-class', id: 'per-class' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'class'), h('th', {}, 'precision'), h('th', {}, 'recall'), h('th', {}, 'F1'), h('th', {}, 'images'))),
+        h('tbody', {}, ...summary.perClass.map((entry) => h('tr', {}, h('td', {}, entry.name), h('td', {}, formatPercent(entry.precision)), h('td', {}, formatPercent(entry.recall)), h('td', {}, formatPercent(entry.f1)), h('td', {}, String(entry.support)))))))),
+    gallery,
+    h('h3', {}, 'Top losses: the validation images the model gets most wrong'),
+    h('ol', { class: 'top-losses', id: 'top-losses' }, ...summary.topLosses.map((entry, index) => {
+      const slot = h('div', { class: 'cam-slot' });
+      return h('li', {}, h('span', { title: entry.file }, `${baseName(entry.file)}: ${entry.label} predicted as ${entry.predicted} (loss ${entry.loss.toFixed(2)})`),
+        button('Grad-CAM', `cam-${index}`, () => void showTopLossCam(index, slot), 'eye'), slot);
+    })),
+  );
+}
+
+function renderRun(): void {
+  renderHeader();
+  renderControls();
+  renderStats();
+  loss.update(view);
+  accuracy.update(view);
+  renderGradcams();
+  renderResults();
+}
+
+function onEvent(event: TrainEvent): void {
+  applyEvent(view, event);
+  // Steps arrive several times a second: redraw the curves and the numbers only; the rest changes per epoch.
+  if (event.type === 'step') {
+    renderStats();
+    loss.update(view);
+    accuracy.update(view);
+    return;
+  }
+  renderRun();
+}
+
+function onState(state: Extract<HostMessage, { type: 'state' }>): void {
+  selection = state.selection;
+  job = state.job ? { id: state.job.id, status: state.job.status, config: state.job.config } : null;
+  if (state.job) view = replay(state.job.events, state.job.status, state.job.config.epochs ?? null);
+  else if (state.interrupted) view = historyView(state.interrupted.history);
+  else view = emptyRunView();
+  if (!state.job) view.epochs = state.settings.epochs ?? null;
+  renderSetup(state.job?.config ?? state.settings);
+  if (state.interrupted && !state.job) {
+    showMessage('');
+    message.replaceChildren(h('span', { class: 'info' }, `This run stopped with its window after epoch ${state.interrupted.epoch}; its checkpoint is kept.`),
+      button('Continue from the checkpoint', 'continue', () => void request({ type: 'continue' }), 'debug-continue'));
+  }
+  saveState();
+  renderRun();
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const received = parseHostMessage(event.data);
+  if (!received) return;
+  switch (received.type) {
+    case 'state':
+      onState(received);
+      return;
+    case 'event':
+      if (job && received.jobId === job.id) onEvent(received.event);
+      return;
+    case 'status':
+      if (job && received.jobId === job.id && job.status !== received.status) {
+        job.status = received.status;
+        if (isFinalStatus(received.status)) form?.setDisabled(false);
+        renderHeader();
+        renderControls();
+      }
+      return;
+    case 'reply':
+      pending.get(received.requestId)?.(received);
+      pending.delete(received.requestId);
+      return;
+    default:
+      answers.get(received.requestId)?.(received);
+  }
+});
+
+vscode.postMessage({ type: 'ready' });
