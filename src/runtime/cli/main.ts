@@ -1,11 +1,30 @@
 // Headless front end: `cnn VERB ... --json`. Each verb prints JSON for scripts and tests.
 import { verbs } from './verbs';
 
+const HELP_FLAGS = new Set(['--help', '-h', 'help']);
+
+/** `cnn --help`: every verb with its flags; `cnn help VERB`: that verb's. */
+async function help(verbName: string | undefined): Promise<number> {
+  if (verbName !== undefined) {
+    const load = verbs[verbName];
+    if (!load) {
+      console.error(`cnn help: unknown verb ${verbName}; verbs: ${Object.keys(verbs).join(', ')}`);
+      return 2;
+    }
+    console.log(`usage: cnn ${(await load()).usage}`);
+    return 0;
+  }
+  const usages = await Promise.all(Object.values(verbs).map(async (load) => `  cnn ${(await load()).usage}`));
+  console.log(['usage: cnn VERB ARGS... (cnn help VERB for one verb)', 'verbs:', ...usages].join('\n'));
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const load = name ? verbs[name] : undefined;
+  if (name === undefined || HELP_FLAGS.has(name)) return help(rest[0]);
+  const load = verbs[name];
   if (!load) {
-    console.error(`cnn: unknown verb ${name ?? '(none)'}; verbs: ${Object.keys(verbs).join(', ')}`);
+    console.error(`cnn: unknown verb ${name}; verbs: ${Object.keys(verbs).join(', ')} (cnn --help lists their flags)`);
     return 2;
   }
   const verb = await load();
