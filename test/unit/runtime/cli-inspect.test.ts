@@ -43,7 +43,7 @@ describe('cnn inspect (the built CLI)', function () {
       assert.match(result.stdout, new RegExp(`parameters ${summary.params.toLocaleString('en-US')}`));
       const first = summary.layers[0];
       assert.match(result.stdout, new RegExp(`^${first.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s+${first.type}\\s`, 'm'));
-      assert.match(result.stdout, new RegExp(`^total\\s+${summary.layers.length} layers\\s+${summary.params.toLocaleString('en-US')}\\s+${summary.macs.toLocaleString('en-US')}$`, 'm'));
+      assert.match(result.stdout, new RegExp(`^total\\s+${summary.layers.length} layers\\s+${summary.params.toLocaleString('en-US')}\\s+${summary.macs!.toLocaleString('en-US')}$`, 'm'));
     });
   }
 
@@ -61,7 +61,7 @@ describe('cnn inspect (the built CLI)', function () {
     assert.equal(result.status, 0, result.stderr);
     const printed = JSON.parse(result.stdout);
     assert.deepEqual(printed.inputs[0].shape, [4, 3, 32, 32]);
-    assert.equal(printed.macs, 4 * (await inspectModel(model)).macs);
+    assert.equal(printed.macs, 4 * (await inspectModel(model)).macs!);
   });
 
   it('exits 1 with one line naming the file for a broken or missing model', () => {
