@@ -1,4 +1,5 @@
 // Headless front end: `cnn VERB ... --json`. Each verb prints JSON for scripts and tests.
+import { conciseMessage } from '../errors';
 import { verbs } from './verbs';
 
 const HELP_FLAGS = new Set(['--help', '-h', 'help']);
@@ -35,9 +36,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await verb.run(rest);
   } catch (error) {
-    // One line, naming what failed (format errors already name their file).
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`cnn ${name}: ${message.replace(/\s*\n\s*/g, ' ')}`);
+    // One short line, naming what failed (format errors already name their file).
+    console.error(`cnn ${name}: ${conciseMessage(error)}`);
     return 1;
   }
 }

@@ -3,7 +3,7 @@ import { imageToTensor } from '../images';
 import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
 import { isDistribution, softmax } from '../predict/classify';
-import { readTfjsArtifacts } from '../predict/tfjs-model';
+import { loadTfjsModel } from '../predict/tfjs-model';
 import { initTfjsBackend } from '../tfjs/backend';
 import { gradCam } from './methods/gradcam';
 import { gradCamPlusPlus } from './methods/gradcam-plus-plus';
@@ -19,7 +19,9 @@ function loadTfjs(): TfModule {
 
 /** Loads a tfjs layers model (model.json and its weight shards) from disk. */
 export async function loadLayersModelFile(tf: TfModule, modelJson: string): Promise<Tf.LayersModel> {
-  return tf.loadLayersModel({ load: async () => readTfjsArtifacts(modelJson) });
+  const loaded = await loadTfjsModel(tf, modelJson);
+  if (loaded.kind !== 'layers') throw new Error(`${modelJson}: a graph model, not a layers model`);
+  return loaded.model;
 }
 
 /** The last layer with spatial extent ([N, H, W, C], H and W > 1), or the named one. */
