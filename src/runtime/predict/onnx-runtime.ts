@@ -29,7 +29,11 @@ export function loadOnnxRuntime(): OrtModule {
 export function floatTensor(ort: OrtModule, dtype: string, data: Float32Array, dims: readonly number[]): Ort.Tensor {
   if (dtype === 'float32') return new ort.Tensor('float32', data, dims);
   if (dtype === 'float64') return new ort.Tensor('float64', Float64Array.from(data), dims);
-  if (dtype === 'uint8') return new ort.Tensor('uint8', Uint8Array.from(data, (v) => Math.min(255, Math.max(0, Math.round(v)))), dims);
+  const clamped = (low: number, high: number) => (v: number) => Math.min(high, Math.max(low, Math.round(v)));
+  if (dtype === 'uint8') return new ort.Tensor('uint8', Uint8Array.from(data, clamped(0, 255)), dims);
+  if (dtype === 'int8') return new ort.Tensor('int8', Int8Array.from(data, clamped(-128, 127)), dims);
+  if (dtype === 'int32') return new ort.Tensor('int32', Int32Array.from(data, clamped(-(2 ** 31), 2 ** 31 - 1)), dims);
+  if (dtype === 'int64') return new ort.Tensor('int64', BigInt64Array.from(data, (v) => BigInt(Math.round(v))), dims);
   throw new Error(`image input of type ${dtype} is not supported`);
 }
 
