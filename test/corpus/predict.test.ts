@@ -74,7 +74,7 @@ describe('corpus: predict', function () {
         assert.ok(prediction.outputs.length > 0);
         for (const output of prediction.outputs) assert.ok(output.dims.length > 0);
         if (/int/.test(predictor.facts.dtype)) assert.equal(predictor.preprocessing.range, '0-255');
-        recordResult(model.id, { predict: `ok ${prediction.outputs.map((o) => o.kind).join('+')}` });
+        recordResult(model.id, { predict: `ok: ${[...new Set(prediction.outputs.map((o) => o.kind))].join(', ')}` });
       } catch (error) {
         recordResult(model.id, { predict: `failed: ${(error as Error).message.slice(0, 60)}` });
         throw error;

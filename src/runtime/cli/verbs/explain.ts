@@ -23,7 +23,7 @@ async function explainOnnx(model: string, image: string, method: string, layer: 
   }
 }
 
-/** TensorFlow.js layers models (model.json): Grad-CAM and Grad-CAM++ through tfjs gradients; classes by index. */
+/** TensorFlow.js layers models (model.json): every method through tfjs (gradients, scores); classes by index. */
 async function explainTfjs(model: string, image: string, method: string, layer: string | undefined, targetClass: string | undefined, overrides: Partial<Preprocessing>): Promise<VerbExplanation> {
   if (targetClass !== undefined && !/^\d+$/.test(targetClass)) throw new Error('--class takes a class index for TensorFlow.js models');
   const explanation = await explainTfjsModel(model, image, { method, layer, targetClass: targetClass === undefined ? undefined : Number(targetClass), overrides });
