@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { METHODS } from '../../src/runtime/explain/methods';
 import { explainTfjsModel } from '../../src/runtime/explain/tfjs-gradcam';
+import { Predictor } from '../../src/runtime/predict/predictor';
 import { sharedImage } from '../unit/helpers/shared';
 import { corpus, corpusAvailable, corpusFile } from './corpus';
 import { recordResult } from './results';
@@ -40,4 +43,50 @@ describe('corpus: explain TensorFlow.js models', function () {
     assert.deepEqual(explanation.cam.size, explanation.layerDims.slice(1, 3));
     recordResult(model.id, { explain: `eigencam at ${explanation.layerDims.slice(1, 3).join('×')}` });
   });
+});
+
+describe('corpus: explain objective by output kind (ONNX)', function () {
+  this.timeout(600_000);
+  const root = path.resolve(__dirname, '../..');
+  before(() => execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' }));
+
+  const cases = [
+    { id: 'ocr-det', size: '96,128', kind: 'dense', pattern: /map summed over the \d+ pixels above 0\.5|whole map/ },
+    { id: 'ocr-rec', size: '48,160', kind: 'sequence', pattern: /sum over \d+ steps of each step's top class/ },
+    { id: 'ocr-cls', size: '48,192', kind: 'classification', pattern: /the class \d output/ },
+  ];
+  for (const { id, size, kind, pattern } of cases) {
+    it(`${id}: the ${kind} objective, its score equal to the output run directly, a small JSON`, async function () {
+      const model = byId(id);
+      if (!corpusAvailable(model)) this.skip();
+      const file = corpusFile(model);
+      const image = sharedImage('cat.jpg');
+      const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'explain', file, image, '--method', 'gradcam', '--size', size, '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      assert.equal(result.status, 0, result.stderr);
+      assert.ok(result.stdout.length < 64 * 1024, `${result.stdout.length} bytes of JSON`);
+      const report = JSON.parse(result.stdout);
+      assert.equal(report.objective.kind, kind);
+      assert.match(report.objective.description, pattern);
+
+      // The objective recomputed from the output of a plain forward pass, by the rule for its kind.
+      const predictor = await Predictor.open(file, { overrides: report.preprocessing });
+      try {
+        const [output] = (await predictor.forward(image)).outputs;
+        let expected: number;
+        if (kind === 'classification') expected = output.values[report.class];
+        else if (kind === 'sequence') {
+          const [, steps, classes] = output.dims;
+          expected = 0;
+          for (let t = 0; t < steps; t++) expected += Math.max(...output.values.subarray(t * classes, (t + 1) * classes));
+        } else {
+          const above = output.values.filter((v) => v > 0.5);
+          expected = above.length > 0 ? above.reduce((s, v) => s + v, 0) : output.values.reduce((s, v) => s + v, 0);
+        }
+        assert.ok(Math.abs(report.score - expected) <= 1e-4 * Math.max(1, Math.abs(expected)), `score ${report.score}, expected ${expected}`);
+        recordResult(id, { explain: `gradcam, ${kind} objective` });
+      } finally {
+        await predictor.release();
+      }
+    });
+  }
 });
