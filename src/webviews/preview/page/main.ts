@@ -192,6 +192,7 @@ async function showExplanation(response: ExplainResponse): Promise<void> {
     canvas,
     h('figcaption', {},
       h('strong', {}, title),
+      h('div', { class: 'muted objective' }, `explains ${response.objective}`),
       h('div', { class: 'muted' }, `${baseName(response.image)} · score ${response.score.toPrecision(4)} · p ${(100 * response.probability).toFixed(1)}% · ${response.layer ? `layer ${response.layer.tensor} [${response.layer.dims.join('×')}]` : 'input gradients'} · map ${response.cam.size.join('×')}`),
       h('div', { class: 'controls' }, field('Opacity', opacity), field('Colormap', colormapSelect),
         button('Export PNG', `export-${exportName}`, () => vscode.postMessage({ type: 'exportPng', name: exportName, dataUrl: canvas.toDataURL('image/png') }), 'save'),
