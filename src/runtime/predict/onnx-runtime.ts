@@ -1,6 +1,6 @@
 import type * as Ort from 'onnxruntime-node';
 import type { OnnxModel } from '../onnx/codec';
-import { float16ToFloat32 } from '../onnx/dtypes';
+import { float16ArrayToFloat32 } from '../onnx/dtypes';
 import { createSession, onnxruntime, type SessionOptions } from '../onnx/session';
 
 export type OrtModule = typeof Ort;
@@ -40,7 +40,7 @@ export function floatTensor(ort: OrtModule, dtype: string, data: Float32Array, d
 /** An output tensor's values as float32 (float16 bits decoded; a Float16Array converts by value). */
 export function tensorToFloat32(tensor: Ort.Tensor): Float32Array {
   const data = tensor.data;
-  if (tensor.type === 'float16' && data instanceof Uint16Array) return Float32Array.from(data, float16ToFloat32);
+  if (tensor.type === 'float16' && data instanceof Uint16Array) return float16ArrayToFloat32(data);
   if (data instanceof Float32Array) return data;
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Float32Array.from(data, (v) => Number(v));
   if (ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
