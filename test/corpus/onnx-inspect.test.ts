@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { toFloat32Model } from '../../src/runtime/explain/float32-model';
+import { probeShapes } from '../../src/runtime/grad';
+import { staticShapes } from '../../src/runtime/grad/shapes';
+import { onnxInputFacts } from '../../src/runtime/images/model-input';
 import { inspectModel } from '../../src/runtime/inspect';
 import { readModelFile } from '../../src/runtime/onnx/codec';
 import { exposeTensors } from '../../src/runtime/onnx/graph';
@@ -71,6 +75,23 @@ describe('corpus: inspect ONNX models against onnx shape inference', function ()
       } else {
         assert.equal(free.macs, expected, 'only the batch is open: MACs per sample');
       }
+    });
+  }
+});
+
+describe('corpus: static shapes spare the explainer its measuring run', function () {
+  this.timeout(120_000);
+  for (const model of corpus.filter((m) => m.format === 'onnx')) {
+    it(`${model.id}: static shapes with the input dims bound equal the shapes onnxruntime measures`, async function () {
+      if (!corpusAvailable(model)) this.skip();
+      const onnx = toFloat32Model(readModelFile(corpusFile(model)));
+      const facts = onnxInputFacts(onnx);
+      const dims = facts.dims.map((d) => (typeof d === 'number' ? d : model.dims?.[String(d)] ?? 1));
+      const feeds = { [facts.name]: { data: new Float32Array(product(dims)), dims } };
+      const measured = await probeShapes(onnx, feeds);
+      const inferred = staticShapes(onnx, feeds);
+      assert.ok(inferred, 'static inference shapes every node output');
+      for (const node of onnx.graph.node) for (const name of node.output) if (name) assert.deepEqual(inferred[name], measured[name], name);
     });
   }
 });

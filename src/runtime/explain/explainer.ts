@@ -3,6 +3,7 @@ import { readInputFacts, type ModelInputFacts } from '../images/model-input';
 import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
 import { GradientSession, probeShapes, type ShapeMap } from '../grad';
+import { staticShapes } from '../grad/shapes';
 import { readModelFile, type OnnxModel } from '../onnx/codec';
 import { exposeTensors } from '../onnx/graph';
 import { createSession, runSession, type SessionOptions } from '../onnx/session';
@@ -64,7 +65,8 @@ export class Explainer {
     const preprocessing = resolvePreprocessing(modelFile, facts, options.overrides);
     const model = toFloat32Model(readModelFile(modelFile));
     const { data, dims } = await imageToTensor(options.sampleImage, preprocessing);
-    const shapes = await probeShapes(model, { [facts.name]: { data, dims } }, options.session);
+    const feeds = { [facts.name]: { data, dims } };
+    const shapes = staticShapes(model, feeds) ?? await probeShapes(model, feeds, options.session);
     return new Explainer(modelFile, model, facts, preprocessing, shapes, model.graph.output[0].name, options.session ?? {});
   }
 
