@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { METHODS } from '../../src/runtime/explain/methods';
+import { METHODS, methodsForModel } from '../../src/runtime/explain/methods';
+import { readModelJson } from '../../src/runtime/tfjs/inspect';
 import { explainTfjsModel } from '../../src/runtime/explain/tfjs-gradcam';
 import { Predictor } from '../../src/runtime/predict/predictor';
 import { sharedImage } from '../unit/helpers/shared';
@@ -89,4 +90,21 @@ describe('corpus: explain objective by output kind (ONNX)', function () {
       }
     });
   }
+});
+
+describe('corpus: the methods offered are the ones that run', () => {
+  it('all nine on ONNX and tfjs layers models, none on tfjs graph models (whose explain says so, briefly)', async function () {
+    this.timeout(60_000);
+    for (const model of corpus) {
+      if (!corpusAvailable(model) || model.source === 'derived') continue;
+      const file = corpusFile(model);
+      const offered = methodsForModel(file, readModelJson).map((m) => m.name);
+      if (model.format === 'tfjs-graph') {
+        assert.deepEqual(offered, [], model.id);
+        await assert.rejects(explainTfjsModel(file, sharedImage('cat.jpg'), { method: 'gradcam' }), (error: Error) => error.message.startsWith(file) && error.message.length < file.length + 120);
+      } else {
+        assert.deepEqual(offered, Object.keys(METHODS), model.id);
+      }
+    }
+  });
 });

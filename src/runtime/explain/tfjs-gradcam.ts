@@ -19,7 +19,7 @@ function loadTfjs(): TfModule {
 /** Loads a tfjs layers model (model.json and its weight shards) from disk. */
 export async function loadLayersModelFile(tf: TfModule, modelJson: string): Promise<Tf.LayersModel> {
   const loaded = await loadTfjsModel(tf, modelJson);
-  if (loaded.kind !== 'layers') throw new Error(`${modelJson}: a graph model, not a layers model`);
+  if (loaded.kind !== 'layers') throw new Error(`${modelJson}: attribution methods do not run on tfjs graph models yet (layers models and ONNX only)`);
   return loaded.model;
 }
 

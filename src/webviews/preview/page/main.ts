@@ -147,7 +147,9 @@ function renderCard(result: PreviewPrediction): HTMLElement {
     result.picture ? h('img', { class: 'picture', src: `data:image/png;base64,${result.picture}`, alt: result.name }) : null,
     result.error ? h('p', { class: 'error' }, result.error) : null,
     ...result.outputs.map(renderOutput),
-    h('div', { class: 'explain-row' }, methodSelect, classInput, layerInput, explain));
+    methods.length > 0
+      ? h('div', { class: 'explain-row' }, methodSelect, classInput, layerInput, explain)
+      : h('p', { class: 'muted explain-row' }, 'No attribution method runs on this model yet (TensorFlow.js graph model).'));
   // A click on a predicted class fills the class picker.
   card.querySelectorAll<HTMLElement>('li[data-class]').forEach((item) => item.addEventListener('click', () => { classInput.value = item.dataset.class!; }));
   return card;
