@@ -4,8 +4,10 @@ Usage: /usr/bin/python3 scripts/reference/onnx_counts.py [--dim NAME=VALUE ...] 
 → JSON on stdout, one entry per file:
   params    elements of floating-point initializers and Constant tensors of rank >= 1 (weights; integer shape
             constants, scalars and the scales/roi arguments of Resize and Upsample excluded)
-  macs      Conv: output elements x prod(W.shape[1:]); ConvTranspose: input elements x prod(W.shape[1:]); Gemm/MatMul: output elements x K; symbolic dims as 1
+  macs      Conv, ConvInteger, QLinearConv: output elements x prod(W.shape[1:]); ConvTranspose: input elements x prod(W.shape[1:]);
+            Gemm, MatMul, MatMulInteger, QLinearMatMul: output elements x K; symbolic dims as 1
             (--dim binds symbolic input dims to values before shape inference)
+  node_macs the MACs of each multiply-accumulating node (by first output), null where a shape stayed open
   shapes    every tensor's shape from onnx.shape_inference (dims: int, symbol name, or null)
   inputs    graph inputs that are not initializers, outputs: graph outputs, with dtype names and shapes
 """
@@ -59,21 +61,27 @@ def summarize(path, dims):
     for tensor in graph.initializer:
         shapes[tensor.name] = list(tensor.dims)
 
-    macs = 0
-    for node in graph.node:
+    def node_macs(node):
         out = elements(shapes.get(node.output[0]))
-        if out is None:
-            continue
-        if node.op_type == 'Conv':
-            macs += out * int(np.prod(shapes[node.input[1]][1:]))
-        elif node.op_type == 'ConvTranspose':
-            macs += elements(shapes.get(node.input[0])) * int(np.prod(shapes[node.input[1]][1:]))
-        elif node.op_type == 'Gemm':
+        if node.op_type in ('Conv', 'ConvInteger', 'QLinearConv'):
+            weight = shapes.get(node.input[3 if node.op_type == 'QLinearConv' else 1])
+            return None if out is None or not weight else out * int(np.prod(weight[1:]))
+        if node.op_type == 'ConvTranspose':
+            x, weight = elements(shapes.get(node.input[0])), shapes.get(node.input[1])
+            return None if x is None or not weight else x * int(np.prod(weight[1:]))
+        if node.op_type == 'Gemm':
             trans_a = next((a.i for a in node.attribute if a.name == 'transA'), 0)
-            a = shapes[node.input[0]]
-            macs += out * (a[0] if trans_a else a[1])
-        elif node.op_type == 'MatMul':
-            macs += out * shapes[node.input[0]][-1]
+            a = shapes.get(node.input[0])
+            return None if out is None or not a or len(a) != 2 else out * (a[0] if trans_a else a[1])
+        if node.op_type in ('MatMul', 'MatMulInteger', 'QLinearMatMul'):
+            a = shapes.get(node.input[0])
+            return None if out is None or not a or not isinstance(a[-1], int) else out * a[-1]
+        return 0
+
+    # MACs per multiply-accumulating node, keyed by its first output; None where onnx's inference left a shape open.
+    per_node = {node.output[0]: node_macs(node) for node in graph.node}
+    per_node = {name: value for name, value in per_node.items() if value != 0}
+    macs = sum(value for value in per_node.values() if value is not None)
 
     initializer_names = {t.name for t in graph.initializer}
     elem = onnx.mapping.TENSOR_TYPE_TO_NP_TYPE
@@ -83,6 +91,7 @@ def summarize(path, dims):
         'opset': next(o.version for o in model.opset_import if o.domain in ('', 'ai.onnx')),
         'params': params,
         'macs': int(macs),
+        'node_macs': {name: (None if value is None else int(value)) for name, value in per_node.items()},
         'inputs': io([i for i in graph.input if i.name not in initializer_names]),
         'outputs': io(graph.output),
         'ops': {op: sum(1 for n in graph.node if n.op_type == op) for op in sorted({n.op_type for n in graph.node})},

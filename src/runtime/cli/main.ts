@@ -1,7 +1,26 @@
 // Headless front end: `cnn VERB ... --json`. Each verb prints JSON for scripts and tests.
+import { conciseMessage } from '../errors';
 import { setExecutionConfig } from '../onnx/execution';
 import { EXECUTION_USAGE, printFallbacks, takeExecutionFlags } from './execution-flags';
 import { verbs } from './verbs';
+
+const HELP_FLAGS = new Set(['--help', '-h', 'help']);
+
+/** `cnn --help`: every verb with its flags; `cnn help VERB`: that verb's. */
+async function help(verbName: string | undefined): Promise<number> {
+  if (verbName !== undefined) {
+    const load = verbs[verbName];
+    if (!load) {
+      console.error(`cnn help: unknown verb ${verbName}; verbs: ${Object.keys(verbs).join(', ')}`);
+      return 2;
+    }
+    console.log(`usage: cnn ${(await load()).usage} ${EXECUTION_USAGE}`);
+    return 0;
+  }
+  const usages = await Promise.all(Object.values(verbs).map(async (load) => `  cnn ${(await load()).usage}`));
+  console.log(['usage: cnn VERB ARGS... (cnn help VERB for one verb)', `every verb that runs a model also takes ${EXECUTION_USAGE}`, 'verbs:', ...usages].join('\n'));
+  return 0;
+}
 
 async function main(args: string[]): Promise<number> {
   let argv: string[];
@@ -10,14 +29,15 @@ async function main(args: string[]): Promise<number> {
     setExecutionConfig(flags.config);
     argv = flags.rest;
   } catch (error) {
-    console.error(`cnn: ${(error as Error).message}`);
+    console.error(`cnn: ${conciseMessage(error)}`);
     return 2;
   }
   printFallbacks();
   const [name, ...rest] = argv;
-  const load = name ? verbs[name] : undefined;
+  if (name === undefined || HELP_FLAGS.has(name)) return help(rest[0]);
+  const load = verbs[name];
   if (!load) {
-    console.error(`cnn: unknown verb ${name ?? '(none)'}; verbs: ${Object.keys(verbs).join(', ')}`);
+    console.error(`cnn: unknown verb ${name}; verbs: ${Object.keys(verbs).join(', ')} (cnn --help lists their flags)`);
     return 2;
   }
   const verb = await load();
@@ -28,9 +48,8 @@ async function main(args: string[]): Promise<number> {
   try {
     return await verb.run(rest);
   } catch (error) {
-    // One line, naming what failed (format errors already name their file).
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`cnn ${name}: ${message.replace(/\s*\n\s*/g, ' ')}`);
+    // One short line, naming what failed (format errors already name their file).
+    console.error(`cnn ${name}: ${conciseMessage(error)}`);
     return 1;
   }
 }

@@ -3,16 +3,21 @@ import { readInputFacts, type ModelInputFacts } from '../images/model-input';
 import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
 import { GradientSession, probeShapes, type ShapeMap } from '../grad';
+import { staticShapes } from '../grad/shapes';
 import { readModelFile, type OnnxModel } from '../onnx/codec';
 import { exposeTensors } from '../onnx/graph';
 import { createSession, runSession, type SessionOptions } from '../onnx/session';
-import { classify, softmax, isDistribution } from '../predict/classify';
+import { softmax, isDistribution } from '../predict/classify';
 import { resolveClass, resolveLabelsFile } from '../predict/labels';
 import { attributionMethod } from './methods';
 import type { Activation, ExplainContext } from './methods/types';
 import { chooseTargetLayer, type LayerChoice } from './target-layer';
 import type { FloatMap } from './tensor-math';
 import { toFloat32Model } from '../onnx/float32-model';
+import { outputObjective, type ObjectiveKind, type OutputObjective } from './objective';
+
+/** The graph input the objective's weights are fed through, for outputs that are not class scores. */
+const OBJECTIVE_WEIGHTS = 'cnn_studio_objective_weights';
 import type * as Ort from 'onnxruntime-node';
 
 export interface ExplainOptions {
@@ -28,6 +33,8 @@ export interface ExplainOptions {
 export interface Explanation {
   method: string;
   layer: LayerChoice | null;
+  /** What the score is, by the output's kind (see outputObjective). */
+  objective: { kind: ObjectiveKind; description: string };
   targetClass: number;
   /** The model output at the class (logit, or probability for models that output a distribution). */
   score: number;
@@ -70,7 +77,8 @@ export class Explainer {
     const preprocessing = resolvePreprocessing(modelFile, facts, options.overrides);
     const model = toFloat32Model(readModelFile(modelFile));
     const { data, dims } = await imageToTensor(options.sampleImage, preprocessing);
-    const shapes = await probeShapes(model, { [facts.name]: { data, dims } }, options.session);
+    const feeds = { [facts.name]: { data, dims } };
+    const shapes = staticShapes(model, feeds) ?? await probeShapes(model, feeds, options.session);
     return new Explainer(modelFile, model, facts, preprocessing, shapes, scoreOutput(model), options.session ?? {});
   }
 
@@ -92,12 +100,15 @@ export class Explainer {
     return session;
   }
 
-  private async gradientSession(wrt: string, targetClass: number, sample: Float32Array): Promise<GradientSession> {
-    const key = `${wrt}\u0000${targetClass}`;
+  /** A gradient session of the class score, or (objective given) of sum(output × weights) with the weights fed. */
+  private async gradientSession(wrt: string, targetClass: number, sample: Float32Array, weighted: boolean): Promise<GradientSession> {
+    const key = `${wrt}\u0000${weighted ? 'weighted' : targetClass}`;
     let session = this.gradientSessions.get(key);
     if (!session) {
       session = await GradientSession.create(this.model, {
-        objective: { kind: 'select', output: this.output, index: this.outputIndex(targetClass) },
+        objective: weighted
+          ? { kind: 'weighted-sum', output: this.output, weightsInput: OBJECTIVE_WEIGHTS }
+          : { kind: 'select', output: this.output, index: this.outputIndex(targetClass) },
         wrt: [wrt],
         activations: wrt === this.facts.name ? [] : [wrt],
       }, { ...this.sessionOptions, shapes: this.shapes, sampleFeeds: { [this.facts.name]: { data: sample, dims: this.inputDims } } });
@@ -137,10 +148,20 @@ export class Explainer {
     const method = attributionMethod(options.method);
     const { data: input } = await imageToTensor(image, this.preprocessing);
     const { output } = await this.outputs(input);
-    const targetClass = options.targetClass ?? classify(output, 1).top[0].index;
-    if (!(targetClass >= 0 && targetClass < output.length)) throw new Error(`class ${targetClass} is outside the output's ${output.length} classes`);
+    const objective: OutputObjective = outputObjective(this.shapes[this.output], output, options.targetClass);
+    const targetClass = objective.targetClass;
+    const classification = objective.kind === 'classification';
+    const weighted = !classification;
+    const counted = objective.weights.reduce((sum, w) => sum + w, 0);
+    const objectiveValue = (values: Float32Array) => values.reduce((sum, v, i) => sum + v * objective.weights[i], 0);
     const outputIsDistribution = isDistribution(output);
-    const probability = (values: Float32Array) => (outputIsDistribution ? values[targetClass] : softmax(values)[targetClass]);
+    // Dense and sequence objectives: the mean of the counted outputs (a mean probability when they are probabilities).
+    const probability = (values: Float32Array) => (!classification ? objectiveValue(values) / counted
+      : outputIsDistribution ? values[targetClass] : softmax(values)[targetClass]);
+    const gradientFeeds = (data: Float32Array) => ({
+      [this.facts.name]: { data, dims: this.inputDims },
+      ...(weighted ? { [OBJECTIVE_WEIGHTS]: { data: objective.weights, dims: this.shapes[this.output] } } : {}),
+    });
     const layer = method.resolution === 'layer' || options.layer ? chooseTargetLayer(this.model, this.shapes, this.output, options.layer) : null;
     const needLayer = () => {
       if (!layer) throw new Error(`${method.label} needs a target layer`);
@@ -153,7 +174,7 @@ export class Explainer {
       targetClass,
       layerGradient: async () => {
         const tensor = needLayer();
-        const result = await (await this.gradientSession(tensor, targetClass, input)).run({ [this.facts.name]: { data: input, dims: this.inputDims } });
+        const result = await (await this.gradientSession(tensor, targetClass, input, weighted)).run(gradientFeeds(input));
         return { activation: result.activations[tensor], gradient: result.gradients[tensor] };
       },
       layerActivation: async () => {
@@ -161,11 +182,11 @@ export class Explainer {
         return (await this.outputs(input, [tensor])).exposed[tensor];
       },
       inputGradients: async (inputs) => {
-        const session = await this.gradientSession(this.facts.name, targetClass, input);
+        const session = await this.gradientSession(this.facts.name, targetClass, input, weighted);
         const gradients: Float32Array[] = [];
         const scores: number[] = [];
         for (const each of inputs) {
-          const result = await session.run({ [this.facts.name]: { data: each, dims: this.inputDims } });
+          const result = await session.run(gradientFeeds(each));
           gradients.push(Float32Array.from(result.gradients[this.facts.name].data));
           scores.push(result.objective);
         }
@@ -173,7 +194,7 @@ export class Explainer {
       },
       scores: async (inputs) => {
         const scores: number[] = [];
-        for (const each of inputs) scores.push((await this.outputs(each)).output[targetClass]);
+        for (const each of inputs) scores.push(objectiveValue((await this.outputs(each)).output));
         return scores;
       },
       probabilities: async (inputs) => {
@@ -186,8 +207,9 @@ export class Explainer {
     return {
       method: method.name,
       layer,
+      objective: { kind: objective.kind, description: objective.description },
       targetClass,
-      score: output[targetClass],
+      score: objectiveValue(output),
       probability: probability(output),
       cam,
       preprocessing: this.preprocessing,

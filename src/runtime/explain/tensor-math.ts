@@ -45,6 +45,26 @@ export function minMaxNormalize(values: ArrayLike<number>): Float32Array {
   return Float32Array.from(values as ArrayLike<number>, (value) => (range > 0 ? (value - min) / range : 0));
 }
 
+/** Share of the largest |values| that pixel attribution maps clip (Captum's visualize_image_attr default, outlier_perc=2). */
+export const PIXEL_OUTLIER_SHARE = 0.02;
+
+/**
+ * A pixel attribution map (saliency, SmoothGrad, Integrated Gradients, occlusion) as people read it, the way Captum
+ * draws it: absolute values, divided by the value below which 98% of them lie, clipped to [0, 1]. A few extreme
+ * pixels then no longer wash the rest of the map out to a uniform color.
+ */
+export function pixelAttributionHeat(values: ArrayLike<number>): Float32Array {
+  const magnitudes = Float32Array.from(values as ArrayLike<number>, Math.abs);
+  const sorted = Float32Array.from(magnitudes).sort();
+  const threshold = sorted[Math.min(sorted.length - 1, Math.floor((1 - PIXEL_OUTLIER_SHARE) * sorted.length))] ?? 0;
+  return magnitudes.map((value) => (threshold > 0 ? Math.min(1, value / threshold) : 0));
+}
+
+/** A map scaled to [0, 1] for display: pixel attributions as pixelAttributionHeat, layer maps (CAMs) by min-max. */
+export function displayHeat(values: ArrayLike<number>, pixelAttribution: boolean): Float32Array {
+  return pixelAttribution ? pixelAttributionHeat(values) : minMaxNormalize(values);
+}
+
 /**
  * Reduces a model-input-shaped attribution ([1,C,H,W] or [1,H,W,C]) over channels to an H×W map:
  * the largest |value| (gradient saliency) or the signed sum (integrated gradients, whose sum is meaningful).

@@ -3,29 +3,48 @@ import { imageToTensor } from '../images';
 import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
 import { isDistribution, softmax } from '../predict/classify';
-import { readTfjsArtifacts } from '../predict/tfjs-model';
+import { loadTfjsModel } from '../predict/tfjs-model';
 import { initTfjsBackend, loadTfjs } from '../tfjs/backend';
-import { gradCam } from './methods/gradcam';
-import { gradCamPlusPlus } from './methods/gradcam-plus-plus';
-import type { Activation, AttributionMethod, ExplainContext } from './methods/types';
+import { attributionMethod } from './methods';
+import type { Activation, ExplainContext } from './methods/types';
 import type { FloatMap } from './tensor-math';
 
 type TfModule = typeof Tf;
 
 /** Loads a tfjs layers model (model.json and its weight shards) from disk. */
 export async function loadLayersModelFile(tf: TfModule, modelJson: string): Promise<Tf.LayersModel> {
-  return tf.loadLayersModel({ load: async () => readTfjsArtifacts(modelJson) });
+  const loaded = await loadTfjsModel(tf, modelJson);
+  if (loaded.kind !== 'layers') throw new Error(`${modelJson}: attribution methods do not run on tfjs graph models yet (layers models and ONNX only)`);
+  return loaded.model;
 }
 
-/** The last layer with spatial extent ([N, H, W, C], H and W > 1), or the named one. */
-export function tfjsTargetLayer(model: Tf.LayersModel, name?: string): Tf.layers.Layer {
+/**
+ * The last layer with spatial extent ([N, H, W, C], H and W > 1), or the named one. `bound` gives the output shapes
+ * of layers whose declared shapes leave H or W open (a fully convolutional model), measured at the input's size.
+ */
+export function tfjsTargetLayer(model: Tf.LayersModel, name?: string, bound: Map<string, number[]> = new Map()): Tf.layers.Layer {
   if (name) return model.getLayer(name);
   const spatial = model.layers.filter((layer) => {
-    const shape = layer.outputShape as (number | null)[];
+    const shape = bound.get(layer.name) ?? (layer.outputShape as (number | null)[]);
     return Array.isArray(shape) && shape.length === 4 && (shape[1] ?? 0) > 1 && (shape[2] ?? 0) > 1;
   });
   if (spatial.length === 0) throw new Error('the model has no layer with spatial extent to explain');
   return spatial[spatial.length - 1];
+}
+
+/** Output shapes, at this input, of the 4-D layers whose declared H or W is open (one forward pass of them all). */
+function boundLayerShapes(tf: TfModule, model: Tf.LayersModel, input: Tf.Tensor): Map<string, number[]> {
+  const open = model.layers.filter((layer) => {
+    const shape = layer.outputShape as (number | null)[];
+    return Array.isArray(shape) && shape.length === 4 && (shape[1] === null || shape[2] === null) && layer.getClassName() !== 'InputLayer';
+  });
+  if (open.length === 0) return new Map();
+  const probe = tf.model({ inputs: model.inputs, outputs: open.map((layer) => layer.output as Tf.SymbolicTensor) });
+  const outputs = probe.predict(input) as Tf.Tensor | Tf.Tensor[];
+  const list = Array.isArray(outputs) ? outputs : [outputs];
+  const shapes = new Map(open.map((layer, i) => [layer.name, list[i].shape]));
+  tf.dispose(list);
+  return shapes;
 }
 
 /** The layers from the target to the output, when they form a single chain (each feeds only the next). */
@@ -67,12 +86,11 @@ export interface TfjsExplanation {
   preprocessing: Preprocessing;
 }
 
-const TFJS_METHODS: Record<string, AttributionMethod> = { gradcam: gradCam, 'gradcam++': gradCamPlusPlus };
-
 /**
- * Grad-CAM / Grad-CAM++ of a tfjs layers model: the trunk up to the target layer gives the activation, tf.grad of
- * the class score through the head (the layers after it) gives the gradient. Runs on the given tfjs backend, by
- * default the best one initTfjsBackend finds.
+ * Any attribution method of a tfjs layers model: the trunk up to the target layer gives the activation, tf.grad of
+ * the class score through the head (the layers after it) gives its gradient, tf.grad through the whole model the
+ * input gradients, predictions the scores. Runs on the given tfjs backend, by default the best one initTfjsBackend
+ * finds. Open spatial dims are bound at the preprocessed input's size before the layer is chosen.
  */
 export async function explainTfjsModel(
   modelJson: string,
@@ -83,37 +101,61 @@ export async function explainTfjsModel(
   const chosen = await initTfjsBackend();
   const backend = options.backend ?? chosen.backend;
   if (!(await tf.setBackend(backend))) throw new Error(`the tfjs backend ${backend} does not initialize`);
-  const method = TFJS_METHODS[options.method ?? 'gradcam'];
-  if (!method) throw new Error(`tfjs models support ${Object.keys(TFJS_METHODS).join(', ')}`);
+  const method = attributionMethod(options.method ?? 'gradcam');
   const model = await loadLayersModelFile(tf, modelJson);
   try {
     const inputShape = model.inputs[0].shape;
     const facts = { name: model.inputs[0].name, dtype: 'float32', dims: inputShape.map((dim) => dim ?? null), producer: 'keras', irVersion: 0, opset: null, metadata: {} };
     const preprocessing = resolvePreprocessing(modelJson, facts, options.overrides);
     const { data, dims } = await imageToTensor(image, preprocessing);
-    const target = tfjsTargetLayer(model, options.layer);
-    const head = headChain(model, target);
-    const trunk = tf.model({ inputs: model.inputs, outputs: target.output as Tf.SymbolicTensor });
     const input = tf.tensor(data, dims);
-    const activation = trunk.predict(input) as Tf.Tensor;
-    const applyHead = (x: Tf.Tensor) => head.reduce((tensor, layer) => layer.apply(tensor) as Tf.Tensor, x);
-    const output = applyHead(activation);
+    const target = tfjsTargetLayer(model, options.layer, boundLayerShapes(tf, model, input));
+    const trunk = tf.model({ inputs: model.inputs, outputs: target.output as Tf.SymbolicTensor });
+    const predict = (x: Tf.Tensor) => model.predict(x) as Tf.Tensor;
+    const output = predict(input);
     const scores = await output.data();
+    tf.dispose(output);
     const targetClass = options.targetClass ?? scores.indexOf(Math.max(...scores));
-    const gradient = tf.grad((x: Tf.Tensor) => applyHead(x).slice([0, targetClass], [1, 1]).sum())(activation);
+    if (!(targetClass >= 0 && targetClass < scores.length)) throw new Error(`class ${targetClass} is outside the output's ${scores.length} classes`);
+    const distribution = isDistribution(scores);
+    const probabilityOf = (values: ArrayLike<number>) => (distribution ? values[targetClass] : softmax(Float32Array.from(values))[targetClass]);
+    const activation = trunk.predict(input) as Tf.Tensor;
     const layerDims = activation.shape;
-    const probability = isDistribution(scores) ? scores[targetClass] : softmax(scores)[targetClass];
     const activationNchw = nhwcToNchw(await activation.data() as Float32Array, activation.shape);
-    const gradientNchw = nhwcToNchw(await gradient.data() as Float32Array, gradient.shape);
-    tf.dispose([input, activation, output, gradient]);
-    const unsupported = () => Promise.reject(new Error(`${method.label} on tfjs models needs only the layer gradient`));
+    const classScore = (x: Tf.Tensor) => predict(x).slice([0, targetClass], [1, 1]).sum();
+    const each = async <T>(inputs: Float32Array[], run: (x: Tf.Tensor) => Promise<T>) => {
+      const results: T[] = [];
+      for (const values of inputs) {
+        const x = tf.tensor(values, dims);
+        try { results.push(await run(x)); } finally { x.dispose(); }
+      }
+      return results;
+    };
+    const outputValues = (x: Tf.Tensor) => tf.tidy(() => predict(x)).data();
     const context: ExplainContext = {
       input: data, inputDims: dims, layout: preprocessing.layout, targetClass,
-      layerGradient: async () => ({ activation: activationNchw, gradient: gradientNchw }),
+      layerGradient: async () => {
+        const head = headChain(model, target);
+        const gradient = tf.grad((x: Tf.Tensor) => head.reduce((tensor, layer) => layer.apply(tensor) as Tf.Tensor, x).slice([0, targetClass], [1, 1]).sum())(activation);
+        try { return { activation: activationNchw, gradient: nhwcToNchw(await gradient.data() as Float32Array, gradient.shape) }; } finally { gradient.dispose(); }
+      },
       layerActivation: async () => activationNchw,
-      inputGradients: unsupported, scores: unsupported, probabilities: unsupported,
+      inputGradients: async (inputs) => {
+        const results = await each(inputs, async (x) => {
+          const { value, grad } = tf.valueAndGrad(classScore)(x);
+          try { return { gradient: Float32Array.from(await grad.data()), score: (await value.data())[0] }; } finally { tf.dispose([value, grad]); }
+        });
+        return { gradients: results.map((r) => r.gradient), scores: results.map((r) => r.score) };
+      },
+      scores: (inputs) => each(inputs, async (x) => (await outputValues(x))[targetClass]),
+      probabilities: (inputs) => each(inputs, async (x) => probabilityOf(await outputValues(x))),
     };
-    return { method: method.name, backend, layer: target.name, layerDims, targetClass, score: scores[targetClass], probability, cam: await method.compute(context), preprocessing };
+    try {
+      const cam = await method.compute(context);
+      return { method: method.name, backend, layer: target.name, layerDims, targetClass, score: scores[targetClass], probability: probabilityOf(scores), cam, preprocessing };
+    } finally {
+      tf.dispose([input, activation]);
+    }
   } finally {
     model.dispose();
   }

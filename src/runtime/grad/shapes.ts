@@ -10,10 +10,10 @@ export type ShapeMap = Record<string, number[]>;
  * Shapes known without running the model: the project's static inference, then what the model declares itself
  * (inputs, outputs, value_info, initializers and Constant nodes).
  */
-export function declaredShapes(model: OnnxModel): ShapeMap {
+export function declaredShapes(model: OnnxModel, dims: Record<string, number> = {}): ShapeMap {
   const shapes: ShapeMap = {};
   const graph = model.graph;
-  for (const [name, facts] of inferShapes(model)) {
+  for (const [name, facts] of inferShapes(model, { dims })) {
     if (facts.shape) shapes[name] = facts.shape.map((dim) => (typeof dim === 'number' && dim >= 0 ? dim : -1));
   }
   for (const info of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.value_info ?? [])]) {
@@ -42,6 +42,29 @@ export function declaredTypes(model: OnnxModel): Map<string, number> {
   }
   for (const tensor of graph.initializer ?? []) if (tensor.name) types.set(tensor.name, tensor.data_type);
   return types;
+}
+
+/**
+ * Every tensor's shape from static inference with the symbolic input dims bound to the feeds' sizes, or null when
+ * some node output stays unknown. Spares the measuring run of probeShapes, which on a large model at a large input
+ * size costs several forward passes (every activation copied out, graph optimizations off).
+ */
+export function staticShapes(model: OnnxModel, feeds: Record<string, TensorValue>): ShapeMap | null {
+  const dims: Record<string, number> = {};
+  for (const input of model.graph.input ?? []) {
+    const feed = feeds[input.name];
+    input.type?.tensor_type?.shape?.dim?.forEach((dim, i) => {
+      if (feed && dim.dim_param && feed.dims[i] !== undefined) dims[dim.dim_param] = feed.dims[i];
+    });
+  }
+  const shapes = declaredShapes(model, dims);
+  for (const [name, value] of Object.entries(feeds)) shapes[name] = [...value.dims];
+  for (const node of model.graph.node) {
+    for (const name of node.output) {
+      if (name && !(shapes[name] && shapes[name].every((dim) => dim >= 0))) return null;
+    }
+  }
+  return shapes;
 }
 
 /**

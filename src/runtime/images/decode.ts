@@ -28,7 +28,14 @@ export async function decodeImage(source: string | Buffer, pre: Pick<Preprocessi
     .flatten({ background: { r: 0, g: 0, b: 0 } })
     .resize(width, height, { fit, position: 'centre', background: { r: 0, g: 0, b: 0, alpha: 1 } });
   pipeline = pre.channels === 'gray' ? pipeline.toColourspace('b-w') : pipeline.toColourspace('srgb');
-  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  let decoded: { data: Buffer; info: { width: number; height: number; channels: number } };
+  try {
+    decoded = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    const what = typeof source === 'string' ? source : `an image of ${source.length} bytes`;
+    throw new Error(`${what}: cannot decode the image (${((error as Error).message ?? String(error)).slice(0, 200)})`);
+  }
+  const { data, info } = decoded;
   const channels = pre.channels === 'gray' ? 1 : 3;
   if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, expected ${channels}`);
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels };

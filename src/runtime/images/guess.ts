@@ -31,8 +31,17 @@ function declaredRange(metadata: Record<string, string>): PresetName | undefined
   }
 }
 
+const integerTypes = /^u?int(8|16|32|64)$/;
+
+/** Whether the input's element type holds only integers (normalized floats would be truncated to nothing). */
+export function isIntegerInput(dtype: string): boolean {
+  return integerTypes.test(dtype);
+}
+
 /**
  * Guesses how to feed images to a model, and says why. The rules, first match wins:
+ * 0. an integer input (uint8, int32…, as pose and detection models exported with their preprocessing inside have)
+ *    → raw 0-255 pixels: the only values of the guesses that such an input can hold;
  * 1. the model's metadata declares the pixel range (Image.NominalPixelRange) → that range, BGR when Image.BitmapPixelFormat says Bgr8;
  * 2. the model was converted from Caffe/Caffe2 (producer "onnx-caffe2", "caffe2"…) → raw 0-255 pixels, no mean/std
  *    (the Caffe2 model zoo's convention, e.g. SqueezeNet 1.0);
@@ -50,6 +59,9 @@ export function guessPreprocessing(facts: ModelInputFacts): Preprocessing {
   const channels = channelCount === 1 ? 'gray' : pixelFormat === 'Bgr8' || pixelFormat === 'Bgra8' ? 'bgr' : 'rgb';
   const base: Preprocessing = { size, resize: channelCount === 3 ? 'center-crop' : 'stretch', channels, layout, range: '0-1', mean: [0], std: [1] };
 
+  if (isIntegerInput(facts.dtype)) {
+    return { ...applyPreset(base, 'raw'), source: `${facts.dtype} input: raw 0-255 pixels (an integer tensor cannot hold normalized values)` };
+  }
   const declared = declaredRange(facts.metadata);
   if (declared) {
     return { ...applyPreset(base, declared), source: `model metadata Image.NominalPixelRange=${facts.metadata['Image.NominalPixelRange']}` };

@@ -130,7 +130,8 @@ export function summarize(model: OnnxModel, file: string, fileSize: number, opti
   }
 
   const ops: Record<string, number> = {};
-  let macs = 0;
+  let macsKnown = 0;
+  let macsComplete = true;
   const layers: LayerInfo[] = order.map((node) => {
     const index = indexOf.get(node)!;
     ops[node.op_type] = (ops[node.op_type] ?? 0) + 1;
@@ -143,7 +144,8 @@ export function summarize(model: OnnxModel, file: string, fileSize: number, opti
         attribute: (name, fallback) => { const a = node.attribute.find((x) => x.name === name); return a ? toNumber(a.i) : fallback; },
       })
       : 0;
-    macs += layerMacs;
+    if (layerMacs === null) macsComplete = false;
+    else macsKnown += layerMacs;
     return {
       name: nodeName(node, index),
       type: node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.op_type}` : node.op_type,
@@ -168,7 +170,8 @@ export function summarize(model: OnnxModel, file: string, fileSize: number, opti
     outputs: graph.output.map((output) => tensorInfo(output.name, declaredFacts(output), facts.get(output.name))),
     params,
     paramBytesByDtype,
-    macs,
+    macs: macsComplete ? macsKnown : null,
+    macsKnown,
     ops,
     layers,
     metadata: Object.fromEntries((model.metadata_props ?? []).map((entry) => [entry.key, entry.value])),

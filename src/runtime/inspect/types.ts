@@ -21,7 +21,8 @@ export interface LayerInfo {
   outputShape: Shape | null;
   outputShapes: (Shape | null)[];
   params: number;
-  macs: number;
+  /** Multiply-accumulates for one sample; null when the layer computes some but its shapes are not known. */
+  macs: number | null;
   /** Attribute values as JSON (tensors summarized). */
   attributes: Record<string, unknown>;
 }
@@ -38,7 +39,10 @@ export interface ModelSummary {
   outputs: TensorInfo[];
   params: number;
   paramBytesByDtype: Record<string, { count: number; bytes: number }>;
-  macs: number;
+  /** Total multiply-accumulates for one sample; null when any layer's are unknown (bind the dims to know them). */
+  macs: number | null;
+  /** The sum over the layers whose MACs are known (equals macs when macs is not null). */
+  macsKnown: number;
   /** Op type → count. */
   ops: Record<string, number>;
   layers: LayerInfo[];

@@ -1,12 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { applyJobExecution } from '../onnx/execution';
+import { conciseMessage } from '../errors';
 import type { JobMessage } from './protocol';
 
 export type JobHandler<I, O> = (input: I, progress: (message: string, increment?: number) => void) => Promise<O>;
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 async function answer<I, O>(input: I, handler: JobHandler<I, O>, send: (message: JobMessage<O>) => void): Promise<void> {
   try {
@@ -14,7 +11,7 @@ async function answer<I, O>(input: I, handler: JobHandler<I, O>, send: (message:
     const value = await handler(input, (message, increment) => send({ type: 'progress', message, increment }));
     send({ type: 'result', value });
   } catch (error) {
-    send({ type: 'error', message: errorMessage(error) });
+    send({ type: 'error', message: conciseMessage(error) });
   }
 }
 

@@ -51,15 +51,43 @@ export function summarizeTensor(dims: readonly number[], values: ArrayLike<numbe
   return { shape: [...dims], min, max, mean: values.length ? sum / values.length : NaN, topValues: top };
 }
 
+/** How an image-like output's values map to 0-255: the range they were produced in, or their own min-max. */
+export type ImageRange = '0-1' | '-1-1' | '0-255' | 'min-max';
+
+/** The value below which a share `q` of the values lie (by sorting a sample of at most 65,536 values). */
+function quantile(values: ArrayLike<number>, q: number): number {
+  const step = Math.max(1, Math.floor(values.length / 65536));
+  const sample: number[] = [];
+  for (let i = 0; i < values.length; i += step) sample.push(values[i]);
+  sample.sort((a, b) => a - b);
+  return sample[Math.min(sample.length - 1, Math.floor(q * sample.length))];
+}
+
 /**
- * An image-like output as 8-bit pixels. Values in [0, 1] are scaled by 255, values in [-1, 1] mapped from it,
- * anything larger is taken as 0-255 and clipped.
+ * The range an image-like output was produced in, from its values: models overshoot their nominal range a little
+ * (a super-resolution net's [0, 1] output reaches -0.02 and 1.03), so the 0.5% and 99.5% quantiles decide.
+ * One-channel maps (depth, masks, heat maps) are scaled by their own min-max so that they stay visible.
  */
-export function outputToPixels(dims: readonly number[], values: ArrayLike<number>): Pixels {
+export function imageRange(channels: number, values: ArrayLike<number>): ImageRange {
+  if (channels === 1) return 'min-max';
+  const low = quantile(values, 0.005);
+  const high = quantile(values, 0.995);
+  if (high <= 1.5 && low >= -0.25) return '0-1';
+  if (high <= 1.5 && low >= -1.5) return '-1-1';
+  if (high <= 300 && low >= -45) return '0-255';
+  return 'min-max';
+}
+
+/** An image-like output as 8-bit RGB pixels, scaled from the range imageRange detects. */
+export function outputToPixels(dims: readonly number[], values: ArrayLike<number>): { pixels: Pixels; range: ImageRange } {
   const nchw = dims[1] === 1 || dims[1] === 3;
   const [channels, height, width] = nchw ? [dims[1], dims[2], dims[3]] : [dims[3], dims[1], dims[2]];
+  const range = imageRange(channels, values);
   const { min, max } = summarizeTensor(dims, values, 0);
-  const toByte = min >= 0 && max <= 1 ? (v: number) => v * 255 : min >= -1 && max <= 1 ? (v: number) => (v + 1) * 127.5 : (v: number) => v;
+  const toByte = range === '0-1' ? (v: number) => v * 255
+    : range === '-1-1' ? (v: number) => (v + 1) * 127.5
+      : range === '0-255' ? (v: number) => v
+        : (v: number) => (max > min ? ((v - min) / (max - min)) * 255 : 0);
   const plane = width * height;
   const data = new Uint8Array(plane * 3);
   for (let p = 0; p < plane; p++) {
@@ -69,7 +97,7 @@ export function outputToPixels(dims: readonly number[], values: ArrayLike<number
       data[p * 3 + k] = Math.max(0, Math.min(255, Math.round(toByte(value))));
     }
   }
-  return { data, width, height, channels: 3 };
+  return { pixels: { data, width, height, channels: 3 }, range };
 }
 
 /** The PASCAL VOC palette: distinct colors by spreading the bits of the class index over R, G and B. */

@@ -6,7 +6,7 @@ import { resolvePreprocessing } from '../images/resolve';
 import { inputDims, pixelsToTensor } from '../images/tensor';
 import type { Preprocessing } from '../images/types';
 import { classify, type Classification } from './classify';
-import { maskOverlay, outputKind, outputToPixels, segmentationMask, summarizeTensor, type LegendEntry, type TensorSummary } from './dense';
+import { maskOverlay, outputKind, outputToPixels, segmentationMask, summarizeTensor, type ImageRange, type LegendEntry, type TensorSummary } from './dense';
 import { readLabels, resolveLabelsFile } from './labels';
 import { floatTensor, loadOnnxRuntime, openSession, tensorToFloat32 } from './onnx-runtime';
 import { encodePng } from './png';
@@ -24,7 +24,7 @@ export interface PredictorOptions {
 interface OutputBase { name: string; dims: number[] }
 export type OutputResult =
   | (OutputBase & { kind: 'classification' } & Classification)
-  | (OutputBase & { kind: 'image'; summary: TensorSummary; png?: Buffer })
+  | (OutputBase & { kind: 'image'; summary: TensorSummary; range: ImageRange; png?: Buffer })
   | (OutputBase & { kind: 'segmentation'; legend: LegendEntry[]; png?: Buffer })
   | (OutputBase & { kind: 'tensor'; summary: TensorSummary });
 
@@ -133,8 +133,9 @@ export class Predictor {
       if (kind === 'classification') {
         described.push({ name, dims, kind, ...classify(values, top, this.labelsFor(values.length).labels) });
       } else if (kind === 'image') {
-        const png = this.options.renderImages ? await encodePng(outputToPixels(dims, values)) : undefined;
-        described.push({ name, dims, kind, summary: summarizeTensor(dims, values), png });
+        const { pixels, range } = outputToPixels(dims, values);
+        const png = this.options.renderImages ? await encodePng(pixels) : undefined;
+        described.push({ name, dims, kind, summary: summarizeTensor(dims, values), range, png });
       } else if (kind === 'segmentation') {
         const mask = segmentationMask(dims, values, this.labelsFor(dims[1]).labels);
         let png: Buffer | undefined;

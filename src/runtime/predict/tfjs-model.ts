@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
+import { conciseMessage } from '../errors';
 import { readModelJson } from '../tfjs/inspect';
+import { readShards } from '../tfjs/shards';
 
 type TfModule = typeof Tf;
 
@@ -9,10 +9,10 @@ export type TfjsModel = { kind: 'layers'; model: Tf.LayersModel } | { kind: 'gra
 
 /** model.json and its weight shards, read from disk, as the artifacts tfjs loaders take (no fetch, no file://). */
 export function readTfjsArtifacts(modelJson: string): Tf.io.ModelArtifacts {
-  const { weightsManifest, ...json } = readModelJson(modelJson);
+  const full = readModelJson(modelJson);
+  const { weightsManifest, ...json } = full;
   const groups = weightsManifest ?? [];
-  const shards = groups.flatMap((group) => group.paths.map((shard) => fs.readFileSync(path.join(path.dirname(modelJson), shard))));
-  const weightData = Buffer.concat(shards);
+  const weightData = readShards(full, modelJson).data;
   return {
     ...(json as Partial<Tf.io.ModelArtifacts>),
     modelTopology: json.modelTopology as Tf.io.ModelArtifacts['modelTopology'],
@@ -25,6 +25,11 @@ export function readTfjsArtifacts(modelJson: string): Tf.io.ModelArtifacts {
 export async function loadTfjsModel(tf: TfModule, modelJson: string): Promise<TfjsModel> {
   const artifacts = readTfjsArtifacts(modelJson);
   const handler = { load: async () => artifacts };
-  if (artifacts.format === 'graph-model') return { kind: 'graph', model: await tf.loadGraphModel(handler) };
-  return { kind: 'layers', model: await tf.loadLayersModel(handler) };
+  try {
+    if (artifacts.format === 'graph-model') return { kind: 'graph', model: await tf.loadGraphModel(handler) };
+    return { kind: 'layers', model: await tf.loadLayersModel(handler) };
+  } catch (error) {
+    // tfjs's messages can hold the whole topology: keep the start, name the file.
+    throw new Error(`${modelJson}: tfjs cannot load the model (${conciseMessage(error)})`);
+  }
 }

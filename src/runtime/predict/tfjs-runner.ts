@@ -30,12 +30,27 @@ export async function openTfjsRunner(modelJson: string): Promise<ForwardRunner> 
   const loaded = await loadTfjsModel(tf, modelJson);
   const facts = inputFacts(loaded);
   const names = outputNames(loaded);
+  // Graph models with dynamic ops (NonMaxSuppression, Where, loops) only run asynchronously; found on the first run.
+  let asynchronous = false;
+  const execute = async (tensor: Tf.Tensor): Promise<Tf.Tensor | Tf.Tensor[]> => {
+    if (loaded.kind === 'layers') return loaded.model.predict(tensor) as Tf.Tensor | Tf.Tensor[];
+    if (!asynchronous) {
+      try {
+        return loaded.model.execute(tensor);
+      } catch (error) {
+        if (!/executeAsync/.test((error as Error).message)) throw error;
+        asynchronous = true;
+      }
+    }
+    return loaded.model.executeAsync(tensor);
+  };
   return {
     facts,
     provider: `tfjs ${backend}`,
     async run(input, dims) {
-      const tensor = tf.tensor(input, dims, facts.dtype === 'int32' ? 'int32' : 'float32');
-      const result = loaded.kind === 'layers' ? loaded.model.predict(tensor) : loaded.model.execute(tensor);
+      const integer = facts.dtype === 'int32';
+      const tensor = integer ? tf.tensor(Int32Array.from(input, Math.round), dims, 'int32') : tf.tensor(input, dims, 'float32');
+      const result = await execute(tensor);
       const tensors = Array.isArray(result) ? result : [result as Tf.Tensor];
       try {
         const outputs: RawOutput[] = [];

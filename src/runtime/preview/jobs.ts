@@ -49,6 +49,8 @@ export interface ExplainResponse {
   image: string;
   method: string;
   layer: { tensor: string; node: string; dims: number[] } | null;
+  /** What the score sums, by the output's kind (see outputObjective). */
+  objective: string;
   targetClass: number;
   label: string | null;
   score: number;
@@ -108,6 +110,7 @@ export async function runPreviewRequest(request: PreviewRequest, progress: (mess
       image: request.image,
       method: explanation.method,
       layer: { tensor: explanation.layer, node: explanation.layer, dims: explanation.layerDims },
+      objective: `the class ${explanation.targetClass} output`,
       targetClass: explanation.targetClass,
       label,
       score: explanation.score,
@@ -129,6 +132,7 @@ export async function runPreviewRequest(request: PreviewRequest, progress: (mess
       image: request.image,
       method: explanation.method,
       layer: explanation.layer && { tensor: explanation.layer.tensor, node: explanation.layer.node, dims: explanation.layer.dims },
+      objective: explanation.objective.description,
       targetClass: explanation.targetClass,
       label: labelsFile ? readLabels(labelsFile)[explanation.targetClass] ?? null : null,
       score: explanation.score,

@@ -12,7 +12,7 @@ function classCount(modelJson: string): number | undefined {
   return typeof last === 'number' ? last : undefined;
 }
 
-/** Grad-CAM / Grad-CAM++ of a tfjs layers model for the preview panel: the class by index or by label. */
+/** An attribution map of a tfjs layers model for the preview panel: the class by index or by label. */
 export async function explainTfjsForPreview(request: TfjsExplainRequest) {
   const count = classCount(request.model);
   const labelsFile = resolveLabelsFile(request.model, count, request.labels);

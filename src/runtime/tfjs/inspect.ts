@@ -3,6 +3,7 @@ import type { LayerInfo, ModelSummary, Shape, TensorInfo } from '../inspect/type
 import { LayerConfig, layerShapeRules } from './layer-shapes';
 import { inspectGraphModel } from './graph-model';
 import { ModelJson, manifestWeights, paramTotals, stringMetadata } from './manifest';
+import { readShards } from './shards';
 
 export type { ModelJson } from './manifest';
 
@@ -32,11 +33,13 @@ export function readModelJson(file: string): ModelJson {
   return json;
 }
 
+/** Summarizes a tfjs model.json; its weight shards must exist and hold the bytes the manifest says (ShardError). */
 export function inspectTfjs(file: string): ModelSummary {
   const json = readModelJson(file);
   const fileSize = fs.statSync(file).size;
   const topology = json.modelTopology!;
-  if (topology.node || json.format === 'graph-model') return inspectGraphModel(json, file, fileSize);
+  const { weights } = readShards(json, file);
+  if (topology.node || json.format === 'graph-model') return inspectGraphModel(json, file, fileSize, weights);
   return inspectLayersModel(json, file, fileSize);
 }
 
@@ -75,29 +78,29 @@ const product = (dims: number[]) => dims.reduce((p, d) => p * d, 1);
 /**
  * MACs of a Keras layer for one sample, from its weight shapes (HWIO kernels): Conv2D output elements × kH×kW×Cin,
  * DepthwiseConv2D output elements × kH×kW, SeparableConv2D both parts, Conv2DTranspose input elements × kH×kW×Cout,
- * Dense output elements × input units. Other layers count 0.
+ * Dense output elements × input units. Other layers count 0; a layer of these kinds with unknown shapes, null.
  */
-function layerMacs(type: string, input: Shape | null, output: Shape | null, weights: Map<string, number[]>): number {
+function layerMacs(type: string, input: Shape | null, output: Shape | null, weights: Map<string, number[]>): number | null {
   const outputs = elements(output);
   const kernel = weights.get('kernel');
   switch (type) {
     case 'Conv2D':
     case 'Dense':
-      return outputs !== null && kernel ? outputs * product(kernel.slice(0, -1)) : 0;
+      return outputs !== null && kernel ? outputs * product(kernel.slice(0, -1)) : null;
     case 'DepthwiseConv2D': {
       const depthwise = weights.get('depthwise_kernel');
-      return outputs !== null && depthwise ? outputs * product(depthwise.slice(0, 2)) : 0;
+      return outputs !== null && depthwise ? outputs * product(depthwise.slice(0, 2)) : null;
     }
     case 'SeparableConv2D': {
       const depthwise = weights.get('depthwise_kernel');
       const pointwise = weights.get('pointwise_kernel');
-      if (outputs === null || !output || !depthwise || !pointwise) return 0;
+      if (outputs === null || !output || !depthwise || !pointwise) return null;
       const positions = outputs / (output[output.length - 1] as number);
       return positions * product(depthwise) + outputs * pointwise[2];
     }
     case 'Conv2DTranspose': {
       const inputs = elements(input);
-      return inputs !== null && kernel ? inputs * product(kernel.slice(0, 3)) : 0;
+      return inputs !== null && kernel ? inputs * product(kernel.slice(0, 3)) : null;
     }
     default:
       return 0;
@@ -130,7 +133,8 @@ function inspectLayersModel(json: ModelJson, file: string, fileSize: number): Mo
   const ops: Record<string, number> = {};
   const inputs: TensorInfo[] = [];
   let previous: string | undefined;
-  let macs = 0;
+  let macsKnown = 0;
+  let macsComplete = true;
   const rows: LayerInfo[] = [];
   layers.forEach((layer, index) => {
     const name = layer.name ?? (layer.config?.name as string) ?? `${layer.class_name}_${index}`;
@@ -151,7 +155,8 @@ function inspectLayersModel(json: ModelJson, file: string, fileSize: number): Mo
     shapes.set(name, output);
     ops[layer.class_name] = (ops[layer.class_name] ?? 0) + 1;
     const layerMacCount = layerMacs(layer.class_name, inputShapes[0] ?? null, output, weightsByLayer.get(name) ?? new Map());
-    macs += layerMacCount;
+    if (layerMacCount === null) macsComplete = false;
+    else macsKnown += layerMacCount;
     rows.push({
       name, type: layer.class_name, inputs: sources, outputs: [name], outputShape: output, outputShapes: [output],
       params: paramsByLayer.get(name) ?? 0, macs: layerMacCount,
@@ -165,6 +170,6 @@ function inspectLayersModel(json: ModelJson, file: string, fileSize: number): Mo
   return {
     format: 'tfjs-layers', file, fileSize,
     producer: topology.keras_version ? `Keras ${topology.keras_version}` : (json.generatedBy as string | undefined) ?? null,
-    opset: null, irVersion: null, inputs, outputs, ...paramTotals(weights), macs, ops, layers: rows, metadata: stringMetadata(json),
+    opset: null, irVersion: null, inputs, outputs, ...paramTotals(weights), macs: macsComplete ? macsKnown : null, macsKnown, ops, layers: rows, metadata: stringMetadata(json),
   };
 }

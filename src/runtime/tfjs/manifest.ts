@@ -4,7 +4,13 @@ export interface ManifestWeight { name: string; shape: number[]; dtype: string; 
 export interface WeightsManifestGroup { paths: string[]; weights: ManifestWeight[] }
 export interface ModelJson { format?: string; modelTopology?: Record<string, unknown>; weightsManifest?: WeightsManifestGroup[]; [key: string]: unknown }
 
-const storedBytes: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, int8: 1, complex64: 8, string: 0 };
+/** Bytes one stored element takes, by stored dtype (the quantization dtype where there is one). */
+const storedWidth: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, int8: 1, int16: 2, complex64: 8, string: 0 };
+
+/** Bytes a weight takes in its shard. */
+export function storedBytes(weight: ManifestWeight): number {
+  return weight.shape.reduce((p, d) => p * d, 1) * (storedWidth[weight.quantization?.dtype ?? weight.dtype] ?? 4);
+}
 
 export function manifestWeights(json: ModelJson): ManifestWeight[] {
   return (json.weightsManifest ?? []).flatMap((group) => group.weights ?? []);
@@ -23,7 +29,7 @@ export function paramTotals(weights: ManifestWeight[]): { params: number; paramB
     const dtype = weight.quantization?.dtype ?? weight.dtype;
     const entry = (paramBytesByDtype[dtype] ??= { count: 0, bytes: 0 });
     entry.count += count;
-    entry.bytes += count * (storedBytes[dtype] ?? 4);
+    entry.bytes += storedBytes(weight);
     params += count;
   }
   return { params, paramBytesByDtype };

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { METHODS } from '../../runtime/explain/methods';
+import { METHODS, methodsForModel } from '../../runtime/explain/methods';
+import { readModelJson } from '../../runtime/tfjs/inspect';
 import { sidecarPath, writeFileAtomic, writeSettings } from '../../runtime/images/sidecar';
 import type { Preprocessing } from '../../runtime/images/types';
 import { JobCancelledError } from '../../runtime/jobs/run-job';
@@ -50,7 +51,7 @@ export class PreviewController implements vscode.Disposable {
   }
 
   private async sendSetup(requestId: RequestId): Promise<void> {
-    const methods = Object.values(METHODS).map(({ name, label }) => ({ name, label }));
+    const methods = methodsForModel(this.model, readModelJson).map(({ name, label }) => ({ name, label }));
     await this.post({ type: 'setup', requestId, model: this.model, images: this.images, methods });
   }
 

@@ -137,11 +137,21 @@ describe('predict: dense outputs', () => {
     assert.equal(outputKind([1, 100, 4]), 'tensor');
   });
 
-  it('turns image-like outputs into pixels in [0,1], [-1,1] or 0-255 and summarizes tensors', () => {
+  it('turns image-like outputs into pixels from the range their values show ([0,1], [-1,1], 0-255; maps by min-max) and summarizes tensors', () => {
     const unit = outputToPixels([1, 3, 1, 2], [0, 1, 0.5, 0.5, 1, 0]);
-    assert.deepEqual([...unit.data], [0, 128, 255, 255, 128, 0]);
-    const symmetric = outputToPixels([1, 1, 1, 2], [-1, 1]);
-    assert.deepEqual([...symmetric.data], [0, 0, 0, 255, 255, 255]);
+    assert.equal(unit.range, '0-1');
+    assert.deepEqual([...unit.pixels.data], [0, 128, 255, 255, 128, 0]);
+    const overshoot = outputToPixels([1, 3, 1, 2], [-0.02, 0.5, 1.03, 0.5, 0.2, 0.8]);
+    assert.equal(overshoot.range, '0-1');
+    assert.deepEqual([...overshoot.pixels.data], [0, 255, 51, 128, 128, 204]);
+    const symmetric = outputToPixels([1, 3, 1, 2], [-1, 1, -1, 1, -0.5, 0.5]);
+    assert.equal(symmetric.range, '-1-1');
+    assert.deepEqual([...symmetric.pixels.data], [0, 0, 64, 255, 255, 191]);
+    const bytes = outputToPixels([1, 3, 1, 2], [0, 255, 0, 128, 0, 255]);
+    assert.equal(bytes.range, '0-255');
+    const map = outputToPixels([1, 1, 1, 2], [0.001, 0.003]);
+    assert.equal(map.range, 'min-max');
+    assert.deepEqual([...map.pixels.data], [0, 0, 0, 255, 255, 255]);
     const summary = summarizeTensor([2, 2], [3, -1, 7, 1], 2);
     assert.deepEqual(summary, { shape: [2, 2], min: -1, max: 7, mean: 2.5, topValues: [{ index: 2, value: 7 }, { index: 0, value: 3 }] });
   });

@@ -32,6 +32,7 @@ describe('preview panel jobs', function () {
     if (response.action !== 'explain') return;
     assert.equal(response.targetClass, 281);
     assert.equal(response.label, 'tabby, tabby cat');
+    assert.equal(response.objective, 'the class 281 output');
     assert.deepEqual(response.cam.size, [13, 13]);
     assert.equal(response.cam.values.length, 169);
     assert.ok(response.picture.length > 0);

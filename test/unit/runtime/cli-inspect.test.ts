@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { verbs } from '../../../src/runtime/cli/verbs';
 import { inspectModel } from '../../../src/runtime/inspect';
 import { writeNsfwjsModelJson } from '../../fixtures/models/nsfwjs';
 import { sharedModelsDir } from '../helpers/shared';
@@ -42,7 +43,7 @@ describe('cnn inspect (the built CLI)', function () {
       assert.match(result.stdout, new RegExp(`parameters ${summary.params.toLocaleString('en-US')}`));
       const first = summary.layers[0];
       assert.match(result.stdout, new RegExp(`^${first.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s+${first.type}\\s`, 'm'));
-      assert.match(result.stdout, new RegExp(`^total\\s+${summary.layers.length} layers\\s+${summary.params.toLocaleString('en-US')}\\s+${summary.macs.toLocaleString('en-US')}$`, 'm'));
+      assert.match(result.stdout, new RegExp(`^total\\s+${summary.layers.length} layers\\s+${summary.params.toLocaleString('en-US')}\\s+${summary.macs!.toLocaleString('en-US')}$`, 'm'));
     });
   }
 
@@ -60,7 +61,7 @@ describe('cnn inspect (the built CLI)', function () {
     assert.equal(result.status, 0, result.stderr);
     const printed = JSON.parse(result.stdout);
     assert.deepEqual(printed.inputs[0].shape, [4, 3, 32, 32]);
-    assert.equal(printed.macs, 4 * (await inspectModel(model)).macs);
+    assert.equal(printed.macs, 4 * (await inspectModel(model)).macs!);
   });
 
   it('exits 1 with one line naming the file for a broken or missing model', () => {
@@ -80,5 +81,21 @@ describe('cnn inspect (the built CLI)', function () {
     const result = runCli('no-such-verb');
     assert.equal(result.status, 2);
     assert.match(result.stderr, /inspect/);
+  });
+
+  it('--help lists every verb with its flags; help VERB prints that verb\'s usage', () => {
+    for (const flag of ['--help', '-h', 'help']) {
+      const result = runCli(flag);
+      assert.equal(result.status, 0, result.stderr);
+      for (const name of Object.keys(verbs)) assert.match(result.stdout, new RegExp(`^  cnn ${name} `, 'm'), `${flag}: ${name}`);
+    }
+    assert.match(runCli('--help').stdout, /inspect MODEL \[--dim NAME=VALUE\]/);
+    const explain = runCli('help', 'explain');
+    assert.equal(explain.status, 0, explain.stderr);
+    assert.match(explain.stdout, /^usage: cnn explain .*--method gradcam\|/);
+    assert.doesNotMatch(explain.stdout, /cnn inspect/);
+    const unknown = runCli('help', 'no-such-verb');
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /unknown verb no-such-verb/);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createMessage, decodeModel, encodeModel, OnnxModel, OnnxNode, readModelFile } from '../../../src/runtime/onnx/codec';
 import { constantsToInitializers, convertFloat16ToFloat32 } from '../../../src/runtime/onnx/convert';
-import { DataType, float16ToFloat32, float32ToFloat16 } from '../../../src/runtime/onnx/dtypes';
+import { DataType, float16ArrayToFloat32, float16ToFloat32, float32ToFloat16 } from '../../../src/runtime/onnx/dtypes';
 import { summarize } from '../../../src/runtime/inspect/onnx';
 import { sharedImage, sharedModel } from '../helpers/shared';
 import { ocrModelsDir } from './reference';
@@ -35,6 +35,15 @@ async function scores(model: OnnxModel, input: import('onnxruntime-node').Tensor
 }
 
 describe('model conversion', () => {
+  it('the float16 table conversion equals the value-by-value one on all 65,536 bit patterns (NaNs as NaNs)', () => {
+    const bits = Uint16Array.from({ length: 65536 }, (_, i) => i);
+    const converted = float16ArrayToFloat32(bits);
+    for (let b = 0; b < 65536; b++) {
+      const expected = Math.fround(float16ToFloat32(b));
+      assert.ok(Object.is(converted[b], expected) || (Number.isNaN(expected) && Number.isNaN(converted[b])), `bits ${b}`);
+    }
+  });
+
   it('float16 SqueezeNet becomes float32 and answers the kitten with the same top-5 (281 tabby first)', async () => {
     const original = readModelFile(sharedModel('SqueezeNet_fp16.onnx'));
     const before = Buffer.from(encodeModel(original));

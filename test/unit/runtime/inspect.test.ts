@@ -22,7 +22,7 @@ describe('inspect: shared models, facts from their documentation', () => {
     assert.equal(summary.paramBytesByDtype.float16.bytes, summary.params * 2);
     assert.equal(summary.fileSize, fs.statSync(sharedModel('SqueezeNet_fp16.onnx')).size);
     assert.equal(summary.layers.reduce((sum, layer) => sum + layer.params, 0), summary.params);
-    assert.equal(summary.layers.reduce((sum, layer) => sum + layer.macs, 0), summary.macs);
+    assert.equal(summary.layers.reduce((sum, layer) => sum + layer.macs!, 0), summary.macs);
   });
 
   it('mnist: metadata_props, a shape constant not counted as a weight', async () => {

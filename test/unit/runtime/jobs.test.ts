@@ -136,7 +136,7 @@ describe('worker and child-process jobs', () => {
       const bound = await runWorkerJob<ModelSummary>(worker, { file, dims: { batch_size: 4 } });
       assert.equal(free.inputs[0].shape?.[0], 'batch_size');
       assert.deepEqual(bound.inputs[0].shape, [4, ...free.inputs[0].shape!.slice(1)]);
-      assert.equal(bound.macs, 4 * free.macs);
+      assert.equal(bound.macs, 4 * free.macs!);
     });
 
     it('answers a file that is not a model with an error naming the file', async () => {

@@ -45,6 +45,8 @@ export interface OnnxReference {
   opset: number;
   params: number;
   macs: number;
+  /** MACs of each multiply-accumulating node by its first output; null where onnx's inference left a shape open. */
+  node_macs: Record<string, number | null>;
   inputs: { name: string; dtype: string; shape: (number | string | null)[] | null }[];
   outputs: { name: string; dtype: string; shape: (number | string | null)[] | null }[];
   ops: Record<string, number>;

@@ -27,6 +27,6 @@ export function residualNetwork(blocks: number): ModelSummary {
     format: 'onnx', file: 'residual.onnx', fileSize: 0, producer: null, opset: 17, irVersion: 8,
     inputs: [{ name: 'image', dtype: 'float32', shape: ['batch', 3, 224, 224] }],
     outputs: [{ name: previous, dtype: 'float32', shape: ['batch', 64, 56, 56] }],
-    params: 0, paramBytesByDtype: {}, macs: 0, ops: {}, layers, metadata: {},
+    params: 0, paramBytesByDtype: {}, macs: 0, macsKnown: 0, ops: {}, layers, metadata: {},
   };
 }

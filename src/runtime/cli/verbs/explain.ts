@@ -4,12 +4,13 @@ import { explainTfjsModel } from '../../explain/tfjs-gradcam';
 import type { Preprocessing } from '../../images/types';
 import { METHODS } from '../../explain/methods';
 import { renderOverlay } from '../../explain/overlay';
+import { resizeBilinear, type FloatMap } from '../../explain/tensor-math';
 import { PREPROCESSING_FLAGS, PREPROCESSING_USAGE, preprocessingOverrides } from '../../images/flags';
 import { writeFileAtomic } from '../../images/sidecar';
 
 export const EXPLAIN_USAGE = `explain MODEL(.onnx|model.json) IMAGE --method ${Object.keys(METHODS).join('|')} [--layer NAME] [--class K|NAME] [--labels FILE] [--out PNG] [--opacity 0.5] ${PREPROCESSING_USAGE} --json`;
 
-type VerbExplanation = Pick<Explanation, 'method' | 'targetClass' | 'score' | 'cam' | 'preprocessing'> & {
+type VerbExplanation = Pick<Explanation, 'method' | 'objective' | 'targetClass' | 'score' | 'cam' | 'preprocessing'> & {
   layer: { tensor: string; node: string; opType?: string; dims?: number[] } | null;
   probability: number | null;
 };
@@ -23,11 +24,23 @@ async function explainOnnx(model: string, image: string, method: string, layer: 
   }
 }
 
-/** TensorFlow.js layers models (model.json): Grad-CAM and Grad-CAM++ through tfjs gradients; classes by index. */
+/** TensorFlow.js layers models (model.json): every method through tfjs (gradients, scores); classes by index. */
 async function explainTfjs(model: string, image: string, method: string, layer: string | undefined, targetClass: string | undefined, overrides: Partial<Preprocessing>): Promise<VerbExplanation> {
   if (targetClass !== undefined && !/^\d+$/.test(targetClass)) throw new Error('--class takes a class index for TensorFlow.js models');
   const explanation = await explainTfjsModel(model, image, { method, layer, targetClass: targetClass === undefined ? undefined : Number(targetClass), overrides });
-  return { ...explanation, layer: { tensor: explanation.layer, node: explanation.layer }, probability: null };
+  const objective = { kind: 'classification' as const, description: `the class ${explanation.targetClass} output` };
+  return { ...explanation, objective, layer: { tensor: explanation.layer, node: explanation.layer }, probability: null };
+}
+
+/** Largest side of the map printed in JSON: maps at the input's resolution are resampled down to it. */
+const MAX_JSON_CAM_SIDE = 64;
+
+function compactCam(cam: FloatMap): { shape: [number, number]; values: number[]; sourceShape?: [number, number] } {
+  const [height, width] = cam.size;
+  if (Math.max(height, width) <= MAX_JSON_CAM_SIDE) return { shape: cam.size, values: Array.from(cam.data) };
+  const scale = MAX_JSON_CAM_SIDE / Math.max(height, width);
+  const shape: [number, number] = [Math.max(1, Math.round(height * scale)), Math.max(1, Math.round(width * scale))];
+  return { shape, values: Array.from(resizeBilinear(cam.data, cam.size, shape)), sourceShape: cam.size };
 }
 
 /** `explain`: an attribution map for one image, its raw values at the target layer's resolution, and an optional overlay PNG. */
@@ -58,22 +71,23 @@ export async function explainVerb(argv: string[]): Promise<number> {
     : await explainOnnx(model, image, values.method!, values.layer, values.class, values.labels, overrides);
   if (values.out) {
     const opacity = values.opacity === undefined ? 0.5 : Number(values.opacity);
-    writeFileAtomic(values.out, await renderOverlay(image, explanation.preprocessing, explanation.cam, { opacity }));
+    writeFileAtomic(values.out, await renderOverlay(image, explanation.preprocessing, explanation.cam, { opacity, pixelAttribution: METHODS[explanation.method]?.resolution === 'input' }));
   }
   const report = {
     model,
     image,
     method: explanation.method,
+    objective: explanation.objective,
     layer: explanation.layer,
     class: explanation.targetClass,
     score: explanation.score,
     probability: explanation.probability,
-    cam: { shape: explanation.cam.size, values: Array.from(explanation.cam.data) },
+    cam: compactCam(explanation.cam),
     preprocessing: explanation.preprocessing,
     overlay: values.out ?? null,
     timeMs: performance.now() - started,
   };
   if (values.json) console.log(JSON.stringify(report));
-  else console.log(`${report.method} on ${report.layer?.tensor ?? 'input'} for class ${report.class} (score ${report.score.toFixed(4)})${values.out ? ` → ${values.out}` : ''}`);
+  else console.log(`${report.method} on ${report.layer?.tensor ?? 'input'} for ${report.objective.description} (score ${report.score.toFixed(4)})${values.out ? ` → ${values.out}` : ''}`);
   return 0;
 }

@@ -8,7 +8,8 @@ export function formatShape(shape: Shape | null): string {
   return shape ? `[${shape.map((dim) => (dim === null ? '?' : String(dim))).join(', ')}]` : '?';
 }
 
-const count = (value: number) => value.toLocaleString('en-US');
+const count = (value: number | null) => (value === null ? '?' : value.toLocaleString('en-US'));
+const macsText = (summary: ModelSummary) => (summary.macs === null ? `unknown, bind the dims (${count(summary.macsKnown)} in the layers whose shapes are known)` : count(summary.macs));
 
 function table(rows: string[][], rightAligned: Set<number>): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
@@ -22,7 +23,7 @@ export function formatSummary(summary: ModelSummary): string {
   const lines = [
     `${summary.file}`,
     `format ${summary.format}${summary.opset !== null ? `, opset ${summary.opset}` : ''}${summary.irVersion !== null ? `, IR ${summary.irVersion}` : ''}${summary.producer ? `, producer ${summary.producer}` : ''}, ${count(summary.fileSize)} bytes`,
-    `parameters ${count(summary.params)}${bytes ? ` (${bytes})` : ''}, MACs ${count(summary.macs)}`,
+    `parameters ${count(summary.params)}${bytes ? ` (${bytes})` : ''}, MACs ${macsText(summary)}`,
     'inputs', ...summary.inputs.map(tensor),
     'outputs', ...summary.outputs.map(tensor),
   ];

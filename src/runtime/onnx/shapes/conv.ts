@@ -1,3 +1,4 @@
+import { DataType } from '../dtypes';
 import { Dim, RuleContext, ShapeRule, isKnown, withShape } from './facts';
 
 /** Output size of one spatial axis of a sliding window (Conv, pools), following auto_pad and ceil_mode. */
@@ -58,4 +59,13 @@ const convTranspose: ShapeRule = (context) => {
   return [withShape(x, [x.shape[0], channels, ...dims])];
 };
 
-export const convRules: Record<string, ShapeRule> = { Conv: conv, ConvTranspose: convTranspose };
+/** ConvInteger: x, w, x_zero_point, w_zero_point → int32 y. */
+const convInteger: ShapeRule = (context) => conv(context).map((facts) => facts && { ...facts, dtype: DataType.INT32 });
+
+/** QLinearConv: x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, y_zero_point, B → y of y_zero_point's type. */
+const qlinearConv: ShapeRule = (context) => {
+  const [x, , , w, , , , yZeroPoint] = context.inputs;
+  return conv({ ...context, inputs: [x, w] }).map((facts) => facts && { ...facts, dtype: yZeroPoint?.dtype ?? DataType.UINT8 });
+};
+
+export const convRules: Record<string, ShapeRule> = { Conv: conv, ConvTranspose: convTranspose, ConvInteger: convInteger, QLinearConv: qlinearConv };

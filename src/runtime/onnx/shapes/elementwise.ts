@@ -92,6 +92,12 @@ const dequantize: ShapeRule = (context) => {
   return [withShape(x, x?.shape ?? null, scale?.dtype ?? DataType.FLOAT)];
 };
 
+/** DynamicQuantizeLinear: x → uint8 y of x's shape, a scalar float scale and a scalar uint8 zero point. */
+const dynamicQuantize: ShapeRule = (context) => {
+  const x = context.inputs[0];
+  return [withShape(x, x?.shape ?? null, DataType.UINT8), { dtype: DataType.FLOAT, shape: [] }, { dtype: DataType.UINT8, shape: [] }];
+};
+
 const comparison = (operation?: (a: number, b: number) => number) => binary(operation, DataType.BOOL);
 
 const unaryOps = [
@@ -111,6 +117,7 @@ export const elementwiseRules: Record<string, ShapeRule> = {
   BatchNormalization: batchNormalization,
   QuantizeLinear: quantize,
   DequantizeLinear: dequantize,
+  DynamicQuantizeLinear: dynamicQuantize,
   Add: binary((a, b) => a + b),
   Sub: binary((a, b) => a - b),
   Mul: binary((a, b) => a * b),

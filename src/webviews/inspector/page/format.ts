@@ -1,7 +1,8 @@
 import type { Shape } from '../../../runtime/inspect/types';
 
 /** 1234567 → "1.23 M": counts of parameters and MACs. */
-export function formatCount(value: number): string {
+export function formatCount(value: number | null): string {
+  if (value === null) return '?';
   const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
   for (const [scale, unit] of units) {
     if (Math.abs(value) >= scale) return `${(value / scale).toPrecision(3)} ${unit}`;
@@ -23,9 +24,9 @@ export function formatShape(shape: Shape | null | undefined): string {
   return `[${shape.map((dim) => (dim === null ? '?' : String(dim))).join(', ')}]`;
 }
 
-/** Groups digits for the exact numbers in tables: 1234567 → "1,234,567". */
-export function formatExact(value: number): string {
-  return value.toLocaleString('en-US');
+/** Groups digits for the exact numbers in tables: 1234567 → "1,234,567"; an unknown count is '?'. */
+export function formatExact(value: number | null): string {
+  return value === null ? '?' : value.toLocaleString('en-US');
 }
 
 /** Attributes whose values are sizes per spatial axis, shown as 3×3. */

@@ -16,7 +16,7 @@ export const LAYER_COLUMNS: LayerColumn[] = [
   { key: 'type', label: 'Op type', numeric: false, value: (layer) => layer.type, text: (layer) => layer.type },
   { key: 'outputShape', label: 'Output shape', numeric: false, value: (layer) => formatShape(layer.outputShape), text: (layer) => formatShape(layer.outputShape) },
   { key: 'params', label: 'Params', numeric: true, value: (layer) => layer.params, text: (layer) => formatExact(layer.params) },
-  { key: 'macs', label: 'MACs', numeric: true, value: (layer) => layer.macs, text: (layer) => formatExact(layer.macs) },
+  { key: 'macs', label: 'MACs', numeric: true, value: (layer) => layer.macs ?? -1, text: (layer) => formatExact(layer.macs) },
 ];
 
 /** Layer indices matching the filter (name, op type or shape contains it, case-insensitive), in the chosen order. */
@@ -122,8 +122,8 @@ export class LayerTable {
       cell.textContent = sorted ? `${column.label} ${this.state.sortDescending ? '▼' : '▲'}` : column.label;
     }
     const params = rows.reduce((sum, index) => sum + this.layers[index].params, 0);
-    const macs = rows.reduce((sum, index) => sum + this.layers[index].macs, 0);
-    this.totals.textContent = `${rows.length} of ${this.layers.length} layers · ${formatCount(params)} params · ${formatCount(macs)} MACs`;
+    const macs = rows.some((index) => this.layers[index].macs === null) ? null : rows.reduce((sum, index) => sum + this.layers[index].macs!, 0);
+    this.totals.textContent = `${rows.length} of ${this.layers.length} layers · ${formatCount(params)} params · ${macs === null ? 'MACs unknown, bind the dims' : `${formatCount(macs)} MACs`}`;
     this.showAllButton.hidden = shown.length === rows.length;
     this.showAllButton.textContent = `Show all ${rows.length} rows (${ROW_LIMIT} shown)`;
     this.totals.dataset.rows = String(rows.length);

@@ -108,7 +108,9 @@ function renderSummaryHeader(summary: ModelSummary): HTMLElement {
       'div',
       { class: 'stats' },
       stat('parameters', formatCount(summary.params), 'summary-params', formatExact(summary.params)),
-      stat('MACs', formatCount(summary.macs), 'summary-macs', formatExact(summary.macs)),
+      summary.macs === null
+        ? stat('MACs', 'unknown, bind the dims', 'summary-macs', `${formatExact(summary.macsKnown)} in the layers whose shapes are known`)
+        : stat('MACs', formatCount(summary.macs), 'summary-macs', formatExact(summary.macs)),
       stat('layers', formatExact(summary.layers.length), 'summary-layers'),
       stat('file size', formatBytes(summary.fileSize), 'summary-file-size', `${formatExact(summary.fileSize)} bytes`),
     ),

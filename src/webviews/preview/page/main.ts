@@ -133,7 +133,9 @@ function renderCard(result: PreviewPrediction): HTMLElement {
   const card = h('article', { class: 'card', 'data-image': result.image },
     h('header', {}, h('strong', { title: result.image }, result.name), h('span', { class: 'muted' }, result.error ? '' : `${result.latencyMs.toFixed(1)} ms`),
       button('', `remove-${result.name}`, () => request({ type: 'removeImage', image: result.image }), 'close')),
-    h('div', { class: 'explain-row' }, methodSelect, explain, classInput, layerInput),
+    methods.length > 0
+      ? h('div', { class: 'explain-row' }, methodSelect, explain, classInput, layerInput)
+      : h('p', { class: 'muted explain-row' }, 'No attribution method runs on this model yet (TensorFlow.js graph model).'),
     result.error ? h('p', { class: 'error' }, result.error) : null,
     h('div', { class: 'card-body' },
       result.picture ? h('img', { class: 'picture', src: `data:image/png;base64,${result.picture}`, alt: result.name }) : null,
@@ -160,7 +162,7 @@ async function showExplanation(response: ExplainResponse): Promise<void> {
   const context = canvas.getContext('2d')!;
   context.drawImage(picture, 0, 0);
   const pixels = context.getImageData(0, 0, picture.width, picture.height);
-  const heat = normalizedHeat(response.cam, picture.width, picture.height);
+  const heat = normalizedHeat(response.cam, picture.width, picture.height, response.layer === null);
   const opacity = h('input', { class: 'opacity', type: 'range', min: '0', max: '1', step: '0.05', value: '0.5' });
   const colormapSelect = select('', [['jet', 'jet'], ['inferno', 'inferno'], ['gray', 'gray']], 'jet');
   const draw = () => {
@@ -178,6 +180,7 @@ async function showExplanation(response: ExplainResponse): Promise<void> {
     h('figcaption', {},
       h('strong', {}, title),
       h('div', { class: 'muted run-time' }, `${formatMs(response.timeMs)}`),
+      h('div', { class: 'muted objective' }, `explains ${response.objective}`),
       h('div', { class: 'muted' }, `${baseName(response.image)} · score ${response.score.toPrecision(4)} · p ${(100 * response.probability).toFixed(1)}% · ${response.layer ? `layer ${response.layer.tensor} [${response.layer.dims.join('×')}]` : 'input gradients'} · map ${response.cam.size.join('×')}`),
       h('div', { class: 'controls' }, field('Opacity', opacity), field('Colormap', colormapSelect),
         button('Export PNG', `export-${exportName}`, () => request({ type: 'exportPng', name: exportName, dataUrl: canvas.toDataURL('image/png') }), 'save'),
