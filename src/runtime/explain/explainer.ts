@@ -1,10 +1,12 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { imageToTensor } from '../images';
 import { readInputFacts, type ModelInputFacts } from '../images/model-input';
 import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
 import { GradientSession, probeShapes, type ShapeMap } from '../grad';
 import { readModelFile, type OnnxModel } from '../onnx/codec';
-import { exposeTensors } from '../onnx/graph';
+import { exposeTensors, withDynamicBatch } from '../onnx/graph';
 import { createSession, runSession, type SessionOptions } from '../onnx/session';
 import { classify, softmax, isDistribution } from '../predict/classify';
 import { classIndexByName, findLabelsFile, readLabels } from '../predict/labels';
@@ -38,10 +40,23 @@ export interface Explanation {
   timings: { totalMs: number };
 }
 
+/** Inputs per onnxruntime run when many are scored (Score-CAM's masked copies). */
+const SCORING_BATCH = 16;
+
+/** What identifies an image's content: a file by path, size and modification time; a buffer by identity. */
+function imageKey(image: string | Buffer): string | Buffer {
+  if (typeof image !== 'string') return image;
+  const stat = fs.statSync(image);
+  return `${path.resolve(image)}\u0000${stat.size}\u0000${stat.mtimeMs}`;
+}
+
 /** An ONNX model opened for attribution: float32 forward graph, measured shapes, and gradient sessions built on demand. */
 export class Explainer {
   private forwardSessions = new Map<string, Ort.InferenceSession>();
   private gradientSessions = new Map<string, GradientSession>();
+  private lastImage?: { key: string | Buffer; input: Float32Array };
+  /** A forward session over a batch-dynamic copy of the model; null when the model does not keep samples apart. */
+  private batchedSession?: Ort.InferenceSession | null;
 
   private constructor(
     readonly modelFile: string,
@@ -59,7 +74,16 @@ export class Explainer {
     const model = toFloat32Model(readModelFile(modelFile));
     const { data, dims } = await imageToTensor(options.sampleImage, preprocessing);
     const shapes = await probeShapes(model, { [facts.name]: { data, dims } }, options.session);
-    return new Explainer(modelFile, model, facts, preprocessing, shapes, model.graph.output[0].name, options.session ?? {});
+    const explainer = new Explainer(modelFile, model, facts, preprocessing, shapes, model.graph.output[0].name, options.session ?? {});
+    explainer.lastImage = { key: imageKey(options.sampleImage), input: data };
+    return explainer;
+  }
+
+  /** The model input for an image, decoded and preprocessed once while the same image is explained again. */
+  private async preprocessed(image: string | Buffer): Promise<Float32Array> {
+    const key = imageKey(image);
+    if (this.lastImage?.key !== key) this.lastImage = { key, input: (await imageToTensor(image, this.preprocessing)).data };
+    return this.lastImage.input;
   }
 
   /** The output index addressing a class: the class on the output's one non-unit axis, 0 elsewhere. */
@@ -79,12 +103,13 @@ export class Explainer {
     return session;
   }
 
-  private async gradientSession(wrt: string, targetClass: number, sample: Float32Array): Promise<GradientSession> {
+  /** The gradient session for a layer (or the input) and a class, or the top class picked in the graph ('top'). */
+  private async gradientSession(wrt: string, targetClass: number | 'top', sample: Float32Array): Promise<GradientSession> {
     const key = `${wrt}\u0000${targetClass}`;
     let session = this.gradientSessions.get(key);
     if (!session) {
       session = await GradientSession.create(this.model, {
-        objective: { kind: 'select', output: this.output, index: this.outputIndex(targetClass) },
+        objective: targetClass === 'top' ? { kind: 'select-argmax', output: this.output } : { kind: 'select', output: this.output, index: this.outputIndex(targetClass) },
         wrt: [wrt],
         activations: wrt === this.facts.name ? [] : [wrt],
       }, { ...this.sessionOptions, shapes: this.shapes, sampleFeeds: { [this.facts.name]: { data: sample, dims: this.inputDims } } });
@@ -122,36 +147,104 @@ export class Explainer {
     return { output: results[this.output].data as Float32Array, exposed: Object.fromEntries(exposed.map((name) => [name, asFloat(name)])) };
   }
 
+  /** The (first) output for each input, SCORING_BATCH inputs per run where the model allows it. */
+  async outputsOfMany(inputs: Float32Array[]): Promise<Float32Array[]> {
+    const session = inputs.length > 1 ? await this.batchForward(inputs[0]) : null;
+    if (!session) {
+      const outputs: Float32Array[] = [];
+      for (const each of inputs) outputs.push((await this.outputs(each)).output);
+      return outputs;
+    }
+    const outputs: Float32Array[] = [];
+    for (let start = 0; start < inputs.length; start += SCORING_BATCH) outputs.push(...(await this.runBatch(session, inputs.slice(start, start + SCORING_BATCH))));
+    return outputs;
+  }
+
+  private async runBatch(session: Ort.InferenceSession, inputs: Float32Array[]): Promise<Float32Array[]> {
+    const size = inputs[0].length;
+    const data = new Float32Array(size * inputs.length);
+    inputs.forEach((each, index) => data.set(each, index * size));
+    const result = (await runSession(session, { [this.facts.name]: { data, dims: [inputs.length, ...this.inputDims.slice(1)] } }, [this.output]))[this.output];
+    if (result.dims[0] !== inputs.length) throw new Error(`the batched output has ${result.dims[0]} rows for ${inputs.length} inputs`);
+    const values = result.data as Float32Array;
+    const per = values.length / inputs.length;
+    return inputs.map((_, index) => values.subarray(index * per, (index + 1) * per));
+  }
+
+  /**
+   * The batched session, built once and accepted only if a batch of two gives each sample's own output (a model
+   * that reshapes to a fixed batch of 1, or whose batch axis is fixed inside, falls back to one input per run).
+   */
+  private async batchForward(sample: Float32Array): Promise<Ort.InferenceSession | null> {
+    if (this.batchedSession !== undefined) return this.batchedSession;
+    const other = sample.map((value) => value * 0.5);
+    let session: Ort.InferenceSession | null = null;
+    try {
+      session = await createSession(withDynamicBatch(this.model), this.sessionOptions);
+      const batched = await this.runBatch(session, [sample, other]);
+      const single = [(await this.outputs(sample)).output, (await this.outputs(other)).output];
+      const agrees = single.every((values, row) => {
+        const scale = values.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
+        return batched[row].length === values.length && values.every((value, i) => Math.abs(value - batched[row][i]) <= 1e-4 * (scale + 1e-6));
+      });
+      if (!agrees) {
+        await session.release();
+        session = null;
+      }
+    } catch {
+      if (session) await session.release();
+      session = null;
+    }
+    this.batchedSession = session;
+    return session;
+  }
+
   async explain(image: string | Buffer, options: Omit<ExplainOptions, 'overrides' | 'session'>): Promise<Explanation> {
     const started = performance.now();
     const method = attributionMethod(options.method);
-    const { data: input } = await imageToTensor(image, this.preprocessing);
-    const { output } = await this.outputs(input);
-    const targetClass = options.targetClass ?? classify(output, 1).top[0].index;
-    if (!(targetClass >= 0 && targetClass < output.length)) throw new Error(`class ${targetClass} is outside the output's ${output.length} classes`);
-    const outputIsDistribution = isDistribution(output);
-    const probability = (values: Float32Array) => (outputIsDistribution ? values[targetClass] : softmax(values)[targetClass]);
+    const input = await this.preprocessed(image);
+    if (options.targetClass !== undefined && !(options.targetClass >= 0 && options.targetClass < this.classCount)) {
+      throw new Error(`class ${options.targetClass} is outside the output's ${this.classCount} classes`);
+    }
+    // The class and the output come from the first run that yields them: a forward pass, or the gradient run
+    // that picks the top class itself (ArgMax in the graph) when no class is given.
+    let targetClass = options.targetClass;
+    let output: Float32Array | undefined;
+    const predicted = async (): Promise<{ output: Float32Array; targetClass: number }> => {
+      output ??= (await this.outputs(input)).output;
+      targetClass ??= classify(output, 1).top[0].index;
+      return { output, targetClass };
+    };
     const layer = method.resolution === 'layer' || options.layer ? chooseTargetLayer(this.model, this.shapes, this.output, options.layer) : null;
     const needLayer = () => {
       if (!layer) throw new Error(`${method.label} needs a target layer`);
       return layer.tensor;
     };
+    const probabilityOf = (values: Float32Array, index: number) => (isDistribution(values) ? values[index] : softmax(values)[index]);
     const context: ExplainContext = {
       input,
       inputDims: this.inputDims,
       layout: this.preprocessing.layout,
-      targetClass,
+      get targetClass(): number {
+        if (targetClass === undefined) throw new Error('the class is known only after the first model run');
+        return targetClass;
+      },
       layerGradient: async () => {
         const tensor = needLayer();
-        const result = await (await this.gradientSession(tensor, targetClass, input)).run({ [this.facts.name]: { data: input, dims: this.inputDims } });
+        const session = await this.gradientSession(tensor, targetClass ?? 'top', input);
+        const result = await session.run({ [this.facts.name]: { data: input, dims: this.inputDims } });
+        output ??= result.outputs[this.output].data as Float32Array;
+        targetClass ??= result.selected;
         return { activation: result.activations[tensor], gradient: result.gradients[tensor] };
       },
       layerActivation: async () => {
         const tensor = needLayer();
-        return (await this.outputs(input, [tensor])).exposed[tensor];
+        const run = await this.outputs(input, [tensor]);
+        output ??= run.output;
+        return run.exposed[tensor];
       },
       inputGradients: async (inputs) => {
-        const session = await this.gradientSession(this.facts.name, targetClass, input);
+        const session = await this.gradientSession(this.facts.name, (await predicted()).targetClass, input);
         const gradients: Float32Array[] = [];
         const scores: number[] = [];
         for (const each of inputs) {
@@ -162,23 +255,22 @@ export class Explainer {
         return { gradients, scores };
       },
       scores: async (inputs) => {
-        const scores: number[] = [];
-        for (const each of inputs) scores.push((await this.outputs(each)).output[targetClass]);
-        return scores;
+        const index = (await predicted()).targetClass;
+        return (await this.outputsOfMany(inputs)).map((values) => values[index]);
       },
       probabilities: async (inputs) => {
-        const values: number[] = [];
-        for (const each of inputs) values.push(probability((await this.outputs(each)).output));
-        return values;
+        const index = (await predicted()).targetClass;
+        return (await this.outputsOfMany(inputs)).map((values) => probabilityOf(values, index));
       },
     };
     const cam = await method.compute(context);
+    const result = await predicted();
     return {
       method: method.name,
       layer,
-      targetClass,
-      score: output[targetClass],
-      probability: probability(output),
+      targetClass: result.targetClass,
+      score: result.output[result.targetClass],
+      probability: probabilityOf(result.output, result.targetClass),
       cam,
       preprocessing: this.preprocessing,
       timings: { totalMs: performance.now() - started },
@@ -188,6 +280,8 @@ export class Explainer {
   async release(): Promise<void> {
     for (const session of this.forwardSessions.values()) await session.release();
     for (const session of this.gradientSessions.values()) await session.release();
+    if (this.batchedSession) await this.batchedSession.release();
+    this.batchedSession = undefined;
     this.forwardSessions.clear();
     this.gradientSessions.clear();
   }
