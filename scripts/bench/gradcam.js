@@ -23,7 +23,7 @@ const ENGINE = `
   (async () => {
     const model = torchvisionModel('resnet18');
     const explainer = await Explainer.open(model, { sampleImage: image, session: { threads: 2 } });
-    const forward = await createSession(model, { threads: 2 });
+    const forward = await createSession(fs.readFileSync(model), { threads: 2 });
     const { data, dims } = await imageToTensor(image, explainer.preprocessing);
     const feeds = { [explainer.facts.name]: { data, dims } };
     // A fresh buffer each time, so the explain runtime decodes the image every run.
