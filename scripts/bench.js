@@ -151,11 +151,11 @@ function heavyRequireCost() {
 }
 
 const { gradients } = require('./bench/grad');
-const { gradcam } = require('./bench/gradcam');
+const { gradcam, scoreCam } = require('./bench/gradcam');
 const { knowledgeHover } = require('./bench/knowledge-hover');
 const { tfjsGradcam } = require('./bench/tfjs-gradcam');
 
-const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover, gradcam, tfjsGradcam];
+const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover, gradcam, tfjsGradcam, scoreCam];
 
 function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');

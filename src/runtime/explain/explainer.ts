@@ -6,7 +6,7 @@ import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
 import { GradientSession, probeShapes, type ShapeMap } from '../grad';
 import { readModelFile, type OnnxModel } from '../onnx/codec';
-import { exposeTensors, withDynamicBatch } from '../onnx/graph';
+import { exposeTensors } from '../onnx/graph';
 import { createSession, runSession, type SessionOptions } from '../onnx/session';
 import { classify, softmax, isDistribution } from '../predict/classify';
 import { classIndexByName, findLabelsFile, readLabels } from '../predict/labels';
@@ -15,6 +15,7 @@ import type { Activation, ExplainContext } from './methods/types';
 import { chooseTargetLayer, type LayerChoice } from './target-layer';
 import type { FloatMap } from './tensor-math';
 import { toFloat32Model } from './float32-model';
+import { BatchedForward } from './batched-forward';
 import type * as Ort from 'onnxruntime-node';
 
 export interface ExplainOptions {
@@ -40,9 +41,6 @@ export interface Explanation {
   timings: { totalMs: number };
 }
 
-/** Inputs per onnxruntime run when many are scored (Score-CAM's masked copies). */
-const SCORING_BATCH = 16;
-
 /** What identifies an image's content: a file by path, size and modification time; a buffer by identity. */
 function imageKey(image: string | Buffer): string | Buffer {
   if (typeof image !== 'string') return image;
@@ -55,8 +53,7 @@ export class Explainer {
   private forwardSessions = new Map<string, Ort.InferenceSession>();
   private gradientSessions = new Map<string, GradientSession>();
   private lastImage?: { key: string | Buffer; input: Float32Array };
-  /** A forward session over a batch-dynamic copy of the model; null when the model does not keep samples apart. */
-  private batchedSession?: Ort.InferenceSession | null;
+  private batchedForward?: Promise<BatchedForward>;
 
   private constructor(
     readonly modelFile: string,
@@ -147,56 +144,11 @@ export class Explainer {
     return { output: results[this.output].data as Float32Array, exposed: Object.fromEntries(exposed.map((name) => [name, asFloat(name)])) };
   }
 
-  /** The (first) output for each input, SCORING_BATCH inputs per run where the model allows it. */
-  async outputsOfMany(inputs: Float32Array[]): Promise<Float32Array[]> {
-    const session = inputs.length > 1 ? await this.batchForward(inputs[0]) : null;
-    if (!session) {
-      const outputs: Float32Array[] = [];
-      for (const each of inputs) outputs.push((await this.outputs(each)).output);
-      return outputs;
-    }
-    const outputs: Float32Array[] = [];
-    for (let start = 0; start < inputs.length; start += SCORING_BATCH) outputs.push(...(await this.runBatch(session, inputs.slice(start, start + SCORING_BATCH))));
-    return outputs;
-  }
-
-  private async runBatch(session: Ort.InferenceSession, inputs: Float32Array[]): Promise<Float32Array[]> {
-    const size = inputs[0].length;
-    const data = new Float32Array(size * inputs.length);
-    inputs.forEach((each, index) => data.set(each, index * size));
-    const result = (await runSession(session, { [this.facts.name]: { data, dims: [inputs.length, ...this.inputDims.slice(1)] } }, [this.output]))[this.output];
-    if (result.dims[0] !== inputs.length) throw new Error(`the batched output has ${result.dims[0]} rows for ${inputs.length} inputs`);
-    const values = result.data as Float32Array;
-    const per = values.length / inputs.length;
-    return inputs.map((_, index) => values.subarray(index * per, (index + 1) * per));
-  }
-
-  /**
-   * The batched session, built once and accepted only if a batch of two gives each sample's own output (a model
-   * that reshapes to a fixed batch of 1, or whose batch axis is fixed inside, falls back to one input per run).
-   */
-  private async batchForward(sample: Float32Array): Promise<Ort.InferenceSession | null> {
-    if (this.batchedSession !== undefined) return this.batchedSession;
-    const other = sample.map((value) => value * 0.5);
-    let session: Ort.InferenceSession | null = null;
-    try {
-      session = await createSession(withDynamicBatch(this.model), this.sessionOptions);
-      const batched = await this.runBatch(session, [sample, other]);
-      const single = [(await this.outputs(sample)).output, (await this.outputs(other)).output];
-      const agrees = single.every((values, row) => {
-        const scale = values.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
-        return batched[row].length === values.length && values.every((value, i) => Math.abs(value - batched[row][i]) <= 1e-4 * (scale + 1e-6));
-      });
-      if (!agrees) {
-        await session.release();
-        session = null;
-      }
-    } catch {
-      if (session) await session.release();
-      session = null;
-    }
-    this.batchedSession = session;
-    return session;
+  /** The (first) output for each input, several inputs per run where the model allows it. */
+  private async outputsOfMany(inputs: Float32Array[], sample: Float32Array): Promise<Float32Array[]> {
+    this.batchedForward ??= BatchedForward.create(this.model, { input: this.facts.name, inputDims: this.inputDims, output: this.output }, sample,
+      async (input) => (await this.outputs(input)).output, this.sessionOptions);
+    return (await this.batchedForward).outputs(inputs);
   }
 
   async explain(image: string | Buffer, options: Omit<ExplainOptions, 'overrides' | 'session'>): Promise<Explanation> {
@@ -256,11 +208,11 @@ export class Explainer {
       },
       scores: async (inputs) => {
         const index = (await predicted()).targetClass;
-        return (await this.outputsOfMany(inputs)).map((values) => values[index]);
+        return (await this.outputsOfMany(inputs, input)).map((values) => values[index]);
       },
       probabilities: async (inputs) => {
         const index = (await predicted()).targetClass;
-        return (await this.outputsOfMany(inputs)).map((values) => probabilityOf(values, index));
+        return (await this.outputsOfMany(inputs, input)).map((values) => probabilityOf(values, index));
       },
     };
     const cam = await method.compute(context);
@@ -280,8 +232,8 @@ export class Explainer {
   async release(): Promise<void> {
     for (const session of this.forwardSessions.values()) await session.release();
     for (const session of this.gradientSessions.values()) await session.release();
-    if (this.batchedSession) await this.batchedSession.release();
-    this.batchedSession = undefined;
+    if (this.batchedForward) await (await this.batchedForward).release();
+    this.batchedForward = undefined;
     this.forwardSessions.clear();
     this.gradientSessions.clear();
   }
