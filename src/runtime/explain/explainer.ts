@@ -172,7 +172,12 @@ export class Explainer {
       if (!layer) throw new Error(`${method.label} needs a target layer`);
       return layer.tensor;
     };
-    const probabilityOf = (values: Float32Array, index: number) => (isDistribution(values) ? values[index] : softmax(values)[index]);
+    // Whether the model outputs a distribution is read once, on the image's own output.
+    const probabilities = async (outputs: Float32Array[]) => {
+      const { output: own, targetClass: index } = await predicted();
+      const distribution = isDistribution(own);
+      return outputs.map((values) => (distribution ? values[index] : softmax(values)[index]));
+    };
     const context: ExplainContext = {
       input,
       inputDims: this.inputDims,
@@ -210,10 +215,7 @@ export class Explainer {
         const index = (await predicted()).targetClass;
         return (await this.outputsOfMany(inputs, input)).map((values) => values[index]);
       },
-      probabilities: async (inputs) => {
-        const index = (await predicted()).targetClass;
-        return (await this.outputsOfMany(inputs, input)).map((values) => probabilityOf(values, index));
-      },
+      probabilities: async (inputs) => probabilities(await this.outputsOfMany(inputs, input)),
     };
     const cam = await method.compute(context);
     const result = await predicted();
@@ -222,7 +224,7 @@ export class Explainer {
       layer,
       targetClass: result.targetClass,
       score: result.output[result.targetClass],
-      probability: probabilityOf(result.output, result.targetClass),
+      probability: (await probabilities([result.output]))[0],
       cam,
       preprocessing: this.preprocessing,
       timings: { totalMs: performance.now() - started },
