@@ -20,11 +20,16 @@ export const scoreCam: AttributionMethod = {
     const plane = height * width;
     const [inputHeight, inputWidth, inputChannels] = inputGeometry(context.inputDims, context.layout);
     const weights = new Float64Array(channels);
+    const inputPlane = inputHeight * inputWidth;
+    const scale = new Float64Array(inputPlane);
     const maskedInput = (mask: Float32Array, min: number, max: number): Float32Array => {
+      for (let p = 0; p < inputPlane; p++) scale[p] = (mask[p] - min) / (max - min);
       const masked = new Float32Array(context.input.length);
-      for (let i = 0; i < masked.length; i++) {
-        const pixel = context.layout === 'nchw' ? i % (inputHeight * inputWidth) : Math.floor(i / inputChannels);
-        masked[i] = context.input[i] * ((mask[pixel] - min) / (max - min));
+      for (let c = 0; c < inputChannels; c++) {
+        for (let p = 0; p < inputPlane; p++) {
+          const i = context.layout === 'nchw' ? c * inputPlane + p : p * inputChannels + c;
+          masked[i] = context.input[i] * scale[p];
+        }
       }
       return masked;
     };
