@@ -41,6 +41,9 @@ export interface Explanation {
   timings: { totalMs: number };
 }
 
+/** Gradient sessions (layer or input × class) kept per model; the least recently used one is released beyond this. */
+const GRADIENT_SESSIONS_KEPT = 4;
+
 /** What identifies an image's content: a file by path, size and modification time; a buffer by identity. */
 function imageKey(image: string | Buffer): string | Buffer {
   if (typeof image !== 'string') return image;
@@ -110,8 +113,15 @@ export class Explainer {
         wrt: [wrt],
         activations: wrt === this.facts.name ? [] : [wrt],
       }, { ...this.sessionOptions, shapes: this.shapes, sampleFeeds: { [this.facts.name]: { data: sample, dims: this.inputDims } } });
-      this.gradientSessions.set(key, session);
+      if (this.gradientSessions.size >= GRADIENT_SESSIONS_KEPT) {
+        const [oldestKey, oldest] = this.gradientSessions.entries().next().value!;
+        this.gradientSessions.delete(oldestKey);
+        await oldest.release();
+      }
+    } else {
+      this.gradientSessions.delete(key);
     }
+    this.gradientSessions.set(key, session);
     return session;
   }
 
