@@ -151,14 +151,14 @@ function heavyRequireCost() {
 }
 
 const { gradients } = require('./bench/grad');
-const { gradcam } = require('./bench/gradcam');
+const { gradcam, scoreCam } = require('./bench/gradcam');
 const { knowledgeHover } = require('./bench/knowledge-hover');
 const { tfjsGradcam } = require('./bench/tfjs-gradcam');
 const { quantize } = require('./bench/quantize');
 const { tfjsTrain } = require('./bench/tfjs-train');
 const { training } = require('./bench/train');
 
-const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover, gradcam, tfjsGradcam, quantize, training, tfjsTrain];
+const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover, gradcam, scoreCam, tfjsGradcam, quantize, training, tfjsTrain];
 
 function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { imageToTensor } from '../images';
 import { readInputFacts, type ModelInputFacts } from '../images/model-input';
 import { resolvePreprocessing } from '../images/resolve';
@@ -14,6 +16,7 @@ import type { Activation, ExplainContext } from './methods/types';
 import { chooseTargetLayer, type LayerChoice } from './target-layer';
 import type { FloatMap } from './tensor-math';
 import { toFloat32Model } from '../onnx/float32-model';
+import { BatchedForward } from './batched-forward';
 import { outputObjective, type ObjectiveKind, type OutputObjective } from './objective';
 
 /** The graph input the objective's weights are fed through, for outputs that are not class scores. */
@@ -57,10 +60,22 @@ function scoreOutput(model: OnnxModel): string {
   return quantize ? quantize.input[0] : output;
 }
 
+/** Gradient sessions (layer or input × objective) kept per model; the least recently used one is released beyond this. */
+const GRADIENT_SESSIONS_KEPT = 4;
+
+/** What identifies an image's content: a file by path, size and modification time; a buffer by identity. */
+function imageKey(image: string | Buffer): string | Buffer {
+  if (typeof image !== 'string') return image;
+  const stat = fs.statSync(image);
+  return `${path.resolve(image)}\u0000${stat.size}\u0000${stat.mtimeMs}`;
+}
+
 /** An ONNX model opened for attribution: float32 forward graph, measured shapes, and gradient sessions built on demand. */
 export class Explainer {
   private forwardSessions = new Map<string, Ort.InferenceSession>();
   private gradientSessions = new Map<string, GradientSession>();
+  private lastImage?: { key: string | Buffer; input: Float32Array };
+  private batchedForward?: Promise<BatchedForward>;
 
   private constructor(
     readonly modelFile: string,
@@ -79,7 +94,16 @@ export class Explainer {
     const { data, dims } = await imageToTensor(options.sampleImage, preprocessing);
     const feeds = { [facts.name]: { data, dims } };
     const shapes = staticShapes(model, feeds) ?? await probeShapes(model, feeds, options.session);
-    return new Explainer(modelFile, model, facts, preprocessing, shapes, scoreOutput(model), options.session ?? {});
+    const explainer = new Explainer(modelFile, model, facts, preprocessing, shapes, scoreOutput(model), options.session ?? {});
+    explainer.lastImage = { key: imageKey(options.sampleImage), input: data };
+    return explainer;
+  }
+
+  /** The model input for an image, decoded and preprocessed once while the same image is explained again. */
+  private async preprocessed(image: string | Buffer): Promise<Float32Array> {
+    const key = imageKey(image);
+    if (this.lastImage?.key !== key) this.lastImage = { key, input: (await imageToTensor(image, this.preprocessing)).data };
+    return this.lastImage.input;
   }
 
   /** The output index addressing a class: the class on the output's one non-unit axis, 0 elsewhere. */
@@ -100,20 +124,30 @@ export class Explainer {
     return session;
   }
 
-  /** A gradient session of the class score, or (objective given) of sum(output × weights) with the weights fed. */
-  private async gradientSession(wrt: string, targetClass: number, sample: Float32Array, weighted: boolean): Promise<GradientSession> {
-    const key = `${wrt}\u0000${weighted ? 'weighted' : targetClass}`;
+  /**
+   * The gradient session for a layer (or the input) and an objective: a class score, the top class picked in the
+   * graph ('top'), or sum(output × weights) with the weights fed ('weighted').
+   */
+  private async gradientSession(wrt: string, objective: number | 'top' | 'weighted', sample: Float32Array): Promise<GradientSession> {
+    const key = `${wrt}\u0000${objective}`;
     let session = this.gradientSessions.get(key);
     if (!session) {
       session = await GradientSession.create(this.model, {
-        objective: weighted
-          ? { kind: 'weighted-sum', output: this.output, weightsInput: OBJECTIVE_WEIGHTS }
-          : { kind: 'select', output: this.output, index: this.outputIndex(targetClass) },
+        objective: objective === 'top' ? { kind: 'select-argmax', output: this.output }
+          : objective === 'weighted' ? { kind: 'weighted-sum', output: this.output, weightsInput: OBJECTIVE_WEIGHTS }
+            : { kind: 'select', output: this.output, index: this.outputIndex(objective) },
         wrt: [wrt],
         activations: wrt === this.facts.name ? [] : [wrt],
       }, { ...this.sessionOptions, shapes: this.shapes, sampleFeeds: { [this.facts.name]: { data: sample, dims: this.inputDims } } });
-      this.gradientSessions.set(key, session);
+      if (this.gradientSessions.size >= GRADIENT_SESSIONS_KEPT) {
+        const [oldestKey, oldest] = this.gradientSessions.entries().next().value!;
+        this.gradientSessions.delete(oldestKey);
+        await oldest.release();
+      }
+    } else {
+      this.gradientSessions.delete(key);
     }
+    this.gradientSessions.set(key, session);
     return session;
   }
 
@@ -143,46 +177,80 @@ export class Explainer {
     return { output: results[this.output].data as Float32Array, exposed: Object.fromEntries(exposed.map((name) => [name, asFloat(name)])) };
   }
 
+  /** The (first) output for each input, several inputs per run where the model allows it. */
+  private async outputsOfMany(inputs: Float32Array[], sample: Float32Array): Promise<Float32Array[]> {
+    this.batchedForward ??= BatchedForward.create(this.model, { input: this.facts.name, inputDims: this.inputDims, output: this.output }, sample,
+      async (input) => (await this.outputs(input)).output, this.sessionOptions);
+    return (await this.batchedForward).outputs(inputs);
+  }
+
   async explain(image: string | Buffer, options: Omit<ExplainOptions, 'overrides' | 'session'>): Promise<Explanation> {
     const started = performance.now();
     const method = attributionMethod(options.method);
-    const { data: input } = await imageToTensor(image, this.preprocessing);
-    const { output } = await this.outputs(input);
-    const objective: OutputObjective = outputObjective(this.shapes[this.output], output, options.targetClass);
-    const targetClass = objective.targetClass;
-    const classification = objective.kind === 'classification';
-    const weighted = !classification;
-    const counted = objective.weights.reduce((sum, w) => sum + w, 0);
-    const objectiveValue = (values: Float32Array) => values.reduce((sum, v, i) => sum + v * objective.weights[i], 0);
-    const outputIsDistribution = isDistribution(output);
-    // Dense and sequence objectives: the mean of the counted outputs (a mean probability when they are probabilities).
-    const probability = (values: Float32Array) => (!classification ? objectiveValue(values) / counted
-      : outputIsDistribution ? values[targetClass] : softmax(values)[targetClass]);
+    const input = await this.preprocessed(image);
+    const outputDims = this.shapes[this.output];
+    // Class scores take the fast path: with no class given, the gradient run picks the top class itself (ArgMax in
+    // the graph), so Grad-CAM needs one run. Dense maps and sequences need the output first to choose what counts.
+    const classification = outputDims.filter((dim) => dim !== 1).length <= 1;
+    if (classification && options.targetClass !== undefined && !(options.targetClass >= 0 && options.targetClass < this.classCount)) {
+      throw new Error(`class ${options.targetClass} is outside the output's ${this.classCount} classes`);
+    }
+    let objective: OutputObjective | undefined = classification ? undefined : outputObjective(outputDims, (await this.outputs(input)).output, options.targetClass);
+    let targetClass = objective?.targetClass ?? options.targetClass;
+    let output: Float32Array | undefined;
+    const predicted = async (): Promise<{ output: Float32Array; objective: OutputObjective }> => {
+      output ??= (await this.outputs(input)).output;
+      objective ??= outputObjective(outputDims, output, targetClass);
+      targetClass ??= objective.targetClass;
+      return { output, objective };
+    };
+    const objectiveValue = (values: Float32Array, weights: Float32Array) => values.reduce((sum, v, i) => sum + v * weights[i], 0);
     const gradientFeeds = (data: Float32Array) => ({
       [this.facts.name]: { data, dims: this.inputDims },
-      ...(weighted ? { [OBJECTIVE_WEIGHTS]: { data: objective.weights, dims: this.shapes[this.output] } } : {}),
+      ...(objective && !classification ? { [OBJECTIVE_WEIGHTS]: { data: objective.weights, dims: outputDims } } : {}),
     });
+    const sessionObjective = (): number | 'top' | 'weighted' => (!classification ? 'weighted' : targetClass ?? 'top');
     const layer = method.resolution === 'layer' || options.layer ? chooseTargetLayer(this.model, this.shapes, this.output, options.layer) : null;
     const needLayer = () => {
       if (!layer) throw new Error(`${method.label} needs a target layer`);
       return layer.tensor;
     };
+    // Class scores: the class's probability (whether the output is a distribution is read once, on the image's own
+    // output). Dense and sequence objectives: the mean of the counted outputs.
+    const probabilities = async (outputs: Float32Array[]) => {
+      const { output: own, objective: chosen } = await predicted();
+      if (!classification) {
+        const counted = chosen.weights.reduce((sum, weight) => sum + weight, 0);
+        return outputs.map((values) => objectiveValue(values, chosen.weights) / counted);
+      }
+      const distribution = isDistribution(own);
+      return outputs.map((values) => (distribution ? values[chosen.targetClass] : softmax(values)[chosen.targetClass]));
+    };
     const context: ExplainContext = {
       input,
       inputDims: this.inputDims,
       layout: this.preprocessing.layout,
-      targetClass,
+      get targetClass(): number {
+        if (targetClass === undefined) throw new Error('the class is known only after the first model run');
+        return targetClass;
+      },
       layerGradient: async () => {
         const tensor = needLayer();
-        const result = await (await this.gradientSession(tensor, targetClass, input, weighted)).run(gradientFeeds(input));
+        const session = await this.gradientSession(tensor, sessionObjective(), input);
+        const result = await session.run(gradientFeeds(input));
+        output ??= result.outputs[this.output].data as Float32Array;
+        if (classification) targetClass ??= result.selected;
         return { activation: result.activations[tensor], gradient: result.gradients[tensor] };
       },
       layerActivation: async () => {
         const tensor = needLayer();
-        return (await this.outputs(input, [tensor])).exposed[tensor];
+        const run = await this.outputs(input, [tensor]);
+        output ??= run.output;
+        return run.exposed[tensor];
       },
       inputGradients: async (inputs) => {
-        const session = await this.gradientSession(this.facts.name, targetClass, input, weighted);
+        if (classification) await predicted();
+        const session = await this.gradientSession(this.facts.name, sessionObjective(), input);
         const gradients: Float32Array[] = [];
         const scores: number[] = [];
         for (const each of inputs) {
@@ -193,24 +261,20 @@ export class Explainer {
         return { gradients, scores };
       },
       scores: async (inputs) => {
-        const scores: number[] = [];
-        for (const each of inputs) scores.push(objectiveValue((await this.outputs(each)).output));
-        return scores;
+        const { objective: chosen } = await predicted();
+        return (await this.outputsOfMany(inputs, input)).map((values) => objectiveValue(values, chosen.weights));
       },
-      probabilities: async (inputs) => {
-        const values: number[] = [];
-        for (const each of inputs) values.push(probability((await this.outputs(each)).output));
-        return values;
-      },
+      probabilities: async (inputs) => probabilities(await this.outputsOfMany(inputs, input)),
     };
     const cam = await method.compute(context);
+    const result = await predicted();
     return {
       method: method.name,
       layer,
-      objective: { kind: objective.kind, description: objective.description },
-      targetClass,
-      score: objectiveValue(output),
-      probability: probability(output),
+      objective: { kind: result.objective.kind, description: result.objective.description },
+      targetClass: result.objective.targetClass,
+      score: objectiveValue(result.output, result.objective.weights),
+      probability: (await probabilities([result.output]))[0],
       cam,
       preprocessing: this.preprocessing,
       timings: { totalMs: performance.now() - started },
@@ -220,6 +284,8 @@ export class Explainer {
   async release(): Promise<void> {
     for (const session of this.forwardSessions.values()) await session.release();
     for (const session of this.gradientSessions.values()) await session.release();
+    if (this.batchedForward) await (await this.batchedForward).release();
+    this.batchedForward = undefined;
     this.forwardSessions.clear();
     this.gradientSessions.clear();
   }

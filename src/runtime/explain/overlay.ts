@@ -2,18 +2,11 @@ import { decodeImage, type Pixels } from '../images/decode';
 import type { Preprocessing } from '../images/types';
 import { encodePng } from '../predict/png';
 import { colormap, type ColormapName } from './colormap';
-import { displayHeat, resizeBilinear, type FloatMap } from './tensor-math';
+import { displayHeat, type FloatMap } from './tensor-math';
 
 export interface OverlayOptions {
   opacity?: number;
   colormap?: ColormapName;
-  /** A map at the input's resolution (saliency, Integrated Gradients…): drawn as absolute values, outliers clipped. */
-  pixelAttribution?: boolean;
-}
-
-/** The map upsampled (bilinear) to [height, width] and scaled to [0, 1] (see displayHeat). */
-export function heatmapAt(cam: FloatMap, size: [number, number], pixelAttribution = false): Float32Array {
-  return displayHeat(resizeBilinear(cam.data, cam.size, size), pixelAttribution);
 }
 
 /** Blends a colored heatmap over the picture. */
@@ -31,8 +24,8 @@ export function blendHeatmap(picture: Pixels, heat: Float32Array, options: Overl
   return { data, width: picture.width, height: picture.height, channels: 3 };
 }
 
-/** The image as the model saw it (same resize), with the map over it, as PNG. */
-export async function renderOverlay(image: string | Buffer, pre: Preprocessing, cam: FloatMap, options: OverlayOptions = {}): Promise<Buffer> {
+/** The image as the model saw it (same resize), with the map of `method` over it, as PNG. */
+export async function renderOverlay(image: string | Buffer, pre: Preprocessing, cam: FloatMap, method: string, options: OverlayOptions = {}): Promise<Buffer> {
   const picture = await decodeImage(image, { size: pre.size, resize: pre.resize, channels: 'rgb' });
-  return encodePng(blendHeatmap(picture, heatmapAt(cam, pre.size, options.pixelAttribution), options));
+  return encodePng(blendHeatmap(picture, displayHeat(cam, pre.size, method), options));
 }

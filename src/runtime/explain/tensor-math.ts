@@ -45,26 +45,6 @@ export function minMaxNormalize(values: ArrayLike<number>): Float32Array {
   return Float32Array.from(values as ArrayLike<number>, (value) => (range > 0 ? (value - min) / range : 0));
 }
 
-/** Share of the largest |values| that pixel attribution maps clip (Captum's visualize_image_attr default, outlier_perc=2). */
-export const PIXEL_OUTLIER_SHARE = 0.02;
-
-/**
- * A pixel attribution map (saliency, SmoothGrad, Integrated Gradients, occlusion) as people read it, the way Captum
- * draws it: absolute values, divided by the value below which 98% of them lie, clipped to [0, 1]. A few extreme
- * pixels then no longer wash the rest of the map out to a uniform color.
- */
-export function pixelAttributionHeat(values: ArrayLike<number>): Float32Array {
-  const magnitudes = Float32Array.from(values as ArrayLike<number>, Math.abs);
-  const sorted = Float32Array.from(magnitudes).sort();
-  const threshold = sorted[Math.min(sorted.length - 1, Math.floor((1 - PIXEL_OUTLIER_SHARE) * sorted.length))] ?? 0;
-  return magnitudes.map((value) => (threshold > 0 ? Math.min(1, value / threshold) : 0));
-}
-
-/** A map scaled to [0, 1] for display: pixel attributions as pixelAttributionHeat, layer maps (CAMs) by min-max. */
-export function displayHeat(values: ArrayLike<number>, pixelAttribution: boolean): Float32Array {
-  return pixelAttribution ? pixelAttributionHeat(values) : minMaxNormalize(values);
-}
-
 /**
  * Reduces a model-input-shaped attribution ([1,C,H,W] or [1,H,W,C]) over channels to an H×W map:
  * the largest |value| (gradient saliency) or the signed sum (integrated gradients, whose sum is meaningful).
@@ -93,4 +73,38 @@ export function inputGeometry(dims: readonly number[], layout: 'nchw' | 'nhwc'):
 export function seededNormal(seed: number): () => number {
   const uniform = seededRandom(seed);
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+/** Methods whose maps are signed pixel gradients: drawn as |value| clipped at ABSOLUTE_MAP_MASS of the mass, not min-max. */
+export const ABSOLUTE_VALUE_METHODS: ReadonlySet<string> = new Set(['saliency', 'smoothgrad', 'integrated-gradients']);
+
+/** The share of a map's total |value| kept below the clipping threshold (Captum's outlier_perc of 1). */
+export const ABSOLUTE_MAP_MASS = 0.99;
+
+/**
+ * |value| / t clipped to [0, 1], where t is the smallest value whose cumulative sum (of the sorted |values|) reaches
+ * `mass` of the total: Captum's visualize_image_attr(sign='absolute_value'). The few largest gradients saturate
+ * instead of washing every other pixel out to near zero.
+ */
+export function absoluteClipNormalize(values: ArrayLike<number>, mass = ABSOLUTE_MAP_MASS): Float32Array {
+  const magnitudes = Float32Array.from(values as ArrayLike<number>, Math.abs);
+  const sorted = Float32Array.from(magnitudes).sort();
+  let total = 0;
+  for (const value of sorted) total += value;
+  let threshold = sorted.length ? sorted[sorted.length - 1] : 0;
+  let cumulative = 0;
+  for (const value of sorted) {
+    cumulative += value;
+    if (cumulative >= mass * total) {
+      threshold = value;
+      break;
+    }
+  }
+  return magnitudes.map((value) => (threshold > 0 ? Math.min(1, value / threshold) : 0));
+}
+
+/** A map upsampled to [height, width] and scaled to [0, 1] the way its method's maps are read. */
+export function displayHeat(map: { data: ArrayLike<number>; size: [number, number] }, size: [number, number], method: string): Float32Array {
+  const resized = resizeBilinear(map.data, map.size, size);
+  return ABSOLUTE_VALUE_METHODS.has(method) ? absoluteClipNormalize(resized) : minMaxNormalize(resized);
 }

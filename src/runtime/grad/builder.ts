@@ -154,6 +154,7 @@ export function buildGradientGraph(source: OnnxModel, request: GradientRequest, 
     return outputName;
   };
   const objectiveName = exposed(objective.value, 'objective', floatType);
+  const selectedName = objective.selected === undefined ? undefined : exposed(objective.selected, 'selected', DataType.INT64);
   const gradientNames: Record<string, string> = {};
   for (const name of request.wrt) gradientNames[name] = exposed(gradientOf(name) ?? emit.zerosLike(name), `${name}_grad`, types.get(name) ?? floatType);
   const activationNames: Record<string, string> = {};
@@ -196,5 +197,6 @@ export function buildGradientGraph(source: OnnxModel, request: GradientRequest, 
     activationNames,
     extraInputs: objective.extraInputs,
     outputNames: graph.output.map((output) => output.name),
+    selectedName,
   };
 }

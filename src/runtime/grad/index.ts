@@ -13,6 +13,8 @@ import { probeShapes, ShapeMap } from './shapes';
 export type Objective =
   /** One element of an output, e.g. the logit of class k: index [0, k]. */
   | { kind: 'select'; output: string; index: number[] }
+  /** The largest element of an output (the top class when none is given), chosen by ArgMax inside the graph. */
+  | { kind: 'select-argmax'; output: string }
   /** A probability: Softmax of the output over axis 1 (axis 0 for a 1-D output), then the element at index. */
   | { kind: 'softmax-prob'; output: string; index: number[] }
   /**
@@ -70,6 +72,8 @@ export interface GradientModel {
   extraInputs: string[];
   /** The model's original outputs, still produced. */
   outputNames: string[];
+  /** Graph output holding the flat index a select-argmax objective picked. */
+  selectedName?: string;
 }
 
 /**
@@ -88,6 +92,8 @@ export interface GradientResult {
   activations: Record<string, FloatTensor>;
   /** The model's original outputs. */
   outputs: Record<string, TensorValue>;
+  /** The flat output index a select-argmax objective picked. */
+  selected?: number;
 }
 
 /**
@@ -123,6 +129,7 @@ export class GradientSession {
       gradients: pick(gradientModel.gradientNames),
       activations: pick(gradientModel.activationNames),
       outputs: Object.fromEntries(gradientModel.outputNames.map((name) => [name, results[name]])),
+      selected: gradientModel.selectedName === undefined ? undefined : Number(results[gradientModel.selectedName].data[0]),
     };
   }
 

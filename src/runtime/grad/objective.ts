@@ -8,6 +8,8 @@ export interface EmittedObjective {
   /** d objective / d output, shaped like the output. */
   seed: string;
   extraInputs: string[];
+  /** The flat index (int64, shape [1]) the objective picked at run time, for objectives that pick one. */
+  selected?: string;
 }
 
 /** Class axis of Softmax-based objectives: 1, or 0 for a 1-D output. */
@@ -48,6 +50,13 @@ export function emitObjective(emit: Emitter, objective: Objective, shapes: Recor
     case 'select': {
       const mask = oneHot(emit, output, objective.index, shapes[output] ?? []);
       return { value: emit.reduceSum(emit.mul(output, mask), undefined, false), seed: mask, extraInputs: [] };
+    }
+    case 'select-argmax': {
+      // The largest element, picked in the graph (first on ties, like ArgMax), so one run both chooses and differentiates.
+      const selected = emit.node('ArgMax', [emit.node('Flatten', [output], { axis: 0 })], { axis: 1, keepdims: 0 });
+      const flatMask = emit.node('OneHot', [selected, emit.node('Size', [output]), emit.float([0, 1])], { axis: -1 });
+      const mask = emit.reshapeLike(flatMask, output);
+      return { value: emit.reduceSum(emit.mul(output, mask), undefined, false), seed: mask, extraInputs: [], selected };
     }
     case 'softmax-prob': {
       const rank = requireRank(shapes, output);

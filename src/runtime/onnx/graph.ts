@@ -230,3 +230,23 @@ export async function runtimeShapes(model: OnnxModel, dims: Record<string, numbe
     await session.release();
   }
 }
+
+/**
+ * A copy whose graph inputs and outputs take any size on their first axis (named `name`), with the intermediate
+ * shape declarations dropped, so several samples run at once. Whether the graph really keeps samples apart (a
+ * Reshape to a fixed [1, …] does not) is for the caller to check on a result.
+ */
+export function withDynamicBatch(model: OnnxModel, name = 'batch'): OnnxModel {
+  const graph = model.graph;
+  const initializers = initializerMap(graph);
+  const batched = (value: OnnxValueInfo): OnnxValueInfo => {
+    const dims = value.type?.tensor_type?.shape?.dim;
+    if (initializers.has(value.name) || !dims || dims.length === 0) return value;
+    const tensorType = value.type!.tensor_type!;
+    return createMessage<OnnxValueInfo>('ValueInfoProto', {
+      ...value,
+      type: { ...value.type, tensor_type: { ...tensorType, shape: { ...tensorType.shape, dim: [{ dim_param: name }, ...dims.slice(1)] } } },
+    });
+  };
+  return shallowModel(model, shallowGraph(graph, { input: graph.input.map(batched), output: graph.output.map(batched), value_info: [] }));
+}

@@ -20,7 +20,7 @@ export async function explainTrainedModel(engine: StepEngine, out: string, prepr
   if (tfjs) {
     for (const image of images) {
       const explanation = await explainTfjsModel(model, image, { method: 'gradcam', overrides: preprocessing });
-      pictures.push({ image, png: (await renderOverlay(image, explanation.preprocessing, explanation.cam)).toString('base64') });
+      pictures.push({ image, png: (await renderOverlay(image, explanation.preprocessing, explanation.cam, explanation.method)).toString('base64') });
     }
     return pictures;
   }
@@ -28,7 +28,7 @@ export async function explainTrainedModel(engine: StepEngine, out: string, prepr
   try {
     for (const image of images) {
       const explanation = await explainer.explain(image, { method: 'gradcam' });
-      pictures.push({ image, png: (await renderOverlay(image, explanation.preprocessing, explanation.cam)).toString('base64') });
+      pictures.push({ image, png: (await renderOverlay(image, explanation.preprocessing, explanation.cam, explanation.method)).toString('base64') });
     }
   } finally {
     await explainer.release();

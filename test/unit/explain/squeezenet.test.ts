@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { Explainer, heatmapAt } from '../../../src/runtime/explain';
+import { Explainer, displayHeat } from '../../../src/runtime/explain';
 import { readLabels } from '../../../src/runtime/predict';
 import { sharedImage, sharedModel } from '../helpers/shared';
 import { loadSharp } from '../../../src/runtime/images/decode';
@@ -34,7 +34,7 @@ describe('explain: pretrained SqueezeNet (float16 converted to float32) on kitte
       assert.ok(explanation.targetClass >= 281 && explanation.targetClass <= 285, 'a domestic cat class');
       assert.ok(explanation.probability > 0.5);
       assert.equal(explanation.preprocessing.range, '0-255');
-      const heat = heatmapAt(explanation.cam, [224, 224]);
+      const heat = displayHeat(explanation.cam, [224, 224], explanation.method);
       let peak = 0;
       for (let i = 1; i < heat.length; i++) if (heat[i] > heat[peak]) peak = i;
       const mask = await kittenMask();

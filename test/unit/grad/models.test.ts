@@ -126,6 +126,21 @@ describe('gradient builder', () => {
     assert.deepEqual(Array.from(data), Array.from(probed.gradients.modelInput.data));
   });
 
+  it('select-argmax picks the largest output inside the graph and differentiates it like select at that index', async () => {
+    const model = readModelFile(sharedModel('ImageClassifier.onnx'));
+    const feeds = { modelInput: randomImage([1, 3, 32, 32], 21) };
+    const forward = await createSession(model);
+    const logits = (await runSession(forward, feeds)).modelOutput.data as Float32Array;
+    await forward.release();
+    const top = logits.indexOf(Math.max(...logits));
+    const picked = await computeGradients(model, { objective: { kind: 'select-argmax', output: 'modelOutput' }, wrt: ['modelInput'] }, feeds);
+    const selected = await computeGradients(model, { objective: { kind: 'select', output: 'modelOutput', index: [0, top] }, wrt: ['modelInput'] }, feeds);
+    assert.equal(picked.selected, top);
+    assert.equal(picked.objective, logits[top]);
+    assert.deepEqual(Array.from(picked.gradients.modelInput.data), Array.from(selected.gradients.modelInput.data));
+    assert.ok(picked.gradients.modelInput.data.some((value) => value !== 0));
+  });
+
   function chain(ops: string[]): OnnxModel {
     const nodes = ops.map((op, i) => createMessage<OnnxNode>('NodeProto', { name: `${op.toLowerCase()}_${i}`, op_type: op, input: [i === 0 ? 'x' : `t${i - 1}`], output: [`t${i}`], attribute: [] }));
     const info = (name: string) => createMessage<OnnxValueInfo>('ValueInfoProto', { name, type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim: [{ dim_value: 2 }] } } } });

@@ -22,7 +22,7 @@ describe('preview panel: protocol and overlay drawing', () => {
   });
 
   it('upsamples and normalizes the cam and blends it with the opacity', () => {
-    const heat = normalizedHeat({ size: [1, 2], values: [1, 3] }, 2, 1);
+    const heat = normalizedHeat({ size: [1, 2], values: [1, 3] }, 2, 1, 'gradcam');
     assert.deepEqual([...heat], [0, 1]);
     const picture = new Uint8ClampedArray([100, 100, 100, 255, 100, 100, 100, 255]);
     const none = new Uint8ClampedArray(8);

@@ -71,7 +71,7 @@ export async function explainVerb(argv: string[]): Promise<number> {
     : await explainOnnx(model, image, values.method!, values.layer, values.class, values.labels, overrides);
   if (values.out) {
     const opacity = values.opacity === undefined ? 0.5 : Number(values.opacity);
-    writeFileAtomic(values.out, await renderOverlay(image, explanation.preprocessing, explanation.cam, { opacity, pixelAttribution: METHODS[explanation.method]?.resolution === 'input' }));
+    writeFileAtomic(values.out, await renderOverlay(image, explanation.preprocessing, explanation.cam, explanation.method, { opacity }));
   }
   const report = {
     model,

@@ -1,6 +1,8 @@
 import { inputGeometry } from '../tensor-math';
 import type { AttributionMethod } from './types';
 
+const WINDOWS_PER_CALL = 64;
+
 /** Window and stride of occlusion as fractions of the input side: 1/7 and half a window (32 and 16 px at 224). */
 export function occlusionWindows(height: number, width: number): { window: number; stride: number; boxes: [number, number][] } {
   const window = Math.max(1, Math.round(Math.min(height, width) / 7));
@@ -38,14 +40,18 @@ export const occlusion: AttributionMethod = {
     const [base] = await context.scores([context.input]);
     const drop = new Float64Array(height * width);
     const covered = new Float64Array(height * width);
-    for (const [top, left] of boxes) {
-      const [score] = await context.scores([occlude(context.input, context.inputDims, context.layout, top, left, window)]);
-      for (let y = top; y < top + window; y++) {
-        for (let x = left; x < left + window; x++) {
-          drop[y * width + x] += base - score;
-          covered[y * width + x] += 1;
+    // Windows are scored WINDOWS_PER_CALL at a time, so the model can run them in batches.
+    for (let start = 0; start < boxes.length; start += WINDOWS_PER_CALL) {
+      const chunk = boxes.slice(start, start + WINDOWS_PER_CALL);
+      const scores = await context.scores(chunk.map(([top, left]) => occlude(context.input, context.inputDims, context.layout, top, left, window)));
+      chunk.forEach(([top, left], index) => {
+        for (let y = top; y < top + window; y++) {
+          for (let x = left; x < left + window; x++) {
+            drop[y * width + x] += base - scores[index];
+            covered[y * width + x] += 1;
+          }
         }
-      }
+      });
     }
     return { data: Float32Array.from(drop, (value, i) => (covered[i] ? value / covered[i] : 0)), size: [height, width] };
   },

@@ -1,12 +1,9 @@
 import { colormap, type ColormapName } from '../../../runtime/explain/colormap';
-import { displayHeat, resizeBilinear } from '../../../runtime/explain/tensor-math';
+import { displayHeat } from '../../../runtime/explain/tensor-math';
 
-/**
- * The cam upsampled (bilinear) to the picture and scaled to [0, 1]: computed once per explanation. Pixel attribution
- * maps (no target layer) are drawn as absolute values with outliers clipped (see displayHeat).
- */
-export function normalizedHeat(cam: { size: [number, number]; values: number[] }, width: number, height: number, pixelAttribution = false): Float32Array {
-  return displayHeat(resizeBilinear(cam.values, cam.size, [height, width]), pixelAttribution);
+/** The cam upsampled (bilinear) to the picture and scaled to [0, 1] as its method's maps are read: once per explanation. */
+export function normalizedHeat(cam: { size: [number, number]; values: number[] }, width: number, height: number, method: string): Float32Array {
+  return displayHeat({ data: cam.values, size: cam.size }, [height, width], method);
 }
 
 /** Writes picture ⊕ colored heat into `target` (RGBA, same size): (1 − opacity)·picture + opacity·color. */

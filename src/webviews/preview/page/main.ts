@@ -162,7 +162,7 @@ async function showExplanation(response: ExplainResponse): Promise<void> {
   const context = canvas.getContext('2d')!;
   context.drawImage(picture, 0, 0);
   const pixels = context.getImageData(0, 0, picture.width, picture.height);
-  const heat = normalizedHeat(response.cam, picture.width, picture.height, response.layer === null);
+  const heat = normalizedHeat(response.cam, picture.width, picture.height, response.method);
   const opacity = h('input', { class: 'opacity', type: 'range', min: '0', max: '1', step: '0.05', value: '0.5' });
   const colormapSelect = select('', [['jet', 'jet'], ['inferno', 'inferno'], ['gray', 'gray']], 'jet');
   const draw = () => {

@@ -298,7 +298,7 @@ function drawChart(canvas: HTMLCanvasElement, bars: ReturnType<typeof sensitivit
 function camCanvas(cam: { data: number[]; dims: number[] }, label: string): HTMLElement {
   const [height, width] = cam.dims.slice(-2);
   const side = 112;
-  const heat = normalizedHeat({ size: [height, width], values: cam.data }, side, side);
+  const heat = normalizedHeat({ size: [height, width], values: cam.data }, side, side, 'gradcam');
   const canvas = h('canvas', { width: String(side), height: String(side), class: 'cam' });
   const context = canvas.getContext('2d')!;
   const pixels = context.createImageData(side, side);

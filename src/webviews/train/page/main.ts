@@ -219,7 +219,7 @@ async function showTopLossCam(index: number, slot: HTMLElement): Promise<void> {
   context.drawImage(picture, 0, 0);
   const pixels = context.getImageData(0, 0, picture.width, picture.height);
   const output = context.createImageData(picture.width, picture.height);
-  blendInto(output.data, pixels.data, normalizedHeat(answer.cam, picture.width, picture.height), 0.5, 'jet');
+  blendInto(output.data, pixels.data, normalizedHeat(answer.cam, picture.width, picture.height, 'gradcam'), 0.5, 'jet');
   context.putImageData(output, 0, 0);
   slot.replaceChildren(canvas, h('span', { class: 'muted' }, `Grad-CAM for ${answer.label ?? 'the predicted class'}`));
 }
