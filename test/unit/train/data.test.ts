@@ -36,6 +36,11 @@ describe('training data', function () {
       assert.equal(decoded.data[14 * 28 + 14], Math.round(data[3 * 784 + 14 * 28 + 14] * 255));
     });
 
+    it('knows how many digits of each class the package has', () => {
+      assert.throws(() => mnistDigits(5, 10, 860), /holds 863 digits of class 5; asked for 10 from index 860/);
+      assert.equal(mnistDigits(5, 3, 860).length, 3);
+    });
+
     it('refuses a folder that is not empty and leaves no temporary folder', async () => {
       await assert.rejects(writeSampleDataset(digits, { perClass: 2 }), /already exists and is not empty/);
       assert.deepEqual(fs.readdirSync(tmp), ['digits']);

@@ -6,7 +6,7 @@ import { createSession, runSession } from '../../../../src/runtime/onnx/session'
 import { parseAugmentList, resolveAugmentSpec } from '../../../../src/runtime/train/data/augment';
 import { splitDataset } from '../../../../src/runtime/train/data/folder';
 import { stepEngineFactory } from '../../../../src/runtime/train/engines';
-import { mnistDigits, writeSampleDataset } from '../../../../src/runtime/train/sample-dataset';
+import { mnistDigitCount, mnistDigits, writeSampleDataset } from '../../../../src/runtime/train/sample-dataset';
 import { train } from '../../../../src/runtime/train/trainer';
 import type { TrainSummary } from '../../../../src/runtime/train/types';
 
@@ -15,8 +15,8 @@ const repoRoot = path.resolve(__dirname, '../../../..');
 export interface DigitsExperiment {
   /** Training digits per class (the first ones of each class); 10% of them are held out for validation. */
   perClass: number;
-  /** Test digits per class, taken right after the training ones. */
-  testPerClass: number;
+  /** Test digits per class, taken right after the training ones; all the remaining ones when absent. */
+  testPerClass?: number;
   epochs: number;
   augment: string;
   seed?: number;
@@ -42,16 +42,10 @@ function runPython(script: string, args: string[]): Promise<void> {
 }
 
 /** Test digits as one NCHW batch in [0, 1] (8-bit pixels, as the PNG files hold them) and their labels. */
-function testDigits(offset: number, perClass: number): { batch: Float32Array; labels: number[] } {
-  const batch = new Float32Array(10 * perClass * 784);
-  const labels: number[] = [];
-  for (let label = 0; label < 10; label++) {
-    mnistDigits(label, perClass, offset).forEach((pixels, i) => {
-      batch.set(Float32Array.from(pixels, (v) => v / 255), (label * perClass + i) * 784);
-      labels.push(label);
-    });
-  }
-  return { batch, labels };
+function testDigits(pairs: number[][]): { batch: Float32Array; labels: number[] } {
+  const batch = new Float32Array(pairs.length * 784);
+  pairs.forEach(([label, index], i) => batch.set(Float32Array.from(mnistDigits(label, 1, index)[0], (v) => v / 255), i * 784));
+  return { batch, labels: pairs.map(([label]) => label) };
 }
 
 /** Accuracy of a saved ONNX classifier, run directly by onnxruntime. */
@@ -90,7 +84,10 @@ export async function runDigitsExperiment(options: DigitsExperiment): Promise<Di
       const [label, index] = path.basename(sample.file, '.png').split('-').map(Number);
       return [label, index];
     });
-    const testPairs = Array.from({ length: 10 * options.testPerClass }, (_, i) => [Math.floor(i / options.testPerClass), options.perClass + (i % options.testPerClass)]);
+    const testPairs = Array.from({ length: 10 }, (_, label) => {
+      const count = options.testPerClass ?? mnistDigitCount(label) - options.perClass;
+      return Array.from({ length: count }, (_, i) => [label, options.perClass + i]);
+    }).flat();
     const request = path.join(tmp, 'request.json');
     const answer = path.join(tmp, 'answer.json');
     fs.writeFileSync(request, JSON.stringify({
@@ -109,7 +106,7 @@ export async function runDigitsExperiment(options: DigitsExperiment): Promise<Di
       { createEngine: stepEngineFactory() },
     );
     const ourSeconds = (performance.now() - started) / 1000;
-    const accuracy = await onnxAccuracy(out, testDigits(options.perClass, options.testPerClass));
+    const accuracy = await onnxAccuracy(out, testDigits(testPairs));
     await pytorchDone;
     const pytorch = JSON.parse(fs.readFileSync(answer, 'utf8')) as DigitsResult['pytorch'];
     return { ours: { accuracy, seconds: ourSeconds, summary: summary! }, pytorch, trainImages: trainPairs.length, testImages: testPairs.length };
