@@ -36,7 +36,8 @@ describe('runtime probe', () => {
       { name: 'cpu', available: true },
       { name: 'cuda', available: false },
     ]);
-    assert.match(result.providers[1].detail, /^not installed: libonnxruntime_providers_cuda\.so is missing/);
+    // The probe runs in a child process; onnxruntime's own reason names the provider library it could not load.
+    assert.match(result.providers[1].detail, /libonnxruntime_providers_(cuda|shared)\.so/);
   });
 
   it('probes without onnxruntime printing "Failed to load library" for a provider that is not installed', () => {
