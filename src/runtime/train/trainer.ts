@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readInputFacts, type ModelInputFacts } from '../images/model-input';
 import { resolvePreprocessing } from '../images/resolve';
+import { inspectTfjs } from '../tfjs/inspect';
 import type { Preprocessing } from '../images/types';
 import { seededRandom } from '../random';
 import { SMALL_CNN_NAME } from './builtin-small-cnn';
@@ -87,7 +88,6 @@ export async function trainingPreprocessing(config: TrainConfig, split: DatasetS
 
 async function modelInputFacts(model: string): Promise<ModelInputFacts> {
   if (!model.toLowerCase().endsWith('.json')) return readInputFacts(model);
-  const { inspectTfjs } = await import('../tfjs/inspect');
   const input = inspectTfjs(model).inputs[0];
   if (!input) throw new Error(`${model}: the tfjs model declares no input shape`);
   return { name: input.name, dtype: input.dtype, dims: (input.shape ?? []).map((dim) => (typeof dim === 'number' && dim > 0 ? dim : null)), producer: 'keras', irVersion: 0, opset: null, metadata: {} };
