@@ -238,7 +238,10 @@ export class Explainer {
         const tensor = needLayer();
         const session = await this.gradientSession(tensor, sessionObjective(), input);
         const result = await session.run(gradientFeeds(input));
-        output ??= result.outputs[this.output].data as Float32Array;
+        // The gradient run returns the graph's outputs; a score output inside the graph (before a Q/DQ copy) comes
+        // from a forward pass when it is needed.
+        const produced = result.outputs[this.output];
+        if (produced) output ??= produced.data as Float32Array;
         if (classification) targetClass ??= result.selected;
         return { activation: result.activations[tensor], gradient: result.gradients[tensor] };
       },
