@@ -31,7 +31,8 @@ describe('First run in VS Code in the browser: walkthrough, model pickers, a nar
   it('offers the workspace\'s models when "Open Model Inspector" runs without an open model', async () => {
     await runCommand(page!, 'CNN: Open Model Inspector');
     const rows = page!.locator('.quick-input-list .monaco-list-row');
-    await rows.first().waitFor({ timeout: 30_000 });
+    // The palette's own row can linger until the command's quick pick replaces it: wait for a model row.
+    await page!.locator('.quick-input-list .monaco-list-row', { hasText: '.onnx' }).first().waitFor({ timeout: 30_000 });
     const labels = await rows.evaluateAll((elements) => elements.map((row) => row.getAttribute('aria-label') ?? row.textContent ?? ''));
     for (const model of ['SqueezeNet_fp16.onnx', 'mnist.onnx', 'ImageClassifier.onnx']) {
       assert.ok(labels.some((label) => label.includes(model)), `${model} in ${JSON.stringify(labels)}`);
