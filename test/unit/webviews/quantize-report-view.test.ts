@@ -82,7 +82,7 @@ describe('quantize page: the report', () => {
     ]);
     const slower = comparisonRows({ ...report, quantized: { ...report.quantized, latencyMs: 24, accuracy: undefined } });
     assert.equal(slower.length, 2);
-    assert.equal(slower[1].change, '0.50× slower');
+    assert.equal(slower[1].change, '2.00× slower');
     assert.equal(slower[1].better, false);
   });
 

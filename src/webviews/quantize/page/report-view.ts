@@ -151,7 +151,7 @@ export function comparisonRows(report: QuantizeReport): ComparisonRow[] {
     },
     {
       key: 'latency', label: `Latency (${report.provider})`, original: formatMs(original.latencyMs), quantized: formatMs(quantized.latencyMs),
-      change: `${(original.latencyMs / quantized.latencyMs).toFixed(2)}× ${quantized.latencyMs <= original.latencyMs ? 'faster' : 'slower'}`,
+      change: quantized.latencyMs <= original.latencyMs ? `${(original.latencyMs / quantized.latencyMs).toFixed(2)}× faster` : `${(quantized.latencyMs / original.latencyMs).toFixed(2)}× slower`,
       better: quantized.latencyMs <= original.latencyMs,
     },
   ];
