@@ -26,7 +26,7 @@ const TFJS_PACKAGES = [
 /** Packages copied as they are (small), with what they need at run time. */
 const COPIED_PACKAGES = ['onnxruntime-node', 'onnxruntime-common', 'sharp', '@img/colour', 'detect-libc', 'semver'];
 /** Files of the extension itself, beside package.json. */
-const EXTENSION_FILES = ['README.md', 'LICENSE', 'CHANGELOG.md', 'dist', 'media', 'snippets', 'sample-workspace'];
+const EXTENSION_FILES = ['README.md', 'LICENSE', 'CHANGELOG.md', 'package.nls.json', 'l10n', 'dist', 'media', 'snippets', 'sample-workspace'];
 
 function parseArguments(argv) {
   const options = { target: `${process.platform}-${process.arch}`, out: root };

@@ -25,7 +25,7 @@ export class JobControl implements vscode.Disposable {
     /** The execution config (settings, accelerators, chosen provider) added to every job's input. */
     private readonly execution: () => Promise<ExecutionConfig>,
   ) {
-    this.statusItem.name = 'CNN Studio jobs';
+    this.statusItem.name = vscode.l10n.t('CNN Studio jobs');
   }
 
   /**
@@ -74,7 +74,7 @@ export class JobControl implements vscode.Disposable {
       this.statusItem.hide();
       return;
     }
-    this.statusItem.text = `$(sync~spin) CNN: ${this.running.size === 1 ? [...this.running][0] : `${this.running.size} jobs`}`;
+    this.statusItem.text = `$(sync~spin) ${this.running.size === 1 ? vscode.l10n.t('CNN: {0}', [...this.running][0]) : vscode.l10n.t('CNN: {0} jobs', this.running.size)}`;
     this.statusItem.tooltip = [...this.running].join('\n');
     this.statusItem.show();
   }

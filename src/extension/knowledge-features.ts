@@ -29,11 +29,11 @@ function conceptItem(entry: KnowledgeEntry): vscode.QuickPickItem & { entry: Kno
 export async function explainConcept(extensionUri: vscode.Uri, log: (line: string) => void, id?: unknown): Promise<string | undefined> {
   const index = knowledgeIndex();
   let entry = typeof id === 'string' ? index.get(id) : undefined;
-  if (typeof id === 'string' && !entry) void vscode.window.showWarningMessage(`CNN Studio has no entry "${id}".`);
+  if (typeof id === 'string' && !entry) void vscode.window.showWarningMessage(vscode.l10n.t('CNN Studio has no entry "{0}".', id));
   if (!entry) {
     const picked = await vscode.window.showQuickPick(index.entries.map(conceptItem), {
-      title: 'Explain Concept',
-      placeHolder: 'Search by name, alias or code symbol (Conv2d, roi_align, focal loss, U-Net…)',
+      title: vscode.l10n.t('Explain Concept'),
+      placeHolder: vscode.l10n.t('Search by name, alias or code symbol (Conv2d, roi_align, focal loss, U-Net…)'),
       matchOnDescription: true,
       matchOnDetail: true,
     });

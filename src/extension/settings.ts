@@ -38,7 +38,7 @@ export async function executionForJobs(acceleratorDir: string, log: (line: strin
   if (chosen.fallback && !reportedFallbacks.has(chosen.fallback)) {
     reportedFallbacks.add(chosen.fallback);
     log(chosen.fallback);
-    void vscode.window.showWarningMessage(`CNN Studio: ${chosen.fallback}. Run "CNN: Set Up GPU Acceleration" to see what is missing.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('CNN Studio: {0}. Run "CNN: Set Up GPU Acceleration" to see what is missing.', chosen.fallback));
   }
   return { ...config, chosen };
 }

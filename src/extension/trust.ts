@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
  */
 export async function ensureTrusted(action: string): Promise<boolean> {
   if (vscode.workspace.isTrusted) return true;
-  const manage = 'Manage Workspace Trust';
-  const choice = await vscode.window.showWarningMessage(`${action} needs a trusted workspace: it writes files.`, manage);
+  const manage = vscode.l10n.t('Manage Workspace Trust');
+  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} needs a trusted workspace: it writes files.', action), manage);
   if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
   return false;
 }

@@ -28,16 +28,16 @@ export async function pickWorkspaceModel(options: { title: string; recent?: stri
   const items: (vscode.QuickPickItem & { file?: string })[] = found
     .map((uri) => ({
       label: path.basename(uri.fsPath),
-      description: `${vscode.workspace.asRelativePath(uri)}${uri.fsPath === active ? ' · open in the editor' : ''}`,
+      description: uri.fsPath === active ? vscode.l10n.t('{0} · open in the editor', vscode.workspace.asRelativePath(uri)) : vscode.workspace.asRelativePath(uri),
       file: uri.fsPath,
     }))
     .sort((a, b) => rank(a.file) - rank(b.file) || a.description.localeCompare(b.description));
   if (active && !items.some((item) => item.file === active)) {
-    items.unshift({ label: path.basename(active), description: `${active} · open in the editor`, file: active });
+    items.unshift({ label: path.basename(active), description: vscode.l10n.t('{0} · open in the editor', active), file: active });
   }
-  items.push({ label: '$(folder-opened) Browse…' });
-  const picked = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: 'An ONNX model or a TensorFlow.js model.json' });
+  items.push({ label: `$(folder-opened) ${vscode.l10n.t('Browse…')}` });
+  const picked = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: vscode.l10n.t('An ONNX model or a TensorFlow.js model.json') });
   if (!picked) return undefined;
   if (picked.file) return picked.file;
-  return (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX or TensorFlow.js models': ['onnx', 'json'] }, title: options.title }))?.[0]?.fsPath;
+  return (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { [vscode.l10n.t('ONNX or TensorFlow.js models')]: ['onnx', 'json'] }, title: options.title }))?.[0]?.fsPath;
 }

@@ -36,15 +36,16 @@ export function registerGpuSetupCommand(context: vscode.ExtensionContext, jobs: 
       log.channel.appendLine(`  Accelerators that fit: ${packages.map((pkg) => `${pkg.packageName}@${pkg.version} (${pkg.purpose})`).join('; ')}`);
       log.channel.appendLine(`  They go to: ${acceleratorDir}`);
       const online = await registryReachable();
+      const install = vscode.l10n.t('Install');
       let installed: InstallOutcome[] | null = null;
       const consent = online && options.install !== false
         ? await vscode.window.showInformationMessage(
-          `Install ${packages.map((pkg) => pkg.packageName).join(' and ')} into CNN Studio's storage? npm downloads them (several hundred MB).`,
-          { modal: true }, 'Install')
+          vscode.l10n.t("Install {0} into CNN Studio's storage? npm downloads them (several hundred MB).", packages.map((pkg) => pkg.packageName).join(', ')),
+          { modal: true }, install)
         : undefined;
-      if (consent === 'Install') {
+      if (consent === install) {
         installed = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: 'CNN: installing accelerators' },
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('CNN: installing accelerators') },
           (progress) => installAccelerators(acceleratorDir, packages, (line) => {
             log.line(line);
             progress.report({ message: line.slice(0, 80) });
@@ -57,12 +58,14 @@ export function registerGpuSetupCommand(context: vscode.ExtensionContext, jobs: 
       }
       const onnxCuda = machine.gpu.present ? await verifyOnnxCuda(acceleratorDir) : null;
       if (onnxCuda) log.line(`Verify onnxruntime CUDA: ${onnxCuda.available ? 'runs a one-node model' : onnxCuda.detail}`);
-      const info = await jobs.run<RuntimeInfo>('Verifying accelerators', 'runtime-info', {}, { process: 'child' });
+      const info = await jobs.run<RuntimeInfo>(vscode.l10n.t('Verifying accelerators'), 'runtime-info', {}, { process: 'child' });
       log.channel.appendLine(formatRuntimeInfo(info));
       const tfjsBackend = info.tfjs.chosen ?? null;
       const provider = info.onnxruntime.inUse?.provider ?? 'cpu';
-      const summary = `CNN: ONNX models run on ${provider}, TensorFlow.js on ${tfjsBackend ?? 'nothing'}${machine.gpu.present ? '' : ' (no NVIDIA GPU found)'}. Details in the CNN Studio output.`;
-      void vscode.window.showInformationMessage(summary);
+      const tfjs = tfjsBackend ?? vscode.l10n.t('nothing');
+      void vscode.window.showInformationMessage(machine.gpu.present
+        ? vscode.l10n.t('CNN: ONNX models run on {0}, TensorFlow.js on {1}. Details in the CNN Studio output.', provider, tfjs)
+        : vscode.l10n.t('CNN: ONNX models run on {0}, TensorFlow.js on {1} (no NVIDIA GPU found). Details in the CNN Studio output.', provider, tfjs));
       return { machine, online, packages: packages.map((pkg) => pkg.packageName), installed, onnxCuda, tfjsBackend };
     }),
   );

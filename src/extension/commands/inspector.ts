@@ -17,7 +17,7 @@ function isOnnx(uri: vscode.Uri): boolean {
 /** "CNN: Open Model Inspector", the *.onnx custom editor and the restorable model.json panels. */
 export function registerInspectorCommands(context: vscode.ExtensionContext, jobs: JobControl, log: Log): void {
   const inspect = (file: string, dims: Record<string, number>) =>
-    jobs.run<ModelSummary>(`Inspecting ${path.basename(file)}`, 'inspect', { file, dims });
+    jobs.run<ModelSummary>(vscode.l10n.t('Inspecting {0}', path.basename(file)), 'inspect', { file, dims });
   const panels = new InspectorPanels(context.extensionUri, inspect, (line) => log.line(line));
 
   context.subscriptions.push(
@@ -26,7 +26,7 @@ export function registerInspectorCommands(context: vscode.ExtensionContext, jobs
     vscode.commands.registerCommand(OPEN_MODEL_INSPECTOR, async (target?: vscode.Uri) => {
       let uri = target instanceof vscode.Uri ? target : activeModelUri();
       if (!uri) {
-        const picked = await pickWorkspaceModel({ title: 'Model to inspect' });
+        const picked = await pickWorkspaceModel({ title: vscode.l10n.t('Model to inspect') });
         uri = picked ? vscode.Uri.file(picked) : undefined;
       }
       if (!uri) return;

@@ -31,12 +31,12 @@ function snippetsFor(extension: vscode.Extension<unknown>, languageId: string): 
 async function insertArchitecture(extension: vscode.Extension<unknown>, name?: unknown): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    void vscode.window.showInformationMessage('Open a Python, TypeScript or JavaScript file to insert an architecture.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a Python, TypeScript or JavaScript file to insert an architecture.'));
     return undefined;
   }
   const snippets = snippetsFor(extension, editor.document.languageId);
   if (snippets.length === 0) {
-    void vscode.window.showInformationMessage(`CNN Studio has no architecture snippets for ${editor.document.languageId}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('CNN Studio has no architecture snippets for {0}.', editor.document.languageId));
     return undefined;
   }
   const chosen = typeof name === 'string'
@@ -48,7 +48,7 @@ async function insertArchitecture(extension: vscode.Extension<unknown>, name?: u
         detail: snippet.description,
         snippet: [snippetName, snippet] as [string, SnippetDefinition],
       })),
-      { title: 'Insert Architecture', placeHolder: 'U-Net, Mask R-CNN heads, ResNet blocks, focal loss…', matchOnDescription: true, matchOnDetail: true },
+      { title: vscode.l10n.t('Insert Architecture'), placeHolder: vscode.l10n.t('U-Net, Mask R-CNN heads, ResNet blocks, focal loss…'), matchOnDescription: true, matchOnDetail: true },
     ))?.snippet;
   if (!chosen) return undefined;
   const body = Array.isArray(chosen[1].body) ? chosen[1].body.join('\n') : chosen[1].body;

@@ -21,20 +21,21 @@ export function registerPreviewCommand(context: vscode.ExtensionContext, jobs: J
   const runPreview = (title: string, request: PreviewRequest) => jobs.run<PreviewResponse>(title, 'preview', request);
 
   const pickModel = async (): Promise<string | undefined> => {
-    const file = await pickWorkspaceModel({ title: 'Model to preview', recent: context.workspaceState.get<string>(LAST_MODEL_KEY) });
+    const file = await pickWorkspaceModel({ title: vscode.l10n.t('Model to preview'), recent: context.workspaceState.get<string>(LAST_MODEL_KEY) });
     if (file) await context.workspaceState.update(LAST_MODEL_KEY, file);
     return file;
   };
 
   const pickImages = async (): Promise<string[]> => {
+    const title = vscode.l10n.t('Images to preview');
     const found = await vscode.workspace.findFiles(`**/*.{${IMAGE_EXTENSIONS.join(',')}}`, '**/node_modules/**', 500);
     const items: (vscode.QuickPickItem & { file?: string })[] = found
       .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), file: uri.fsPath }))
       .sort((a, b) => a.description.localeCompare(b.description));
     if (items.length === 0) {
-      return ((await vscode.window.showOpenDialog({ canSelectMany: true, filters: { Images: IMAGE_EXTENSIONS }, title: 'Images to preview' })) ?? []).map((uri) => uri.fsPath);
+      return ((await vscode.window.showOpenDialog({ canSelectMany: true, filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS }, title })) ?? []).map((uri) => uri.fsPath);
     }
-    const picked = await vscode.window.showQuickPick(items, { title: 'Images to preview', canPickMany: true, placeHolder: 'Images from the workspace' });
+    const picked = await vscode.window.showQuickPick(items, { title, canPickMany: true, placeHolder: vscode.l10n.t('Images from the workspace') });
     return (picked ?? []).flatMap((item) => (item.file ? [item.file] : []));
   };
 
@@ -46,7 +47,7 @@ export function registerPreviewCommand(context: vscode.ExtensionContext, jobs: J
 
   const open = (model: string | null, images: string[]) => {
     if (!controller) {
-      attach(vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, 'Preview and Explain', vscode.ViewColumn.Beside), model, images);
+      attach(vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, vscode.l10n.t('Preview and Explain'), vscode.ViewColumn.Beside), model, images);
       return;
     }
     void controller.show(model, images);

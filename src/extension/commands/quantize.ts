@@ -19,7 +19,7 @@ export function registerQuantizeCommand(context: vscode.ExtensionContext, jobs: 
   const services: QuantizeServices = {
     extensionUri: context.extensionUri,
     quantize: (config: QuantizeConfig, { signal, onProgress }) =>
-      jobs.run<QuantizeReport>(`Quantizing ${path.basename(config.model)}`, 'quantize', { ...config, threads: readRuntimeSettings().threads || undefined }, {
+      jobs.run<QuantizeReport>(vscode.l10n.t('Quantizing {0}', path.basename(config.model)), 'quantize', { ...config, threads: readRuntimeSettings().threads || undefined }, {
         process: 'child',
         signal,
         onProgress: (raw) => {
@@ -31,8 +31,8 @@ export function registerQuantizeCommand(context: vscode.ExtensionContext, jobs: 
     async readModel(model): Promise<ModelInfo> {
       // The Preview panel's worker resolves the preprocessing (guess from the input, then the sidecar file) without images.
       const request: PreviewRequest = { action: 'predict', model, images: [] };
-      const response = await jobs.run<PreviewResponse>(`Reading ${path.basename(model)}`, 'preview', request);
-      if (response.action !== 'predict') throw new Error('the preview worker answered with an explanation');
+      const response = await jobs.run<PreviewResponse>(vscode.l10n.t('Reading {0}', path.basename(model)), 'preview', request);
+      if (response.action !== 'predict') throw new Error(vscode.l10n.t('The preview worker answered with an explanation.'));
       return {
         file: model,
         format: model.toLowerCase().endsWith('.json') ? 'tfjs' : 'onnx',
@@ -44,7 +44,7 @@ export function registerQuantizeCommand(context: vscode.ExtensionContext, jobs: 
       const found = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,webp,gif,tif,tiff,avif}', '**/node_modules/**', 5000);
       return imageFolderChoices(found.filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath)).slice(0, 50);
     },
-    pickModel: () => pickWorkspaceModel({ title: 'Model to quantize' }),
+    pickModel: () => pickWorkspaceModel({ title: vscode.l10n.t('Model to quantize') }),
     log: (line) => log.line(line),
   };
 
@@ -75,7 +75,7 @@ export function registerQuantizeCommand(context: vscode.ExtensionContext, jobs: 
         : await services.pickModel();
       if (!model) return undefined;
       if (controller) await controller.show(model);
-      else attach(vscode.window.createWebviewPanel(QUANTIZE_VIEW_TYPE, `Quantize ${path.basename(model)}`, vscode.ViewColumn.Beside), model);
+      else attach(vscode.window.createWebviewPanel(QUANTIZE_VIEW_TYPE, vscode.l10n.t('Quantize {0}', path.basename(model)), vscode.ViewColumn.Beside), model);
       return model;
     }),
   );

@@ -13,14 +13,14 @@ export function registerRuntimeInfoCommand(context: vscode.ExtensionContext, job
       log.channel.show(true);
       log.line('Probing runtimes and accelerators...');
       try {
-        const info = await jobs.run<RuntimeInfo>('Probing runtimes', 'runtime-info', {}, { process: 'child' });
+        const info = await jobs.run<RuntimeInfo>(vscode.l10n.t('Probing runtimes'), 'runtime-info', {}, { process: 'child' });
         const settings = readRuntimeSettings();
         log.channel.appendLine(
           formatRuntimeInfo(info, { 'cnnStudio.executionProvider': settings.executionProvider, 'cnnStudio.threads': settings.threads }),
         );
         return info;
       } catch (error) {
-        if (!(error instanceof JobCancelledError)) void vscode.window.showErrorMessage(`CNN: runtime probe failed: ${(error as Error).message}`);
+        if (!(error instanceof JobCancelledError)) void vscode.window.showErrorMessage(vscode.l10n.t('CNN: runtime probe failed: {0}', (error as Error).message));
         return undefined;
       }
     }),

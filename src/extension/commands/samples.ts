@@ -30,7 +30,7 @@ export function registerSampleCommands(context: vscode.ExtensionContext): void {
       const file = typeof name === 'string' ? name : 'cnn_pytorch.py';
       const inWorkspace = vscode.workspace.workspaceFolders?.map((folder) => path.join(folder.uri.fsPath, file)).find((candidate) => fs.existsSync(candidate));
       const target = inWorkspace ?? path.join(sampleCopy(context), file);
-      if (!fs.existsSync(target)) throw new Error(`no sample file ${file}`);
+      if (!fs.existsSync(target)) throw new Error(vscode.l10n.t('CNN Studio has no sample file {0}.', file));
       await vscode.window.showTextDocument(vscode.Uri.file(target));
     }),
   );

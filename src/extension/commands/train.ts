@@ -15,12 +15,16 @@ import { sampleDigitsPerClass } from '../../runtime/train/sample-dataset';
 export const TRAIN_MODEL = 'cnn.trainModel';
 export const CREATE_SAMPLE_DATASET = 'cnn.createSampleDataset';
 
-const SAMPLE_SIZES = [
-  { label: '20 digits a class', description: '200 images: a quick try', perClass: 20 },
-  { label: '50 digits a class', description: '500 images', perClass: 50 },
-  { label: '100 digits a class', description: '1,000 images: about 90% after a few epochs', perClass: 100 },
-  { label: '500 digits a class', description: '5,000 images', perClass: 500 },
-];
+/** The sample dataset sizes offered, as quick pick items. */
+function sampleSizes(): (vscode.QuickPickItem & { perClass: number })[] {
+  const size = (perClass: number, description: string) => ({ label: vscode.l10n.t('{0} digits a class', perClass), description, perClass });
+  return [
+    size(20, vscode.l10n.t('200 images: a quick try')),
+    size(50, vscode.l10n.t('500 images')),
+    size(100, vscode.l10n.t('1,000 images: about 90% after a few epochs')),
+    size(500, vscode.l10n.t('5,000 images')),
+  ];
+}
 
 function isModel(uri: vscode.Uri): boolean {
   const name = uri.path.toLowerCase();
@@ -35,7 +39,7 @@ export function registerTrainCommands(context: vscode.ExtensionContext, jobs: Jo
     let dir = options.dir;
     if (!dir) {
       const [parent] = (await vscode.window.showOpenDialog({
-        title: 'Folder to write the sample digits in (a new subfolder mnist-digits)', canSelectFiles: false, canSelectFolders: true, canSelectMany: false,
+        title: vscode.l10n.t('Folder to write the sample digits in (a new subfolder mnist-digits)'), canSelectFiles: false, canSelectFolders: true, canSelectMany: false,
         defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
       })) ?? [];
       if (!parent) return undefined;
@@ -43,10 +47,10 @@ export function registerTrainCommands(context: vscode.ExtensionContext, jobs: Jo
     }
     let perClass = options.perClass;
     const available = sampleDigitsPerClass();
-    if (perClass === undefined) perClass = (await vscode.window.showQuickPick(SAMPLE_SIZES.filter((size) => size.perClass <= available), { title: 'How many MNIST digits' }))?.perClass;
+    if (perClass === undefined) perClass = (await vscode.window.showQuickPick(sampleSizes().filter((size) => size.perClass <= available), { title: vscode.l10n.t('How many MNIST digits') }))?.perClass;
     if (perClass === undefined) return undefined;
     const request: TrainToolRequest = { action: 'sampleDataset', dir, perClass };
-    const written = await jobs.run<{ dir: string; images: number }>('Writing sample digits', 'train-tools', request);
+    const written = await jobs.run<{ dir: string; images: number }>(vscode.l10n.t('Writing sample digits'), 'train-tools', request);
     log.line(`Sample dataset: ${written.images} MNIST digits in ${written.dir}`);
     return written.dir;
   };
@@ -62,7 +66,7 @@ export function registerTrainCommands(context: vscode.ExtensionContext, jobs: Jo
 
   const open = async (choice: { model?: string; data?: string }) => {
     const current = controller ?? attach(
-      vscode.window.createWebviewPanel(TRAIN_VIEW_TYPE, 'Train Model', vscode.ViewColumn.Active),
+      vscode.window.createWebviewPanel(TRAIN_VIEW_TYPE, vscode.l10n.t('Train Model'), vscode.ViewColumn.Active),
       { model: SMALL_CNN_NAME, data: null, out: null, watchImages: [] },
     );
     await current.show(choice);
@@ -99,12 +103,13 @@ export function registerTrainCommands(context: vscode.ExtensionContext, jobs: Jo
         const dir = await createSampleDataset(options ?? {});
         if (!dir) return undefined;
         if (options?.open !== false) {
-          const choice = options?.dir ? 'Train on them' : await vscode.window.showInformationMessage(`CNN: wrote MNIST digits to ${dir}.`, 'Train on them');
-          if (choice === 'Train on them') await open({ data: dir });
+          const train = vscode.l10n.t('Train on them');
+          const choice = options?.dir ? train : await vscode.window.showInformationMessage(vscode.l10n.t('CNN: wrote MNIST digits to {0}.', dir), train);
+          if (choice === train) await open({ data: dir });
         }
         return dir;
       } catch (error) {
-        void vscode.window.showErrorMessage(`CNN: the sample dataset was not written: ${(error as Error).message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('CNN: the sample dataset was not written: {0}', (error as Error).message));
         return undefined;
       }
     }),

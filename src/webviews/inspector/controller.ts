@@ -32,7 +32,7 @@ export class InspectorController implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw) => this.onPageMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
     );
-    panel.webview.html = panelHtml(panel.webview, extensionUri, 'inspector', `Inspect ${path.basename(file)}`);
+    panel.webview.html = panelHtml(panel.webview, extensionUri, 'inspector', vscode.l10n.t('Inspect {0}', path.basename(file)));
   }
 
   private onPageMessage(raw: unknown): void {
@@ -63,7 +63,7 @@ export class InspectorController implements vscode.Disposable {
       answer = { type: 'summary', requestId, summary: await this.inspect(this.file, dims), dims };
     } catch (error) {
       const message =
-        error instanceof JobCancelledError ? 'The inspection was cancelled.' : error instanceof Error ? error.message : String(error);
+        error instanceof JobCancelledError ? vscode.l10n.t('The inspection was cancelled.') : error instanceof Error ? error.message : String(error);
       this.log(`Inspector: ${this.file}: ${message}`);
       answer = { type: 'error', requestId, file: this.file, message };
     }

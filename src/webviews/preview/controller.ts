@@ -38,7 +38,7 @@ export class PreviewController implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw) => void this.onPageMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
     );
-    panel.webview.html = panelHtml(panel.webview, extensionUri, 'preview', 'Preview and Explain');
+    panel.webview.html = panelHtml(panel.webview, extensionUri, 'preview', vscode.l10n.t('Preview and Explain'));
   }
 
   /** Shows these images (and this model, when given), then predicts. */
@@ -64,7 +64,7 @@ export class PreviewController implements vscode.Disposable {
     // Page messages that name a file may only name one of this panel's images.
     if ((message.type === 'explain' || message.type === 'removeImage') && !this.images.includes(message.image)) {
       this.log(`Preview: ignored a ${message.type} request for an image the panel does not show: ${message.image}`);
-      await this.post({ type: 'error', requestId: message.requestId, message: `${path.basename(message.image)} is not one of this panel's images.` });
+      await this.post({ type: 'error', requestId: message.requestId, message: vscode.l10n.t("{0} is not one of this panel's images.", path.basename(message.image)) });
       return;
     }
     await this.handle(message);
@@ -93,7 +93,7 @@ export class PreviewController implements vscode.Disposable {
       case 'addImages': {
         const added = message.uris
           ? message.uris.map((uri) => vscode.Uri.parse(uri)).filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath)
-          : ((await vscode.window.showOpenDialog({ canSelectMany: true, filters: { Images: IMAGE_EXTENSIONS }, title: 'Add images to preview' })) ?? []).map((uri) => uri.fsPath);
+          : ((await vscode.window.showOpenDialog({ canSelectMany: true, filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS }, title: vscode.l10n.t('Add images to preview') })) ?? []).map((uri) => uri.fsPath);
         const images = added.filter((file) => IMAGE_EXTENSIONS.includes(path.extname(file).slice(1).toLowerCase()));
         if (images.length === 0) return;
         this.images = [...new Set([...this.images, ...images])];
@@ -111,7 +111,7 @@ export class PreviewController implements vscode.Disposable {
         return;
       case 'setPreprocessing':
         this.overrides = { ...this.overrides, ...message.preprocessing };
-        if (message.remember && this.model && (await ensureTrusted('Remembering the preprocessing beside the model'))) {
+        if (message.remember && this.model && (await ensureTrusted(vscode.l10n.t('Remembering the preprocessing beside the model')))) {
           writeSettings(this.model, { preprocessing: this.overrides });
           this.log(`Preview: remembered the preprocessing of ${this.model} in ${path.basename(this.model)}.cnnstudio.json`);
         }
@@ -131,7 +131,7 @@ export class PreviewController implements vscode.Disposable {
     try {
       return await this.runPreview(title, request);
     } catch (error) {
-      const message = error instanceof JobCancelledError ? 'Cancelled.' : error instanceof Error ? error.message : String(error);
+      const message = error instanceof JobCancelledError ? vscode.l10n.t('Cancelled.') : error instanceof Error ? error.message : String(error);
       this.log(`Preview: ${title}: ${message}`);
       if (!isStale()) await this.post({ type: 'error', requestId, message });
       return undefined;
@@ -142,7 +142,7 @@ export class PreviewController implements vscode.Disposable {
     if (!this.model || this.images.length === 0) return;
     const run = ++this.predictRun;
     const isStale = () => run !== this.predictRun;
-    const response = await this.run(requestId, `Predicting with ${path.basename(this.model)}`, { action: 'predict', model: this.model, images: this.images, overrides: this.overrides }, isStale);
+    const response = await this.run(requestId, vscode.l10n.t('Predicting with {0}', path.basename(this.model)), { action: 'predict', model: this.model, images: this.images, overrides: this.overrides }, isStale);
     // A newer run (another model, image set or preprocessing) has started: its results replace these.
     if (response?.action !== 'predict' || isStale()) return;
     this.lastPredictions = { type: 'predictions', requestId, response };
@@ -152,7 +152,7 @@ export class PreviewController implements vscode.Disposable {
   private async explain(message: Extract<PageMessage, { type: 'explain' }>): Promise<void> {
     if (!this.model) return;
     const label = METHODS[message.method]?.label ?? message.method;
-    const response = await this.run(message.requestId, `${label} on ${path.basename(message.image)}`, {
+    const response = await this.run(message.requestId, vscode.l10n.t('{0} on {1}', label, path.basename(message.image)), {
       action: 'explain', model: this.model, image: message.image, method: message.method, layer: message.layer, targetClass: message.targetClass, overrides: this.overrides,
     });
     if (response?.action === 'explain') await this.post({ type: 'explanation', requestId: message.requestId, response });
@@ -160,9 +160,9 @@ export class PreviewController implements vscode.Disposable {
 
   /** Lets the user choose the labels file for this model; it is remembered in the model's settings file. */
   private async pickLabels(requestId: RequestId): Promise<void> {
-    if (!this.model || !(await ensureTrusted('Remembering a labels file beside the model'))) return;
+    if (!this.model || !(await ensureTrusted(vscode.l10n.t('Remembering a labels file beside the model')))) return;
     const [file] = (await vscode.window.showOpenDialog({
-      canSelectMany: false, defaultUri: vscode.Uri.file(path.dirname(this.model)), filters: { 'Labels (one a line)': ['txt', 'csv'] }, title: `Labels file for ${path.basename(this.model)}`,
+      canSelectMany: false, defaultUri: vscode.Uri.file(path.dirname(this.model)), filters: { [vscode.l10n.t('Labels (one a line)')]: ['txt', 'csv'] }, title: vscode.l10n.t('Labels file for {0}', path.basename(this.model)),
     })) ?? [];
     if (!file) return;
     writeSettings(this.model, { labels: path.relative(path.dirname(this.model), file.fsPath) });
@@ -174,8 +174,8 @@ export class PreviewController implements vscode.Disposable {
     const folder = this.model ? vscode.Uri.file(path.dirname(this.model)) : vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = await vscode.window.showSaveDialog({
       defaultUri: folder ? vscode.Uri.joinPath(folder, `${name.replace(/[^\w.-]+/g, '_')}.png`) : undefined,
-      filters: { 'PNG image': ['png'] },
-      title: 'Export overlay as PNG',
+      filters: { [vscode.l10n.t('PNG image')]: ['png'] },
+      title: vscode.l10n.t('Export overlay as PNG'),
     });
     if (!target) return;
     const bytes = Buffer.from(dataUrl.slice('data:image/png;base64,'.length), 'base64');

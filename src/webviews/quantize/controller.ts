@@ -52,7 +52,7 @@ export class QuantizeController implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw) => void this.onPageMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
     );
-    panel.webview.html = panelHtml(panel.webview, services.extensionUri, 'quantize', 'Quantize Model');
+    panel.webview.html = panelHtml(panel.webview, services.extensionUri, 'quantize', vscode.l10n.t('Quantize Model'));
   }
 
   /** Shows the panel on this model (a run in progress on another model goes on). */
@@ -69,7 +69,7 @@ export class QuantizeController implements vscode.Disposable {
   }
 
   private async sendSetup(): Promise<void> {
-    this.panel.title = this.model ? `Quantize ${path.basename(this.model)}` : 'Quantize Model';
+    this.panel.title = this.model ? vscode.l10n.t('Quantize {0}', path.basename(this.model)) : vscode.l10n.t('Quantize Model');
     const folders = await this.services.findImageFolders();
     for (const choice of folders) this.allowedFolders.add(choice.folder);
     if (!this.model) {
@@ -81,7 +81,7 @@ export class QuantizeController implements vscode.Disposable {
     try {
       info = await this.services.readModel(model);
     } catch (error) {
-      const message = error instanceof JobCancelledError ? 'Reading the model was cancelled.' : (error as Error).message;
+      const message = error instanceof JobCancelledError ? vscode.l10n.t('Reading the model was cancelled.') : (error as Error).message;
       this.services.log(`Quantize: ${model}: ${message}`);
       await this.post({ type: 'error', requestId: null, message: `${path.basename(model)}: ${message}` });
       info = { file: model, format: model.toLowerCase().endsWith('.json') ? 'tfjs' : 'onnx', preprocessing: null, input: null };
@@ -108,7 +108,7 @@ export class QuantizeController implements vscode.Disposable {
         const picked = await vscode.window.showOpenDialog({
           canSelectFiles: false, canSelectFolders: true, canSelectMany: false,
           defaultUri: this.model ? vscode.Uri.file(path.dirname(this.model)) : undefined,
-          title: message.purpose === 'calibration' ? 'Calibration images (a folder, flat or one subfolder per class)' : 'Evaluation images (one subfolder per class gives accuracy)',
+          title: message.purpose === 'calibration' ? vscode.l10n.t('Calibration images (a folder, flat or one subfolder per class)') : vscode.l10n.t('Evaluation images (one subfolder per class gives accuracy)'),
         });
         const folder = picked?.[0]?.scheme === 'file' ? picked[0].fsPath : undefined;
         if (!folder) return;
@@ -139,23 +139,23 @@ export class QuantizeController implements vscode.Disposable {
   private async quantize({ requestId, settings }: Extract<PageMessage, { type: 'quantize' }>): Promise<void> {
     const model = this.model;
     if (!model) {
-      await this.post({ type: 'error', requestId, message: 'Choose a model to quantize first.' });
+      await this.post({ type: 'error', requestId, message: vscode.l10n.t('Choose a model to quantize first.') });
       return;
     }
     if (this.running) {
-      await this.post({ type: 'error', requestId, message: 'A quantization is already running in this panel; cancel it first.' });
+      await this.post({ type: 'error', requestId, message: vscode.l10n.t('A quantization is already running in this panel; cancel it first.') });
       return;
     }
     const unknownFolder = [settings.calibration, settings.evaluation].find((folder) => folder !== undefined && !this.allowedFolders.has(folder));
     if (unknownFolder) {
       this.services.log(`Quantize: refused a folder the panel did not offer: ${unknownFolder}`);
-      await this.post({ type: 'error', requestId, message: `Choose the folder with the folder picker: ${unknownFolder}` });
+      await this.post({ type: 'error', requestId, message: vscode.l10n.t('Choose the folder with the folder picker: {0}', unknownFolder) });
       return;
     }
     const abort = new AbortController();
     this.running = { requestId, abort };
     const onProgress = (text: string, percent: number | null) => void this.post({ type: 'progress', requestId, message: text, percent });
-    await this.post({ type: 'progress', requestId, message: `Quantizing ${path.basename(model)}`, percent: null });
+    await this.post({ type: 'progress', requestId, message: vscode.l10n.t('Quantizing {0}', path.basename(model)), percent: null });
     try {
       const report = await this.services.quantize({ ...settings, model }, { signal: abort.signal, onProgress });
       if (model === this.model) this.output = report.output;

@@ -16,6 +16,10 @@ const CELL_IMAGES = 48;
 const CELL_IMAGE_BYTES = 1 << 20;
 const IMAGE_MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' };
 
+function neverReplaces(file: string): string {
+  return vscode.l10n.t('{0} exists; training writes a new file and never replaces one.', file);
+}
+
 /** Owns the Train panel: what the user picked, the form's settings, and the connection to the current run. */
 export class TrainController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -35,7 +39,7 @@ export class TrainController implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw) => void this.onPageMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
     );
-    panel.webview.html = panelHtml(panel.webview, extensionUri, 'train', 'Train Model');
+    panel.webview.html = panelHtml(panel.webview, extensionUri, 'train', vscode.l10n.t('Train Model'));
     this.connect();
   }
 
@@ -90,7 +94,7 @@ export class TrainController implements vscode.Disposable {
       await this.handle(message);
       await this.post({ type: 'reply', requestId: message.requestId, ok: true });
     } catch (error) {
-      const text = error instanceof JobCancelledError ? 'Cancelled.' : error instanceof Error ? error.message : String(error);
+      const text = error instanceof JobCancelledError ? vscode.l10n.t('Cancelled.') : error instanceof Error ? error.message : String(error);
       this.log(`Train: ${message.type}: ${text}`);
       await this.post({ type: 'reply', requestId: message.requestId, ok: false, error: text });
     }
@@ -107,7 +111,7 @@ export class TrainController implements vscode.Disposable {
         await this.startRun(this.configFor(message.settings));
         return;
       case 'continue': {
-        if (!this.interrupted) throw new Error('there is no interrupted run to continue');
+        if (!this.interrupted) throw new Error(vscode.l10n.t('There is no interrupted run to continue.'));
         const out = uniqueSibling(this.selection.out!);
         this.selection = { ...this.selection, out };
         await this.startRun({ ...this.configFor(this.settings), out, resume: this.interrupted.checkpoint });
@@ -117,7 +121,7 @@ export class TrainController implements vscode.Disposable {
       case 'resume':
       case 'stop': {
         const job = this.runs.current;
-        if (!job || job.id !== message.jobId) throw new Error('that run is no longer running');
+        if (!job || job.id !== message.jobId) throw new Error(vscode.l10n.t('That run is no longer running.'));
         await job.send({ type: message.type });
         await this.post({ type: 'status', jobId: job.id, status: job.status });
         return;
@@ -134,7 +138,7 @@ export class TrainController implements vscode.Disposable {
       case 'explainTopLoss': {
         const summary = this.summary();
         const entry = summary.topLosses[message.index];
-        if (!entry) throw new Error(`there is no top loss #${message.index + 1}`);
+        if (!entry) throw new Error(vscode.l10n.t('There is no top loss #{0}.', message.index + 1));
         const response: ExplainResponse = await this.runs.explain(summary.output, this.checkedDataFile(entry.file));
         await this.post({ type: 'explanation', requestId: message.requestId, index: message.index, picture: response.picture, cam: response.cam, label: response.label });
         return;
@@ -152,13 +156,13 @@ export class TrainController implements vscode.Disposable {
         this.selection = { ...this.selection, model: this.runs.builtinModel, out: null };
         break;
       case 'model': {
-        const [uri] = (await vscode.window.showOpenDialog({ title: 'Model to train', canSelectMany: false, defaultUri: here, filters: { 'ONNX or TensorFlow.js models': ['onnx', 'json'] } })) ?? [];
+        const [uri] = (await vscode.window.showOpenDialog({ title: vscode.l10n.t('Model to train'), canSelectMany: false, defaultUri: here, filters: { [vscode.l10n.t('ONNX or TensorFlow.js models')]: ['onnx', 'json'] } })) ?? [];
         if (!uri) return;
         this.selection = { ...this.selection, model: uri.fsPath, out: null };
         break;
       }
       case 'data': {
-        const [uri] = (await vscode.window.showOpenDialog({ title: 'Training data: a folder with one subfolder per class', canSelectFiles: false, canSelectFolders: true, canSelectMany: false, defaultUri: here })) ?? [];
+        const [uri] = (await vscode.window.showOpenDialog({ title: vscode.l10n.t('Training data: a folder with one subfolder per class'), canSelectFiles: false, canSelectFolders: true, canSelectMany: false, defaultUri: here })) ?? [];
         if (!uri) return;
         this.selection = { ...this.selection, data: uri.fsPath, watchImages: [] };
         break;
@@ -171,15 +175,15 @@ export class TrainController implements vscode.Disposable {
       }
       case 'out': {
         const suggested = this.selection.out ?? defaultOutput(this.selection, this.runs.builtinModel);
-        const uri = await vscode.window.showSaveDialog({ title: 'Trained model (a new file)', defaultUri: suggested ? vscode.Uri.file(suggested) : here, filters: isTfjsModel(this.selection.model) ? { 'TensorFlow.js model': ['json'] } : { 'ONNX model': ['onnx'] } });
+        const uri = await vscode.window.showSaveDialog({ title: vscode.l10n.t('Trained model (a new file)'), defaultUri: suggested ? vscode.Uri.file(suggested) : here, filters: isTfjsModel(this.selection.model) ? { [vscode.l10n.t('TensorFlow.js model')]: ['json'] } : { [vscode.l10n.t('ONNX model')]: ['onnx'] } });
         if (!uri) return;
-        if (fs.existsSync(uri.fsPath)) throw new Error(`${uri.fsPath} exists; training writes a new file and never replaces one`);
+        if (fs.existsSync(uri.fsPath)) throw new Error(neverReplaces(uri.fsPath));
         this.selection = { ...this.selection, out: uri.fsPath };
         return;
       }
       case 'watchImages': {
-        if (!this.selection.data) throw new Error('choose the data folder first: watched images are validation images from it');
-        const uris = (await vscode.window.showOpenDialog({ title: 'Images whose Grad-CAM is drawn after every epoch', canSelectMany: true, defaultUri: vscode.Uri.file(this.selection.data), filters: { Images: ['png', 'jpg', 'jpeg', 'webp'] } })) ?? [];
+        if (!this.selection.data) throw new Error(vscode.l10n.t('Choose the data folder first: watched images are validation images from it.'));
+        const uris = (await vscode.window.showOpenDialog({ title: vscode.l10n.t('Images whose Grad-CAM is drawn after every epoch'), canSelectMany: true, defaultUri: vscode.Uri.file(this.selection.data), filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp'] } })) ?? [];
         if (uris.length === 0) return;
         this.selection = { ...this.selection, watchImages: uris.map((uri) => this.checkedDataFile(uri.fsPath)).slice(0, 8) };
         return;
@@ -194,12 +198,12 @@ export class TrainController implements vscode.Disposable {
 
   private configFor(settings: TrainSettings, options: { needsOutput?: boolean } = {}): TrainConfig {
     const { model, data, out, watchImages } = this.selection;
-    if (!data) throw new Error('choose the training data first (a folder with one subfolder per class)');
-    if (!fs.existsSync(data) || !fs.statSync(data).isDirectory()) throw new Error(`the data folder ${data} does not exist`);
-    if (model !== this.runs.builtinModel && !fs.existsSync(model)) throw new Error(`the model ${model} does not exist`);
+    if (!data) throw new Error(vscode.l10n.t('Choose the training data first (a folder with one subfolder per class).'));
+    if (!fs.existsSync(data) || !fs.statSync(data).isDirectory()) throw new Error(vscode.l10n.t('The data folder {0} does not exist.', data));
+    if (model !== this.runs.builtinModel && !fs.existsSync(model)) throw new Error(vscode.l10n.t('The model {0} does not exist.', model));
     if (options.needsOutput !== false) {
-      if (!out) throw new Error('choose where to write the trained model');
-      if (fs.existsSync(out)) throw new Error(`${out} exists; training writes a new file and never replaces one`);
+      if (!out) throw new Error(vscode.l10n.t('Choose where to write the trained model.'));
+      if (fs.existsSync(out)) throw new Error(neverReplaces(out));
     }
     return { ...settings, model, data, out: out ?? '', ...(watchImages.length > 0 ? { watchImages } : {}) };
   }
@@ -212,14 +216,14 @@ export class TrainController implements vscode.Disposable {
 
   private summary(): TrainSummary {
     const finished = this.runs.current?.events.find((event) => event.type === 'finished');
-    if (!finished || finished.type !== 'finished') throw new Error('the run has no results yet');
+    if (!finished || finished.type !== 'finished') throw new Error(vscode.l10n.t('The run has no results yet.'));
     return finished.summary;
   }
 
   /** A file the page asks about must come from the data folder the user picked. */
   private checkedDataFile(file: string): string {
     const data = this.runs.current?.config.data ?? this.selection.data;
-    if (!data || !isInside(data, file)) throw new Error(`${file} is not in the data folder ${data ?? '(none chosen)'}`);
+    if (!data || !isInside(data, file)) throw new Error(data ? vscode.l10n.t('{0} is not in the data folder {1}.', file, data) : vscode.l10n.t('{0} is not in the data folder (none chosen).', file));
     return file;
   }
 
@@ -242,7 +246,7 @@ export class TrainController implements vscode.Disposable {
     if (action === 'inspect') await vscode.commands.executeCommand('cnn.openModelInspector', uri);
     else if (action === 'preview') await vscode.commands.executeCommand('cnn.previewModelOutput', uri);
     else if ((await vscode.commands.getCommands(true)).includes('cnn.quantizeModel')) await vscode.commands.executeCommand('cnn.quantizeModel', uri);
-    else throw new Error('quantization (cnn.quantizeModel) is not available in this build of CNN Studio');
+    else throw new Error(vscode.l10n.t('Quantization (cnn.quantizeModel) is not available in this build of CNN Studio.'));
   }
 
   private async post(message: HostMessage): Promise<void> {

@@ -37,7 +37,7 @@ export class TrainRuns implements vscode.Disposable {
   }
 
   async start(config: TrainConfig): Promise<TrainJob> {
-    if (this.isActive()) throw new Error('a run is already going; stop it first');
+    if (this.isActive()) throw new Error(vscode.l10n.t('A run is already going; stop it first.'));
     const script = vscode.Uri.joinPath(this.extensionUri, 'dist', 'workers', 'train.js').fsPath;
     const job = new TrainJob(this.nextId++, config, script, await this.execution());
     this.job = job;
@@ -73,12 +73,12 @@ export class TrainRuns implements vscode.Disposable {
       action: 'augmentPreview',
       config: { model: config.model, data: config.data, augment: config.augment, valSplit: config.valSplit, seed: config.seed, preprocessing: config.preprocessing },
     };
-    return this.jobs.run<{ png: string }>('Augmentation preview', 'train-tools', request);
+    return this.jobs.run<{ png: string }>(vscode.l10n.t('Augmentation preview'), 'train-tools', request);
   }
 
   async explain(model: string, image: string): Promise<ExplainResponse> {
-    const response = await this.jobs.run<PreviewResponse>(`Grad-CAM of ${path.basename(image)}`, 'preview', { action: 'explain', model, image, method: 'gradcam' });
-    if (response.action !== 'explain') throw new Error('the explain job answered with predictions');
+    const response = await this.jobs.run<PreviewResponse>(vscode.l10n.t('Grad-CAM of {0}', path.basename(image)), 'preview', { action: 'explain', model, image, method: 'gradcam' });
+    if (response.action !== 'explain') throw new Error(vscode.l10n.t('The explain job answered with predictions.'));
     return response;
   }
 

@@ -32,11 +32,11 @@ describe(`package: the ${target} .vsix`, function () {
     if (out) fs.rmSync(out, { recursive: true, force: true });
   });
 
-  it('stays within 30 MB and 1,000 files, with a licence and a changelog', () => {
+  it('stays within 30 MB and 1,000 files, with a licence, a changelog and the English strings', () => {
     const { files, bytes, entries } = vsixContents(vsix);
     assert.ok(bytes <= MAX_BYTES, `${(bytes / 1024 / 1024).toFixed(1)} MB`);
     assert.ok(files <= MAX_FILES, `${files} files`);
-    for (const file of ['extension/LICENSE.txt', 'extension/changelog.md', 'extension/package.json', 'extension/media/icon.png']) {
+    for (const file of ['extension/LICENSE.txt', 'extension/changelog.md', 'extension/package.json', 'extension/package.nls.json', 'extension/l10n/bundle.l10n.json', 'extension/media/icon.png']) {
       assert.ok(entries.includes(file), `${file} missing`);
     }
   });
