@@ -9,7 +9,7 @@ import { registerSampleCommands } from './commands/samples';
 import { registerTrainCommands } from './commands/train';
 import { JobControl } from './job-control';
 import { Log } from './log';
-import { executionForJobs } from './settings';
+import { executionForJobs, watchSettings } from './settings';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
@@ -17,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const execution = () => executionForJobs(acceleratorDir, (line) => log.line(line));
   const jobs = new JobControl(context.extensionUri, (line) => log.line(line), execution);
   context.subscriptions.push(log, jobs);
+  watchSettings(context, (line) => log.line(line));
   registerInspectorCommands(context, jobs, log);
   registerRuntimeInfoCommand(context, jobs, log);
   registerGpuSetupCommand(context, jobs, log, acceleratorDir);

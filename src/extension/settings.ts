@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import {
-  chooseProvider, EXECUTION_PROVIDER_PREFERENCES, setExecutionConfig, type ExecutionConfig, type ExecutionProviderPreference,
-} from '../runtime/onnx/execution';
+import { chooseProvider, setExecutionConfig, type ExecutionConfig, type ExecutionProviderPreference } from '../runtime/onnx/execution';
+import { checkSetting, contributedSettings, type CheckedSetting, type SettingSchema } from './setting-checks';
 
 export type { ExecutionProviderPreference };
 
@@ -12,14 +11,42 @@ export interface RuntimeSettings {
   threads: number;
 }
 
+const SECTION = 'cnnStudio';
+/** The settings package.json contributes, read at activation (watchSettings). */
+let schemas: Record<string, SettingSchema> = {};
+
+/** A setting's value when its schema allows it, else its default (with the warning saying why). */
+function checkedSetting(key: string): CheckedSetting {
+  const name = `${SECTION}.${key}`;
+  const schema = schemas[name];
+  if (!schema) throw new Error(`package.json contributes no setting ${name}`);
+  return checkSetting(name, schema, vscode.workspace.getConfiguration(SECTION).get(key), vscode.l10n);
+}
+
 export function readRuntimeSettings(): RuntimeSettings {
-  const config = vscode.workspace.getConfiguration('cnnStudio');
-  const provider = config.get<string>('executionProvider', 'auto') as ExecutionProviderPreference;
-  const threads = config.get<number>('threads', 0);
   return {
-    executionProvider: EXECUTION_PROVIDER_PREFERENCES.includes(provider) ? provider : 'auto',
-    threads: Number.isInteger(threads) && threads > 0 ? threads : 0,
+    executionProvider: checkedSetting('executionProvider').value as ExecutionProviderPreference,
+    threads: checkedSetting('threads').value as number,
   };
+}
+
+/**
+ * Checks every CNN Studio setting now and each one again when it changes: a value that is not allowed gets one warning
+ * (naming the setting, the value and what is allowed), and its default is used instead.
+ */
+export function watchSettings(context: vscode.ExtensionContext, log: (line: string) => void): void {
+  schemas = contributedSettings(context.extension.packageJSON);
+  const warn = (key: string) => {
+    const { warning } = checkedSetting(key);
+    if (!warning) return;
+    log(warning);
+    void vscode.window.showWarningMessage(warning);
+  };
+  const keys = Object.keys(schemas).map((name) => name.slice(SECTION.length + 1));
+  for (const key of keys) warn(key);
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
+    for (const key of keys) if (event.affectsConfiguration(`${SECTION}.${key}`)) warn(key);
+  }));
 }
 
 /**

@@ -41,6 +41,17 @@ describe('training, sample data and execution providers in the extension host', 
     }
   });
 
+  it('settings of values package.json does not allow run as their defaults (auto, 0 threads)', async function () {
+    this.timeout(180_000);
+    await activeExtension();
+    await settings().update('executionProvider', 'gpu', vscode.ConfigurationTarget.Global);
+    await settings().update('threads', -4, vscode.ConfigurationTarget.Global);
+    assert.equal(settings().get('executionProvider'), 'gpu', 'VS Code kept the value as written');
+    const info = await vscode.commands.executeCommand<RuntimeInfo>('cnn.showRuntimeInfo');
+    assert.equal(info?.onnxruntime.inUse?.requested, 'auto');
+    assert.equal(info?.onnxruntime.inUse?.threads, 0);
+  });
+
   it('"CNN: Create Sample Dataset" writes the digits as one folder per class, and never into a folder that has files', async function () {
     this.timeout(120_000);
     await activeExtension();
