@@ -1,6 +1,7 @@
 // Checks CNN Studio's settings against the schema package.json contributes (contributes.configuration), without
 // VS Code: settings.ts reads the values and shows the warnings. A value that is not allowed is replaced by the
 // setting's default, and the warning names the setting, the value and what is allowed.
+import { ENGLISH, type Localizer } from '../webviews/shared/strings';
 
 /** The part of a contributed setting's JSON schema that is checked. */
 export interface SettingSchema {
@@ -10,15 +11,6 @@ export interface SettingSchema {
   maximum?: number;
   default?: unknown;
 }
-
-/** Formats a message with {0} placeholders: vscode.l10n in the extension, English (formatEnglish) elsewhere. */
-export interface Localizer {
-  t(message: string, ...args: Array<string | number | boolean>): string;
-}
-
-export const formatEnglish: Localizer = {
-  t: (message, ...args) => message.replace(/\{(\d+)\}/g, (match, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : match)),
-};
 
 export interface CheckedSetting {
   /** The value to use: the setting's own when allowed, else its default. */
@@ -56,7 +48,7 @@ function allowedValues(schema: SettingSchema, l10n: Localizer): string {
 }
 
 /** Checks one setting's value against its schema; `undefined` (not set) is the default. */
-export function checkSetting(name: string, schema: SettingSchema, value: unknown, l10n: Localizer = formatEnglish): CheckedSetting {
+export function checkSetting(name: string, schema: SettingSchema, value: unknown, l10n: Localizer = ENGLISH): CheckedSetting {
   if (value === undefined) return { value: schema.default };
   const allowed = hasType(value, schema.type)
     && (!schema.enum || schema.enum.includes(value))

@@ -10,6 +10,7 @@ import { ensureTrusted } from '../../extension/trust';
 import { HOST_INITIATED, type RequestId } from '../shared/messages';
 import { panelHtml, webviewOptions } from '../shared/webview-resources';
 import { parsePageMessage, type HostMessage, type PageMessage } from './protocol';
+import { previewStrings } from './strings';
 
 /** Runs a preview request off the extension host's thread. */
 export type RunPreview = (title: string, request: PreviewRequest) => Promise<PreviewResponse>;
@@ -38,7 +39,7 @@ export class PreviewController implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw) => void this.onPageMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
     );
-    panel.webview.html = panelHtml(panel.webview, extensionUri, 'preview', vscode.l10n.t('Preview and Explain'));
+    panel.webview.html = panelHtml(panel.webview, extensionUri, 'preview', vscode.l10n.t('Preview and Explain'), previewStrings(vscode.l10n));
   }
 
   /** Shows these images (and this model, when given), then predicts. */

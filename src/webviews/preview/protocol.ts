@@ -2,8 +2,19 @@
 import type { Preprocessing } from '../../runtime/images/types';
 import type { ExplainResponse, PredictResponse } from '../../runtime/preview/jobs';
 import { isRecord, isRequestId, type RequestId } from '../shared/messages';
+import { PREPROCESSING_FORM_STRINGS, type PageStrings } from '../shared/strings';
 
 export const PREVIEW_VIEW_TYPE = 'cnnStudio.preview';
+
+/** The page's text, translated by the host (preview/strings.ts) and checked by the page against these keys. */
+export const PREVIEW_STRINGS = [
+  ...PREPROCESSING_FORM_STRINGS, 'explanations', 'noModel', 'oneImage', 'images', 'pickModel', 'addImages', 'pickLabels', 'runAgain', 'apply',
+  'preprocessing', 'chosenBy', 'settingsSource', 'remember', 'classIndex', 'noSoftmax', 'tensorSummary', 'methodTitle', 'classPlaceholder',
+  'classTitle', 'layerPlaceholder', 'layerTitle', 'explain', 'removeImage', 'noMethods', 'tfjsBackend', 'executionProvider', 'inputStatus',
+  'labelsStatus', 'doneIn', 'explainsObjective', 'explanationDetails', 'layerDetail', 'inputGradients', 'opacity', 'colormap', 'exportPng',
+  'remove', 'addImagesHint', 'chooseModel',
+] as const;
+export type PreviewStrings = PageStrings<(typeof PREVIEW_STRINGS)[number]>;
 
 export interface MethodInfo {
   name: string;

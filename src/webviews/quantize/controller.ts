@@ -5,6 +5,7 @@ import { listImageFolder } from '../../runtime/quantize/image-folder';
 import type { QuantizeConfig, QuantizeReport } from '../../runtime/quantize/types';
 import { panelHtml, webviewOptions } from '../shared/webview-resources';
 import { parsePageMessage, type FolderChoice, type HostMessage, type ModelInfo, type OpenTarget, type PageMessage } from './protocol';
+import { quantizeStrings } from './strings';
 
 export interface QuantizeJobOptions {
   signal: AbortSignal;
@@ -52,7 +53,7 @@ export class QuantizeController implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw) => void this.onPageMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
     );
-    panel.webview.html = panelHtml(panel.webview, services.extensionUri, 'quantize', vscode.l10n.t('Quantize Model'));
+    panel.webview.html = panelHtml(panel.webview, services.extensionUri, 'quantize', vscode.l10n.t('Quantize Model'), quantizeStrings(vscode.l10n));
   }
 
   /** Shows the panel on this model (a run in progress on another model goes on). */

@@ -2,8 +2,27 @@
 import type { Preprocessing } from '../../runtime/images/types';
 import type { ActivationType, CalibrationMethod, QuantizeConfig, QuantizeMode, QuantizeReport, TfjsWeightDtype } from '../../runtime/quantize/types';
 import { parsePreprocessing } from '../preview/protocol';
+import { PREPROCESSING_FORM_STRINGS, type PageStrings } from '../shared/strings';
 
 export const QUANTIZE_VIEW_TYPE = 'cnnStudio.quantize';
+
+/** The page's text, translated by the host (quantize/strings.ts) and checked by the page against these keys. */
+export const QUANTIZE_STRINGS = [
+  ...PREPROCESSING_FORM_STRINGS, 'noModel', 'pickModel', 'chooseModelHint', 'folderOneImage', 'folderImages',
+  'folderImagesClasses', 'browse', 'modeStatic', 'modeDynamic', 'float16', 'tfjsUint8', 'tfjsUint16', 'tfjsFloat16',
+  'tfjsWeightsPlaceholder', 'chooseFolder', 'all', 'methodMinMax', 'percentile', 'methodEntropy', 'perChannel',
+  'perChannelTitle', 'symmetric', 'reduceAuto', 'reduce7', 'reduce8', 'reduceRangeTitle', 'keepIo',
+  'excludePlaceholder', 'calibrationFolderDefault', 'sensitivity', 'sensitivityTitle', 'automatic', 'preprocessing',
+  'preprocessingReading', 'preprocessingSource', 'settingsSource', 'calibrationImages', 'atMost', 'calibration',
+  'activations', 'weightBits', 'quantize', 'cancel', 'weights', 'whichWeights', 'tfjsNote', 'mode', 'keepFloat',
+  'evaluationImages', 'budget', 'driftImages', 'quantizing', 'starting', 'original', 'quantized', 'change',
+  'sensitivityChart', 'excludeWorst', 'sensitivityNote', 'keptFloatList', 'sqnr', 'sqnrValue', 'sqnrValueKept',
+  'drift', 'cosine', 'floatClass', 'quantizedClass', 'result', 'inspect', 'preview', 'reveal', 'cpu', 'nodesOne',
+  'nodes', 'calibratedOn', 'evaluatedOn', 'keptFloatWhy', 'reportEmpty', 'wrote', 'accuracy', 'cancelled',
+  'needsCalibration', 'checkSettings', 'fileSize', 'ofOriginal', 'latency', 'faster', 'slower', 'accuracyRow', 'pointsDown',
+  'pointsUp', 'unchanged', 'top1', 'top1Title', 'outputCosine', 'outputCosineTitle', 'sqnrLabel', 'sqnrTitle', 'noInt8',
+] as const;
+export type QuantizeStrings = PageStrings<(typeof QUANTIZE_STRINGS)[number]>;
 /** The command that opens this panel on a model (the inspector's button runs it too). */
 export const QUANTIZE_MODEL_COMMAND = 'cnn.quantizeModel';
 

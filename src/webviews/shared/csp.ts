@@ -38,16 +38,20 @@ export interface PageHtmlOptions extends CspSources {
   styleUris: string[];
   /** codicon.css; vscode-elements' <vscode-icon> finds it by the id vscode-codicon-stylesheet. */
   codiconsUri: string;
+  /** VS Code's display language (vscode.env.language). */
+  lang?: string;
+  /** The page's text, translated on the host (see shared/strings.ts); rendered into #app's data-strings. */
+  strings?: Readonly<Record<string, string>>;
 }
 
-/** The HTML shell every panel uses: CSP, styles, codicons and one nonce'd script. */
+/** The HTML shell every panel uses: CSP, styles, codicons, the page's strings and one nonce'd script. */
 export function renderPageHtml(options: PageHtmlOptions): string {
   const { nonce } = options;
   const attribute = escapeAttribute;
   const styles = options.styleUris.map((uri) => `  <link rel="stylesheet" nonce="${nonce}" href="${attribute(uri)}">`);
   return [
     '<!DOCTYPE html>',
-    '<html lang="en">',
+    `<html lang="${attribute(options.lang ?? 'en')}">`,
     '<head>',
     '  <meta charset="UTF-8">',
     `  <meta http-equiv="Content-Security-Policy" content="${attribute(buildCsp(options))}">`,
@@ -57,7 +61,7 @@ export function renderPageHtml(options: PageHtmlOptions): string {
     `  <title>${attribute(options.title)}</title>`,
     '</head>',
     '<body>',
-    '  <div id="app"></div>',
+    options.strings ? `  <div id="app" data-strings="${attribute(JSON.stringify(options.strings))}"></div>` : '  <div id="app"></div>',
     `  <script nonce="${nonce}" src="${attribute(options.scriptUri)}"></script>`,
     '</body>',
     '</html>',

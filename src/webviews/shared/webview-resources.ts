@@ -15,8 +15,8 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-/** The page for dist/webviews/<panel>.js with media/<panel>.css, under a fresh nonce. */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, panel: string, title: string): string {
+/** The page for dist/webviews/<panel>.js with media/<panel>.css, under a fresh nonce, with its strings table. */
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, panel: string, title: string, strings?: Readonly<Record<string, string>>): string {
   const uri = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
   return renderPageHtml({
     title,
@@ -25,5 +25,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, pan
     scriptUri: uri('dist', 'webviews', `${panel}.js`),
     styleUris: [uri('media', 'webview.css'), uri('media', `${panel}.css`)],
     codiconsUri: uri(...CODICONS_DIR, 'codicon.css'),
+    lang: vscode.env.language,
+    strings,
   });
 }

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkSetting, contributedSettings, formatEnglish } from '../../../src/extension/setting-checks';
+import { checkSetting, contributedSettings } from '../../../src/extension/setting-checks';
 import { EXECUTION_PROVIDER_PREFERENCES } from '../../../src/runtime/onnx/execution';
+import { ENGLISH } from '../../../src/webviews/shared/strings';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as unknown;
 const schemas = contributedSettings(manifest);
@@ -50,6 +51,6 @@ describe('settings: values package.json does not allow are replaced by the defau
   });
 
   it('formats {0} placeholders in English as vscode.l10n does', () => {
-    assert.equal(formatEnglish.t('{1} of {0}, {0} again; {2} stays', 'a', 7), '7 of a, a again; {2} stays');
+    assert.equal(ENGLISH.t('{1} of {0}, {0} again; {2} stays', 'a', 7), '7 of a, a again; {2} stays');
   });
 });

@@ -3,6 +3,11 @@ import type { QuantizeReport } from '../../../src/runtime/quantize/types';
 import {
   agreementFigures, comparisonRows, defaultFormValues, excludeWorst, formValuesFrom, rankSensitivity, reportNotes, sensitivityBars, settingsFromForm, type FormValues,
 } from '../../../src/webviews/quantize/page/report-view';
+import { quantizeStrings } from '../../../src/webviews/quantize/strings';
+import { ENGLISH } from '../../../src/webviews/shared/strings';
+
+/** The page's strings as the host sends them in English. */
+const strings = quantizeStrings(ENGLISH);
 
 const report: QuantizeReport = {
   mode: 'static',
@@ -30,7 +35,7 @@ function form(patch: Partial<FormValues>): FormValues {
 
 describe('quantize page: settings from the form', () => {
   it('sends only what applies to static quantization, with the calibration folder evaluating too', () => {
-    const parsed = settingsFromForm(form({ calibration: '/w/digits', calibrationLimit: '200', exclude: 'Gemm, /fc/Gemm\nGemm', driftImages: '2' }), 'onnx');
+    const parsed = settingsFromForm(form({ calibration: '/w/digits', calibrationLimit: '200', exclude: 'Gemm, /fc/Gemm\nGemm', driftImages: '2' }), 'onnx', strings);
     assert.deepEqual(parsed, {
       settings: {
         mode: 'static', exclude: ['Gemm', '/fc/Gemm'], perChannel: true, calibration: '/w/digits', calibrationLimit: 200,
@@ -40,59 +45,59 @@ describe('quantize page: settings from the form', () => {
   });
 
   it('asks for a calibration folder before a static run, and names a bad number', () => {
-    assert.deepEqual(settingsFromForm(form({}), 'onnx'), { error: 'Static quantization needs a calibration folder: choose one.' });
-    assert.deepEqual(settingsFromForm(form({ calibration: '/w/d', method: 'percentile', percentile: 'abc' }), 'onnx'), {
+    assert.deepEqual(settingsFromForm(form({}), 'onnx', strings), { error: 'Static quantization needs a calibration folder: choose one.' });
+    assert.deepEqual(settingsFromForm(form({ calibration: '/w/d', method: 'percentile', percentile: 'abc' }), 'onnx', strings), {
       error: 'Check the settings: percentile must be a number above 50 and at most 100.',
     });
-    assert.deepEqual(settingsFromForm(form({ calibration: '/w/d', calibrationLimit: '2.5' }), 'onnx'), {
+    assert.deepEqual(settingsFromForm(form({ calibration: '/w/d', calibrationLimit: '2.5' }), 'onnx', strings), {
       error: 'Check the settings: calibrationLimit must be an integer of at least 1.',
     });
   });
 
   it('float16 and dynamic modes need no calibration; the automatic mode carries its budget', () => {
-    assert.deepEqual(settingsFromForm(form({ mode: 'fp16', keepIoFloat32: false, sensitivity: false }), 'onnx'), { settings: { mode: 'fp16', keepIoFloat32: false } });
-    assert.deepEqual(settingsFromForm(form({ mode: 'dynamic', reduceRange: 'on', evaluation: '/w/eval', sensitivity: false, automatic: true, accuracyBudget: '0.5', driftImages: '0' }), 'onnx'), {
+    assert.deepEqual(settingsFromForm(form({ mode: 'fp16', keepIoFloat32: false, sensitivity: false }), 'onnx', strings), { settings: { mode: 'fp16', keepIoFloat32: false } });
+    assert.deepEqual(settingsFromForm(form({ mode: 'dynamic', reduceRange: 'on', evaluation: '/w/eval', sensitivity: false, automatic: true, accuracyBudget: '0.5', driftImages: '0' }), 'onnx', strings), {
       settings: { mode: 'dynamic', perChannel: true, reduceRange: true, evaluation: '/w/eval', sensitivity: true, accuracyBudget: 0.5, explanationDriftImages: 0 },
     });
   });
 
   it('TensorFlow.js models get weight quantization in the chosen dtype', () => {
-    assert.deepEqual(settingsFromForm(form({ tfjsDtype: 'uint16', tfjsWeights: 'conv*, dense_1/kernel', calibration: '' }), 'tfjs'), {
+    assert.deepEqual(settingsFromForm(form({ tfjsDtype: 'uint16', tfjsWeights: 'conv*, dense_1/kernel', calibration: '' }), 'tfjs', strings), {
       settings: { mode: 'dynamic', tfjsDtype: 'uint16', tfjsWeights: ['conv*', 'dense_1/kernel'] },
     });
-    assert.deepEqual(settingsFromForm(form({ tfjsDtype: 'float16', evaluation: '/w/e', sensitivity: false }), 'tfjs'), {
+    assert.deepEqual(settingsFromForm(form({ tfjsDtype: 'float16', evaluation: '/w/e', sensitivity: false }), 'tfjs', strings), {
       settings: { mode: 'fp16', tfjsDtype: 'float16', evaluation: '/w/e', sensitivity: false },
     });
   });
 
   it('fills the form again from the settings of a run', () => {
     for (const reduceRange of ['auto', 'on', 'off'] as const) {
-      const { settings } = settingsFromForm(form({ calibration: '/w/digits', method: 'percentile', percentile: '99.9', exclude: 'Gemm', automatic: true, accuracyBudget: '2', reduceRange }), 'onnx') as { settings: never };
-      assert.deepEqual(settingsFromForm(formValuesFrom(settings), 'onnx'), { settings });
+      const { settings } = settingsFromForm(form({ calibration: '/w/digits', method: 'percentile', percentile: '99.9', exclude: 'Gemm', automatic: true, accuracyBudget: '2', reduceRange }), 'onnx', strings) as { settings: never };
+      assert.deepEqual(settingsFromForm(formValuesFrom(settings), 'onnx', strings), { settings });
     }
   });
 });
 
 describe('quantize page: the report', () => {
   it('compares size, latency and accuracy side by side', () => {
-    assert.deepEqual(comparisonRows(report), [
+    assert.deepEqual(comparisonRows(report, strings), [
       { key: 'size', label: 'File size', original: '2.00 MiB', quantized: '512 KiB', change: '25% of the original', better: true },
       { key: 'latency', label: 'Latency (cpu)', original: '12.0 ms', quantized: '5.00 ms', change: '2.40× faster', better: true },
       { key: 'accuracy', label: 'Accuracy', original: '98.5%', quantized: '97.0%', change: '−1.5 points', better: false },
     ]);
-    const slower = comparisonRows({ ...report, quantized: { ...report.quantized, latencyMs: 24, accuracy: undefined } });
+    const slower = comparisonRows({ ...report, quantized: { ...report.quantized, latencyMs: 24, accuracy: undefined } }, strings);
     assert.equal(slower.length, 2);
     assert.equal(slower[1].change, '2.00× slower');
     assert.equal(slower[1].better, false);
   });
 
   it('shows agreement figures and the notes that matter', () => {
-    assert.deepEqual(agreementFigures(report).map(({ label, value }) => [label, value]), [['top-1 agreement', '98.5%'], ['output cosine', '0.9991'], ['SQNR', '24.3 dB']]);
-    assert.match(agreementFigures(report)[0].title, /197 of 200/);
-    assert.deepEqual(agreementFigures({ ...report, agreement: undefined }), []);
-    assert.deepEqual(reportNotes(report), []);
-    assert.match(reportNotes({ ...report, cpuInt8Support: 'none', warnings: ['int8 is not faster here'] }).join('\n'), /int8 is not faster here\nThis CPU has no int8 instructions/);
-    assert.equal(reportNotes({ ...report, mode: 'fp16', cpuInt8Support: 'none' }).length, 0);
+    assert.deepEqual(agreementFigures(report, strings).map(({ label, value }) => [label, value]), [['top-1 agreement', '98.5%'], ['output cosine', '0.9991'], ['SQNR', '24.3 dB']]);
+    assert.match(agreementFigures(report, strings)[0].title, /197 of 200/);
+    assert.deepEqual(agreementFigures({ ...report, agreement: undefined }, strings), []);
+    assert.deepEqual(reportNotes(report, strings), []);
+    assert.match(reportNotes({ ...report, cpuInt8Support: 'none', warnings: ['int8 is not faster here'] }, strings).join('\n'), /int8 is not faster here\nThis CPU has no int8 instructions/);
+    assert.equal(reportNotes({ ...report, mode: 'fp16', cpuInt8Support: 'none' }, strings).length, 0);
   });
 
   it('ranks layers worst first with those kept float last, and draws the worst bars', () => {

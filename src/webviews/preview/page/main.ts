@@ -6,7 +6,9 @@ import type { ExplainResponse, PredictResponse, PreviewOutput, PreviewPrediction
 import { h } from '../../inspector/page/dom';
 import { RequestCounter, type RequestId, type Unnumbered } from '../../shared/messages';
 import { describePreprocessing, field, preprocessingFields, select } from '../../shared/page/preprocessing-form';
-import { parseHostMessage, type MethodInfo, type PageMessage, type PreviewPageState } from '../protocol';
+import { readPageStrings } from '../../shared/page/strings';
+import { formatString as format } from '../../shared/strings';
+import { parseHostMessage, PREVIEW_STRINGS, type MethodInfo, type PageMessage, type PreviewPageState } from '../protocol';
 import { blendInto, loadImage, normalizedHeat } from './heatmap';
 
 interface VsCodeApi {
@@ -16,13 +18,14 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
+const strings = readPageStrings(PREVIEW_STRINGS);
 const app = document.getElementById('app')!;
 const header = h('header', { id: 'preview-header', class: 'preview-header' });
 const status = h('div', { id: 'status', class: 'status', role: 'status' });
 const preprocessingForm = h('details', { id: 'preprocessing', class: 'preprocessing' });
 const grid = h('section', { id: 'grid', class: 'grid' });
 const explanations = h('section', { id: 'explanations', class: 'explanations' });
-app.replaceChildren(header, status, preprocessingForm, grid, h('h2', {}, 'Explanations'), explanations);
+app.replaceChildren(header, status, preprocessingForm, grid, h('h2', {}, strings.explanations), explanations);
 
 let methods: MethodInfo[] = [];
 const requests = new RequestCounter();
@@ -59,28 +62,28 @@ function button(label: string, id: string, onClick: () => void, icon?: string): 
 
 function renderHeader(model: string | null, imageCount: number): void {
   header.replaceChildren(
-    h('h1', {}, model ? baseName(model) : 'No model chosen'),
-    h('span', { class: 'muted', title: model ?? '' }, `${imageCount} image${imageCount === 1 ? '' : 's'}`),
+    h('h1', {}, model ? baseName(model) : strings.noModel),
+    h('span', { class: 'muted', title: model ?? '' }, imageCount === 1 ? strings.oneImage : format(strings.images, imageCount)),
     h('span', { class: 'header-buttons' },
-      button('Model…', 'pick-model', () => request({ type: 'pickModel' }), 'symbol-misc'),
-      button('Images…', 'add-images', () => request({ type: 'addImages' }), 'add'),
-      button('Labels…', 'pick-labels', () => request({ type: 'pickLabels' }), 'list-ordered'),
-      button('Run again', 'predict', () => request({ type: 'predict' }), 'refresh')),
+      button(strings.pickModel, 'pick-model', () => request({ type: 'pickModel' }), 'symbol-misc'),
+      button(strings.addImages, 'add-images', () => request({ type: 'addImages' }), 'add'),
+      button(strings.pickLabels, 'pick-labels', () => request({ type: 'pickLabels' }), 'list-ordered'),
+      button(strings.runAgain, 'predict', () => request({ type: 'predict' }), 'refresh')),
   );
 }
 
 function renderPreprocessing(pre: Preprocessing): void {
-  const fields = preprocessingFields(pre);
+  const fields = preprocessingFields(pre, strings);
   const remember = h('input', { id: 'pre-remember', type: 'checkbox', checked: true });
-  const apply = button('Apply', 'pre-apply', () => {
+  const apply = button(strings.apply, 'pre-apply', () => {
     request({ type: 'setPreprocessing', remember: remember.checked, preprocessing: fields.read() });
   });
   const open = preprocessingForm.hasAttribute('open');
   preprocessingForm.replaceChildren(
-    h('summary', {}, `Preprocessing: ${describePreprocessing(pre)}`),
-    h('p', { class: 'muted', id: 'pre-source' }, `Chosen by: ${pre.source ?? 'settings'}`),
+    h('summary', {}, format(strings.preprocessing, describePreprocessing(pre, strings))),
+    h('p', { class: 'muted', id: 'pre-source' }, format(strings.chosenBy, pre.source ?? strings.settingsSource)),
     fields.element,
-    h('label', { class: 'field inline' }, remember, h('span', {}, 'Remember for this model (<model>.cnnstudio.json)')),
+    h('label', { class: 'field inline' }, remember, h('span', {}, strings.remember)),
     apply,
   );
   if (open) preprocessingForm.setAttribute('open', '');
@@ -92,17 +95,17 @@ function renderOutput(output: PreviewOutput): HTMLElement {
       const bar = h('div', { class: 'bar-fill' });
       bar.style.width = `${(100 * entry.probability).toFixed(1)}%`;
       return h('li', { 'data-class': String(entry.index) },
-        h('span', { class: 'label', title: entry.label ?? '' }, entry.label ?? `class ${entry.index}`),
+        h('span', { class: 'label', title: entry.label ?? '' }, entry.label ?? format(strings.classIndex, entry.index)),
         h('span', { class: 'prob' }, `${(100 * entry.probability).toFixed(1)}%`),
         h('div', { class: 'bar' }, bar));
-    }), output.softmaxApplied ? null : h('li', { class: 'muted note' }, 'output already a distribution (no softmax)'));
+    }), output.softmaxApplied ? null : h('li', { class: 'muted note' }, strings.noSoftmax));
   }
   if (output.kind === 'image' || output.kind === 'segmentation') {
     const legend = output.kind === 'segmentation'
       ? h('ul', { class: 'legend' }, ...output.legend.slice(0, 12).map((entry) => {
         const swatch = h('span', { class: 'swatch' });
         swatch.style.background = `rgb(${entry.color.join(',')})`;
-        return h('li', {}, swatch, `${entry.label ?? `class ${entry.index}`} ${(100 * entry.fraction).toFixed(1)}%`);
+        return h('li', {}, swatch, `${entry.label ?? format(strings.classIndex, entry.index)} ${(100 * entry.fraction).toFixed(1)}%`);
       }))
       : null;
     return h('figure', { class: 'dense', 'data-output': output.name },
@@ -111,16 +114,17 @@ function renderOutput(output: PreviewOutput): HTMLElement {
   }
   const summary = output.summary;
   return h('div', { class: 'tensor mono', 'data-output': output.name },
-    `${output.name} [${summary.shape.join('×')}] min ${summary.min.toPrecision(4)} max ${summary.max.toPrecision(4)} mean ${summary.mean.toPrecision(4)}; top ${summary.topValues.map((entry) => `#${entry.index}=${entry.value.toPrecision(3)}`).join(', ')}`);
+    format(strings.tensorSummary, output.name, summary.shape.join('×'), summary.min.toPrecision(4), summary.max.toPrecision(4), summary.mean.toPrecision(4),
+      summary.topValues.map((entry) => `#${entry.index}=${entry.value.toPrecision(3)}`).join(', ')));
 }
 
 function renderCard(result: PreviewPrediction): HTMLElement {
   const methodSelect = select(`method-${result.name}`, methods.map((method) => [method.name, method.label]), 'gradcam');
   methodSelect.classList.add('method');
-  methodSelect.title = 'Attribution method';
-  const classInput = h('input', { class: 'class-input', placeholder: 'class: top', title: 'Class to explain: an index or a label (default: the top prediction)' });
-  const layerInput = h('input', { class: 'layer-input', placeholder: 'layer: auto', title: 'Target layer (default: the last layer with spatial extent)' });
-  const explain = button('Explain', `explain-${result.name}`, () => {
+  methodSelect.title = strings.methodTitle;
+  const classInput = h('input', { class: 'class-input', placeholder: strings.classPlaceholder, title: strings.classTitle });
+  const layerInput = h('input', { class: 'layer-input', placeholder: strings.layerPlaceholder, title: strings.layerTitle });
+  const explain = button(strings.explain, `explain-${result.name}`, () => {
     // One run per card at a time: the button stays disabled until this request's answer (or error) arrives.
     explain.setAttribute('disabled', '');
     const requestId = request({
@@ -130,12 +134,14 @@ function renderCard(result: PreviewPrediction): HTMLElement {
   }, 'eye');
   explain.classList.add('explain');
   explain.removeAttribute('secondary');
+  const removeButton = button('', `remove-${result.name}`, () => request({ type: 'removeImage', image: result.image }), 'close');
+  removeButton.title = strings.removeImage;
   const card = h('article', { class: 'card', 'data-image': result.image },
     h('header', {}, h('strong', { title: result.image }, result.name), h('span', { class: 'muted' }, result.error ? '' : `${result.latencyMs.toFixed(1)} ms`),
-      button('', `remove-${result.name}`, () => request({ type: 'removeImage', image: result.image }), 'close')),
+      removeButton),
     methods.length > 0
       ? h('div', { class: 'explain-row' }, methodSelect, explain, classInput, layerInput)
-      : h('p', { class: 'muted explain-row' }, 'No attribution method runs on this model yet (TensorFlow.js graph model).'),
+      : h('p', { class: 'muted explain-row' }, strings.noMethods),
     result.error ? h('p', { class: 'error' }, result.error) : null,
     h('div', { class: 'card-body' },
       result.picture ? h('img', { class: 'picture', src: `data:image/png;base64,${result.picture}`, alt: result.name }) : null,
@@ -146,7 +152,13 @@ function renderCard(result: PreviewPrediction): HTMLElement {
 }
 
 function showPredictions(response: PredictResponse): void {
-  status.replaceChildren(h('span', { class: 'muted' }, `${response.provider.startsWith('tfjs ') ? `${response.provider} backend` : `${response.provider.toUpperCase()} execution provider`} · input ${response.input.name} ${response.input.dtype} [${response.input.dims.join('×')}]${response.labelsFile ? ` · labels ${baseName(response.labelsFile)}` : ''}${response.providerFallback ? ` · ${response.providerFallback}` : ''}`));
+  const parts = [
+    response.provider.startsWith('tfjs ') ? format(strings.tfjsBackend, response.provider) : format(strings.executionProvider, response.provider.toUpperCase()),
+    format(strings.inputStatus, response.input.name, response.input.dtype, response.input.dims.join('×')),
+    response.labelsFile ? format(strings.labelsStatus, baseName(response.labelsFile)) : '',
+    response.providerFallback ?? '',
+  ];
+  status.replaceChildren(h('span', { class: 'muted' }, parts.filter(Boolean).join(' · ')));
   renderPreprocessing(response.preprocessing);
   grid.replaceChildren(...response.results.map(renderCard));
 }
@@ -156,7 +168,7 @@ function formatMs(ms: number): string {
 }
 
 async function showExplanation(response: ExplainResponse): Promise<void> {
-  status.replaceChildren(h('span', { class: 'muted' }, `${methodLabel(response.method)} done in ${formatMs(response.timeMs)}`));
+  status.replaceChildren(h('span', { class: 'muted' }, format(strings.doneIn, methodLabel(response.method), formatMs(response.timeMs))));
   const picture = await loadImage(`data:image/png;base64,${response.picture}`);
   const canvas = h('canvas', { class: 'overlay', width: String(picture.width), height: String(picture.height) });
   const context = canvas.getContext('2d')!;
@@ -173,18 +185,19 @@ async function showExplanation(response: ExplainResponse): Promise<void> {
   opacity.addEventListener('input', draw);
   colormapSelect.addEventListener('change', draw);
   draw();
-  const title = `${methodLabel(response.method)} · ${response.label ?? `class ${response.targetClass}`}`;
+  const title = `${methodLabel(response.method)} · ${response.label ?? format(strings.classIndex, response.targetClass)}`;
   const exportName = `${baseName(response.image).replace(/\.[^.]+$/, '')}-${response.method}-${response.targetClass}`;
   const figure = h('figure', { class: 'explanation', 'data-method': response.method },
     canvas,
     h('figcaption', {},
       h('strong', {}, title),
       h('div', { class: 'muted run-time' }, `${formatMs(response.timeMs)}`),
-      h('div', { class: 'muted objective' }, `explains ${response.objective}`),
-      h('div', { class: 'muted' }, `${baseName(response.image)} · score ${response.score.toPrecision(4)} · p ${(100 * response.probability).toFixed(1)}% · ${response.layer ? `layer ${response.layer.tensor} [${response.layer.dims.join('×')}]` : 'input gradients'} · map ${response.cam.size.join('×')}`),
-      h('div', { class: 'controls' }, field('Opacity', opacity), field('Colormap', colormapSelect),
-        button('Export PNG', `export-${exportName}`, () => request({ type: 'exportPng', name: exportName, dataUrl: canvas.toDataURL('image/png') }), 'save'),
-        button('Remove', `close-${exportName}`, () => figure.remove(), 'close'))));
+      h('div', { class: 'muted objective' }, format(strings.explainsObjective, response.objective)),
+      h('div', { class: 'muted' }, format(strings.explanationDetails, baseName(response.image), response.score.toPrecision(4), (100 * response.probability).toFixed(1),
+        response.layer ? format(strings.layerDetail, response.layer.tensor, response.layer.dims.join('×')) : strings.inputGradients, response.cam.size.join('×'))),
+      h('div', { class: 'controls' }, field(strings.opacity, opacity), field(strings.colormap, colormapSelect),
+        button(strings.exportPng, `export-${exportName}`, () => request({ type: 'exportPng', name: exportName, dataUrl: canvas.toDataURL('image/png') }), 'save'),
+        button(strings.remove, `close-${exportName}`, () => figure.remove(), 'close'))));
   // Newest first; earlier ones stay for side-by-side comparison.
   explanations.prepend(figure);
 }
@@ -205,7 +218,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       methods = message.methods;
       renderHeader(message.model, message.images.length);
       if (!message.model || message.images.length === 0) {
-        grid.replaceChildren(h('p', { class: 'muted empty' }, message.model ? 'Add images (or drop them here with Shift) to see what the model outputs.' : 'Choose a model to preview.'));
+        grid.replaceChildren(h('p', { class: 'muted empty' }, message.model ? strings.addImagesHint : strings.chooseModel));
       }
       return;
     case 'busy':

@@ -7,7 +7,9 @@ import type { ExplanationDrift, QuantizeReport } from '../../../runtime/quantize
 import { h } from '../../inspector/page/dom';
 import { normalizedHeat } from '../../preview/page/heatmap';
 import { describePreprocessing, field, preprocessingFields, select } from '../../shared/page/preprocessing-form';
-import { parseHostMessage, parseQuantizePageState, type FolderChoice, type FolderPurpose, type ModelInfo, type PageMessage, type QuantizePageState, type QuantizeSettings } from '../protocol';
+import { readPageStrings } from '../../shared/page/strings';
+import { formatString as format } from '../../shared/strings';
+import { parseHostMessage, parseQuantizePageState, QUANTIZE_STRINGS, type FolderChoice, type FolderPurpose, type ModelInfo, type PageMessage, type QuantizePageState, type QuantizeSettings } from '../protocol';
 import {
   agreementFigures, comparisonRows, defaultFormValues, excludeWorst, formatPercent, formValuesFrom, rankSensitivity, reportNotes, sensitivityBars, settingsFromForm, type FormValues,
 } from './report-view';
@@ -22,6 +24,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
+const strings = readPageStrings(QUANTIZE_STRINGS);
 const app = document.getElementById('app')!;
 const header = h('header', { id: 'quantize-header', class: 'quantize-header' });
 const settingsSection = h('section', { id: 'settings', class: 'settings' });
@@ -71,7 +74,8 @@ function checkbox(id: string, label: string, checked: boolean, title = ''): { el
 function folderLabel(choice: FolderChoice): string {
   const parts = choice.folder.split(/[\\/]/);
   const name = parts.slice(-2).join('/');
-  return `${name} (${choice.images} image${choice.images === 1 ? '' : 's'}${choice.classes > 0 ? `, ${choice.classes} classes` : ''})`;
+  if (choice.classes > 0) return format(strings.folderImagesClasses, name, choice.images, choice.classes);
+  return choice.images === 1 ? format(strings.folderOneImage, name) : format(strings.folderImages, name, choice.images);
 }
 
 const BROWSE = '\u0000browse';
@@ -79,7 +83,7 @@ const BROWSE = '\u0000browse';
 function folderSelect(purpose: FolderPurpose, value: string, emptyLabel: string): HTMLSelectElement {
   const options: [string, string][] = [['', emptyLabel], ...folders.map((choice): [string, string] => [choice.folder, folderLabel(choice)])];
   if (value && !folders.some((choice) => choice.folder === value)) options.push([value, baseName(value)]);
-  options.push([BROWSE, 'Browse…']);
+  options.push([BROWSE, strings.browse]);
   const element = select(`${purpose}-folder`, options, value);
   let previous = element.value;
   element.addEventListener('change', () => {
@@ -109,51 +113,51 @@ function addPickedFolder(purpose: FolderPurpose, choice: FolderChoice): void {
 
 function renderHeader(): void {
   header.replaceChildren(...present(
-    h('h1', { title: model?.file ?? '' }, model ? baseName(model.file) : 'No model chosen'),
+    h('h1', { title: model?.file ?? '' }, model ? baseName(model.file) : strings.noModel),
     model ? h('vscode-badge', { id: 'model-format' }, model.format === 'tfjs' ? 'TensorFlow.js' : 'ONNX') : null,
-    button('Model…', 'pick-model', () => vscode.postMessage({ type: 'pickModel' }), 'symbol-misc'),
+    button(strings.pickModel, 'pick-model', () => vscode.postMessage({ type: 'pickModel' }), 'symbol-misc'),
   ));
 }
 
 /** The settings form: only the fields that apply to the mode (and the model's format) are shown. */
 function renderSettings(values: FormValues): void {
   if (!model) {
-    settingsSection.replaceChildren(h('p', { class: 'muted' }, 'Choose an ONNX model or a TensorFlow.js model.json to quantize.'));
+    settingsSection.replaceChildren(h('p', { class: 'muted' }, strings.chooseModelHint));
     return;
   }
   const tfjs = model.format === 'tfjs';
-  const mode = select('mode', [['static', 'static int8 (calibrated)'], ['dynamic', 'dynamic int8 (weights only)'], ['fp16', 'float16']], values.mode);
-  const tfjsDtype = select('tfjs-dtype', [['uint8', 'uint8 weights'], ['uint16', 'uint16 weights'], ['float16', 'float16 weights']], values.tfjsDtype);
-  const tfjsWeights = h('input', { id: 'tfjs-weights', value: values.tfjsWeights, placeholder: 'all weights (or names, wildcards: conv*, dense_1/*)' });
-  const calibration = folderSelect('calibration', values.calibration, '(choose a folder)');
-  const calibrationLimit = h('input', { id: 'calibration-limit', type: 'number', min: '1', value: values.calibrationLimit, placeholder: 'all' });
-  const method = select('method', [['minmax', 'MinMax'], ['percentile', 'Percentile'], ['entropy', 'Entropy (KL)']], values.method);
+  const mode = select('mode', [['static', strings.modeStatic], ['dynamic', strings.modeDynamic], ['fp16', strings.float16]], values.mode);
+  const tfjsDtype = select('tfjs-dtype', [['uint8', strings.tfjsUint8], ['uint16', strings.tfjsUint16], ['float16', strings.tfjsFloat16]], values.tfjsDtype);
+  const tfjsWeights = h('input', { id: 'tfjs-weights', value: values.tfjsWeights, placeholder: strings.tfjsWeightsPlaceholder });
+  const calibration = folderSelect('calibration', values.calibration, strings.chooseFolder);
+  const calibrationLimit = h('input', { id: 'calibration-limit', type: 'number', min: '1', value: values.calibrationLimit, placeholder: strings.all });
+  const method = select('method', [['minmax', strings.methodMinMax], ['percentile', strings.percentile], ['entropy', strings.methodEntropy]], values.method);
   const percentile = h('input', { id: 'percentile', type: 'number', min: '90', max: '100', step: '0.001', value: values.percentile });
   const activations = select('activations', [['int8', 'int8'], ['uint8', 'uint8']], values.activations);
-  const perChannel = checkbox('per-channel', 'Per-channel weights', values.perChannel, 'one scale per output channel: matters for depthwise convolutions');
-  const symmetric = checkbox('symmetric', 'Symmetric activations', values.symmetric);
-  const reduceRange = select('reduce-range', [['auto', 'auto (7-bit without VNNI)'], ['on', '7-bit'], ['off', '8-bit']], values.reduceRange);
-  reduceRange.title = 'onnxruntime’s reduce_range: 7-bit weights avoid int16 saturation on CPUs without VNNI';
-  const keepIo = checkbox('keep-io-float32', 'Keep float32 inputs and outputs', values.keepIoFloat32);
-  const exclude = h('textarea', { id: 'exclude', rows: '2', placeholder: 'node names or op types that stay float, e.g. Gemm, /fc/Gemm' });
+  const perChannel = checkbox('per-channel', strings.perChannel, values.perChannel, strings.perChannelTitle);
+  const symmetric = checkbox('symmetric', strings.symmetric, values.symmetric);
+  const reduceRange = select('reduce-range', [['auto', strings.reduceAuto], ['on', strings.reduce7], ['off', strings.reduce8]], values.reduceRange);
+  reduceRange.title = strings.reduceRangeTitle;
+  const keepIo = checkbox('keep-io-float32', strings.keepIo, values.keepIoFloat32);
+  const exclude = h('textarea', { id: 'exclude', rows: '2', placeholder: strings.excludePlaceholder });
   exclude.value = values.exclude;
-  const evaluation = folderSelect('evaluation', values.evaluation, '(the calibration folder)');
-  const evaluationLimit = h('input', { id: 'evaluation-limit', type: 'number', min: '1', value: values.evaluationLimit, placeholder: 'all' });
-  const sensitivity = checkbox('sensitivity', 'Per-layer sensitivity', values.sensitivity, 'quantize one layer at a time and rank layers by the error they add');
-  const automatic = checkbox('automatic', 'Automatic: keep the worst layers float until the accuracy drop is within the budget', values.automatic);
+  const evaluation = folderSelect('evaluation', values.evaluation, strings.calibrationFolderDefault);
+  const evaluationLimit = h('input', { id: 'evaluation-limit', type: 'number', min: '1', value: values.evaluationLimit, placeholder: strings.all });
+  const sensitivity = checkbox('sensitivity', strings.sensitivity, values.sensitivity, strings.sensitivityTitle);
+  const automatic = checkbox('automatic', strings.automatic, values.automatic);
   const budget = h('input', { id: 'accuracy-budget', type: 'number', min: '0', max: '100', step: '0.1', value: values.accuracyBudget });
   const drift = h('input', { id: 'drift-images', type: 'number', min: '0', max: '16', value: values.driftImages });
-  const pre = model.preprocessing ? preprocessingFields({ ...model.preprocessing, ...values.preprocessing }) : undefined;
+  const pre = model.preprocessing ? preprocessingFields({ ...model.preprocessing, ...values.preprocessing }, strings) : undefined;
   const preprocessing = h('details', { id: 'preprocessing', class: 'preprocessing' },
-    h('summary', {}, model.preprocessing ? `Preprocessing: ${describePreprocessing({ ...model.preprocessing, ...values.preprocessing })}` : 'Preprocessing: reading the model…'),
-    model.preprocessing ? h('p', { class: 'muted' }, `As in the Preview panel; chosen by: ${model.preprocessing.source ?? 'settings'}`) : null,
+    h('summary', {}, model.preprocessing ? format(strings.preprocessing, describePreprocessing({ ...model.preprocessing, ...values.preprocessing }, strings)) : strings.preprocessingReading),
+    model.preprocessing ? h('p', { class: 'muted' }, format(strings.preprocessingSource, model.preprocessing.source ?? strings.settingsSource)) : null,
     pre?.element ?? null);
 
   const groups = {
     static: h('div', { class: 'group', 'data-for': 'static' },
-      field('Calibration images', calibration), field('At most', calibrationLimit),
-      field('Calibration', method), field('Percentile', percentile), field('Activations', activations), symmetric.element),
-    quantized: h('div', { class: 'group', 'data-for': 'int8' }, perChannel.element, field('Weight bits', reduceRange)),
+      field(strings.calibrationImages, calibration), field(strings.atMost, calibrationLimit),
+      field(strings.calibration, method), field(strings.percentile, percentile), field(strings.activations, activations), symmetric.element),
+    quantized: h('div', { class: 'group', 'data-for': 'int8' }, perChannel.element, field(strings.weightBits, reduceRange)),
     fp16: h('div', { class: 'group', 'data-for': 'fp16' }, keepIo.element),
   };
   const update = () => {
@@ -177,21 +181,21 @@ function renderSettings(values: FormValues): void {
     driftImages: drift.value, tfjsDtype: tfjsDtype.value as FormValues['tfjsDtype'], tfjsWeights: tfjsWeights.value, preprocessing: pre?.read(),
   });
 
-  const run = button('Quantize', 'quantize', () => startRun(), 'zap', false);
-  const cancel = button('Cancel', 'cancel', () => {
+  const run = button(strings.quantize, 'quantize', () => startRun(), 'zap', false);
+  const cancel = button(strings.cancel, 'cancel', () => {
     if (runningRequest !== undefined) vscode.postMessage({ type: 'cancel', requestId: runningRequest });
   }, 'debug-stop');
   cancel.hidden = true;
   settingsSection.replaceChildren(...present(
     tfjs
-      ? h('div', { class: 'group' }, field('Weights', tfjsDtype), field('Which weights', tfjsWeights),
-        h('p', { class: 'muted' }, 'tfjs-converter’s weight quantization: a smaller download, dequantized when the model loads.'))
-      : h('div', { class: 'group' }, field('Mode', mode)),
+      ? h('div', { class: 'group' }, field(strings.weights, tfjsDtype), field(strings.whichWeights, tfjsWeights),
+        h('p', { class: 'muted' }, strings.tfjsNote))
+      : h('div', { class: 'group' }, field(strings.mode, mode)),
     groups.static, groups.quantized, groups.fp16,
-    tfjs ? null : field('Keep float (exclusions)', exclude),
-    h('div', { class: 'group' }, field('Evaluation images', evaluation), field('At most', evaluationLimit), sensitivity.element,
-      automatic.element, field('Budget (points)', budget),
-      tfjs ? null : field('Grad-CAM drift on images', drift)),
+    tfjs ? null : field(strings.keepFloat, exclude),
+    h('div', { class: 'group' }, field(strings.evaluationImages, evaluation), field(strings.atMost, evaluationLimit), sensitivity.element,
+      automatic.element, field(strings.budget, budget),
+      tfjs ? null : field(strings.driftImages, drift)),
     preprocessing,
     h('div', { class: 'actions' }, run, cancel),
   ));
@@ -214,7 +218,7 @@ function startRun(settings?: QuantizeSettings): void {
   if (!model || runningRequest !== undefined) return;
   let chosen = settings;
   if (!chosen) {
-    const parsed = settingsFromForm(readForm(), model.format);
+    const parsed = settingsFromForm(readForm(), model.format, strings);
     if ('error' in parsed) {
       showStatus(h('span', { class: 'error', role: 'alert' }, parsed.error));
       return;
@@ -224,7 +228,7 @@ function startRun(settings?: QuantizeSettings): void {
   saveState({ settings: chosen });
   const requestId = nextRequestId++;
   setRunning(requestId);
-  showStatus(h('vscode-progress-bar', { id: 'progress', 'aria-label': 'Quantizing' }), h('span', { id: 'progress-message' }, 'Starting…'));
+  showStatus(h('vscode-progress-bar', { id: 'progress', 'aria-label': strings.quantizing }), h('span', { id: 'progress-message' }, strings.starting));
   vscode.postMessage({ type: 'quantize', requestId, settings: chosen });
 }
 
@@ -243,9 +247,9 @@ function figure(label: string, value: string, id: string, title = ''): HTMLEleme
 }
 
 function renderComparison(report: QuantizeReport): HTMLElement {
-  const rows = comparisonRows(report);
+  const rows = comparisonRows(report, strings);
   return h('table', { id: 'comparison', class: 'comparison' },
-    h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'Original'), h('th', {}, report.mode === 'fp16' ? 'float16' : 'Quantized'), h('th', {}, 'Change'))),
+    h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, strings.original), h('th', {}, report.mode === 'fp16' ? strings.float16 : strings.quantized), h('th', {}, strings.change))),
     h('tbody', {}, ...rows.map((row) => h('tr', { 'data-row': row.key },
       h('th', {}, row.label), h('td', { class: 'original' }, row.original), h('td', { class: 'quantized' }, row.quantized),
       h('td', { class: row.better ? 'better' : 'worse' }, row.change)))));
@@ -255,20 +259,20 @@ function renderSensitivity(report: QuantizeReport, settings: QuantizeSettings | 
   const layers = report.sensitivity ?? [];
   if (layers.length === 0) return null;
   const bars = sensitivityBars(layers);
-  const canvas = h('canvas', { id: 'sensitivity-chart', 'aria-label': 'Per-layer SQNR in dB, worst first' });
+  const canvas = h('canvas', { id: 'sensitivity-chart', 'aria-label': strings.sensitivityChart });
   const holder = h('div', { class: 'chart' }, canvas);
   holder.style.height = `${40 + 22 * bars.labels.length}px`;
   const next = settings ? excludeWorst(settings, report) : undefined;
   const worst = rankSensitivity(layers).find((layer) => !layer.excluded);
   const action = next && worst
-    ? button(`Exclude ${worst.name} and re-quantize`, 'exclude-worst', () => startRun(next), 'debug-rerun')
+    ? button(format(strings.excludeWorst, worst.name), 'exclude-worst', () => startRun(next), 'debug-rerun')
     : null;
   requestAnimationFrame(() => drawChart(canvas, bars));
   return h('section', { id: 'sensitivity', class: 'card' },
-    h('h2', {}, 'Per-layer sensitivity'),
-    h('p', { class: 'muted' }, 'SQNR at the output when only this layer is quantized: the shortest bars hurt the most.'),
+    h('h2', {}, strings.sensitivity),
+    h('p', { class: 'muted' }, strings.sensitivityNote),
     holder, action,
-    report.exclusions && report.exclusions.length > 0 ? h('p', { id: 'exclusions' }, `Kept float: ${report.exclusions.join(', ')}`) : null);
+    report.exclusions && report.exclusions.length > 0 ? h('p', { id: 'exclusions' }, format(strings.keptFloatList, report.exclusions.join(', '))) : null);
 }
 
 function cssColor(name: string, fallback: string): string {
@@ -283,14 +287,14 @@ function drawChart(canvas: HTMLCanvasElement, bars: ReturnType<typeof sensitivit
   const grid = cssColor('--vscode-panel-border', '#444');
   chart = new Chart(canvas, {
     type: 'bar',
-    data: { labels: bars.labels, datasets: [{ label: 'SQNR (dB)', data: bars.values, backgroundColor: bars.excluded.map((excluded) => (excluded ? muted : accent)) }] },
+    data: { labels: bars.labels, datasets: [{ label: strings.sqnr, data: bars.values, backgroundColor: bars.excluded.map((excluded) => (excluded ? muted : accent)) }] },
     options: {
       indexAxis: 'y', responsive: true, maintainAspectRatio: false, animation: false,
       scales: {
-        x: { title: { display: true, text: 'SQNR (dB)', color: foreground }, ticks: { color: foreground }, grid: { color: grid } },
+        x: { title: { display: true, text: strings.sqnr, color: foreground }, ticks: { color: foreground }, grid: { color: grid } },
         y: { ticks: { color: foreground, autoSkip: false, font: { size: 11 } }, grid: { display: false } },
       },
-      plugins: { tooltip: { callbacks: { label: (item) => `${item.formattedValue} dB${bars.excluded[item.dataIndex] ? ' (kept float)' : ''}` } } },
+      plugins: { tooltip: { callbacks: { label: (item) => format(bars.excluded[item.dataIndex] ? strings.sqnrValueKept : strings.sqnrValue, item.formattedValue) } } },
     },
   });
 }
@@ -316,34 +320,35 @@ function renderDrift(drifts: ExplanationDrift[]): HTMLElement | null {
   // The class folder and the file name: evaluation images of different classes often share file names.
   const shortName = (file: string) => file.split(/[\\/]/).slice(-2).join('/');
   return h('section', { id: 'drift', class: 'card' },
-    h('h2', {}, 'Explanation drift (Grad-CAM)'),
+    h('h2', {}, strings.drift),
     h('div', { class: 'drift-rows' }, ...drifts.map((drift) => h('div', { class: 'drift-row', 'data-image': drift.image },
-      h('div', { class: 'drift-title' }, h('strong', { title: drift.image }, shortName(drift.image)), h('span', { class: drift.cosine >= 0.9 ? 'better' : 'worse' }, ` cosine ${drift.cosine.toFixed(3)}`)),
-      h('div', { class: 'cams' }, camCanvas(drift.floatCam, `float · class ${drift.floatClass}`), camCanvas(drift.quantizedCam, `quantized · class ${drift.quantizedClass}`))))));
+      h('div', { class: 'drift-title' }, h('strong', { title: drift.image }, shortName(drift.image)), h('span', { class: drift.cosine >= 0.9 ? 'better' : 'worse' }, ` ${format(strings.cosine, drift.cosine.toFixed(3))}`)),
+      h('div', { class: 'cams' }, camCanvas(drift.floatCam, format(strings.floatClass, drift.floatClass)), camCanvas(drift.quantizedCam, format(strings.quantizedClass, drift.quantizedClass)))))));
 }
 
 function renderReport(report: QuantizeReport, settings: QuantizeSettings | undefined): void {
-  const notes = reportNotes(report);
-  const agreement = agreementFigures(report);
+  const notes = reportNotes(report, strings);
+  const agreement = agreementFigures(report, strings);
   const kept = report.nodes.keptFloat;
   reportSection.replaceChildren(...present(
     h('section', { id: 'result', class: 'card' },
-      h('h2', {}, 'Result'),
+      h('h2', {}, strings.result),
       h('div', { class: 'output' }, h('code', { id: 'output-file', title: report.output }, baseName(report.output))),
       h('div', { class: 'actions' },
-        button('Inspect', 'open-inspector', () => vscode.postMessage({ type: 'open', target: 'inspector' }), 'type-hierarchy'),
-        button('Preview', 'open-preview', () => vscode.postMessage({ type: 'open', target: 'preview' }), 'eye'),
-        button('Reveal', 'open-explorer', () => vscode.postMessage({ type: 'open', target: 'explorer' }), 'files')),
+        button(strings.inspect, 'open-inspector', () => vscode.postMessage({ type: 'open', target: 'inspector' }), 'type-hierarchy'),
+        button(strings.preview, 'open-preview', () => vscode.postMessage({ type: 'open', target: 'preview' }), 'eye'),
+        button(strings.reveal, 'open-explorer', () => vscode.postMessage({ type: 'open', target: 'explorer' }), 'files')),
       renderComparison(report),
-      h('p', { class: 'muted', id: 'cpu' }, `CPU int8 support: ${report.cpuInt8Support} · ${report.provider}`),
+      h('p', { class: 'muted', id: 'cpu' }, format(strings.cpu, report.cpuInt8Support, report.provider)),
       notes.length > 0 ? h('ul', { id: 'warnings', class: 'warnings' }, ...notes.map((note) => h('li', {}, note))) : null,
-      agreement.length > 0 ? h('div', { id: 'agreement', class: 'figures' }, ...agreement.map((entry) => figure(entry.label, entry.value, `agreement-${entry.label.replace(/\W+/g, '-')}`, entry.title))) : null,
-      h('p', { class: 'muted', id: 'nodes' },
-        `${report.nodes.quantized} node${report.nodes.quantized === 1 ? '' : 's'} quantized, ${kept.length} kept float`,
-        report.calibration ? ` · calibrated (${report.calibration.method}) on ${report.calibration.images} images` : '',
-        report.agreement ? ` · evaluated on ${report.agreement.images} images` : ''),
+      agreement.length > 0 ? h('div', { id: 'agreement', class: 'figures' }, ...agreement.map((entry) => figure(entry.label, entry.value, `agreement-${entry.key}`, entry.title))) : null,
+      h('p', { class: 'muted', id: 'nodes' }, [
+        report.nodes.quantized === 1 ? format(strings.nodesOne, kept.length) : format(strings.nodes, report.nodes.quantized, kept.length),
+        report.calibration ? format(strings.calibratedOn, report.calibration.method, report.calibration.images) : '',
+        report.agreement ? format(strings.evaluatedOn, report.agreement.images) : '',
+      ].filter(Boolean).join(' · ')),
       kept.length > 0
-        ? h('details', { id: 'kept-float' }, h('summary', {}, 'Kept float, and why'),
+        ? h('details', { id: 'kept-float' }, h('summary', {}, strings.keptFloatWhy),
           h('ul', {}, ...kept.map((node) => h('li', {}, h('code', {}, node.name), ` ${node.opType}: ${node.reason}`))))
         : null),
     renderSensitivity(report, settings),
@@ -365,7 +370,7 @@ function showSetup(info: ModelInfo | null, choices: FolderChoice[]): void {
   if (sameModel && state?.report) renderReport(state.report, state.settings);
   else {
     chart?.destroy();
-    reportSection.replaceChildren(h('p', { class: 'muted empty' }, 'The report shows here: sizes, latency, agreement and accuracy, per-layer sensitivity and explanation drift.'));
+    reportSection.replaceChildren(h('p', { class: 'muted empty' }, strings.reportEmpty));
   }
   if (runningRequest === undefined) showStatus();
   if (info) saveState({});
@@ -395,13 +400,13 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       renderReport(message.report, message.settings);
       // In a narrow panel the report sits below the settings: bring it into view.
       if (getComputedStyle(app.firstElementChild!).gridTemplateColumns.split(' ').length === 1) reportSection.scrollIntoView({ block: 'start' });
-      showStatus(h('span', { class: 'muted' }, `Wrote ${baseName(message.report.output)}` +
-        (message.report.quantized.accuracy !== undefined ? ` · accuracy ${formatPercent(message.report.quantized.accuracy)}` : '')));
+      showStatus(h('span', { class: 'muted' }, format(strings.wrote, baseName(message.report.output)) +
+        (message.report.quantized.accuracy !== undefined ? ` · ${format(strings.accuracy, formatPercent(message.report.quantized.accuracy))}` : '')));
       return;
     case 'cancelled':
       if (message.requestId !== runningRequest) return;
       setRunning(undefined);
-      showStatus(h('span', { class: 'muted', id: 'cancelled' }, 'Cancelled.'));
+      showStatus(h('span', { class: 'muted', id: 'cancelled' }, strings.cancelled));
       return;
     case 'error':
       if (message.requestId !== null && message.requestId === runningRequest) setRunning(undefined);

@@ -2,7 +2,8 @@
 import type { Preprocessing } from '../../../runtime/images/types';
 import type { ActivationType, CalibrationMethod, LayerSensitivity, QuantizeMode, QuantizeReport, TfjsWeightDtype } from '../../../runtime/quantize/types';
 import { formatBytes } from '../../inspector/page/format';
-import { parseSettings, type QuantizeSettings } from '../protocol';
+import { formatString as format } from '../../shared/strings';
+import { parseSettings, type QuantizeSettings, type QuantizeStrings } from '../protocol';
 
 /** The form as the user filled it in: text fields stay text until settingsFromForm checks them. */
 export interface FormValues {
@@ -81,10 +82,10 @@ function numberField(text: string): number | undefined {
  * The settings a run gets from the form, only those that apply to the chosen mode and model format; or the reason
  * the form cannot run yet. TensorFlow.js models get weight quantization: float16 or uint8/uint16 weights.
  */
-export function settingsFromForm(values: FormValues, format: 'onnx' | 'tfjs'): { settings: QuantizeSettings } | { error: string } {
+export function settingsFromForm(values: FormValues, modelFormat: 'onnx' | 'tfjs', strings: QuantizeStrings): { settings: QuantizeSettings } | { error: string } {
   const settings: Record<string, unknown> = {};
   const evaluation = values.evaluation || values.calibration;
-  if (format === 'tfjs') {
+  if (modelFormat === 'tfjs') {
     settings.mode = values.tfjsDtype === 'float16' ? 'fp16' : 'dynamic';
     settings.tfjsDtype = values.tfjsDtype;
     const weights = splitNames(values.tfjsWeights);
@@ -100,7 +101,7 @@ export function settingsFromForm(values: FormValues, format: 'onnx' | 'tfjs'): {
       if (values.reduceRange !== 'auto') settings.reduceRange = values.reduceRange === 'on';
     }
     if (values.mode === 'static') {
-      if (!values.calibration) return { error: 'Static quantization needs a calibration folder: choose one.' };
+      if (!values.calibration) return { error: strings.needsCalibration };
       settings.calibration = values.calibration;
       settings.calibrationLimit = numberField(values.calibrationLimit);
       settings.method = values.method;
@@ -114,12 +115,12 @@ export function settingsFromForm(values: FormValues, format: 'onnx' | 'tfjs'): {
     settings.evaluationLimit = numberField(values.evaluationLimit);
     settings.sensitivity = values.sensitivity || values.automatic;
     if (values.automatic) settings.accuracyBudget = numberField(values.accuracyBudget);
-    if (format === 'onnx') settings.explanationDriftImages = numberField(values.driftImages);
+    if (modelFormat === 'onnx') settings.explanationDriftImages = numberField(values.driftImages);
   }
   if (values.preprocessing) settings.preprocessing = values.preprocessing;
   for (const key of Object.keys(settings)) if (settings[key] === undefined) delete settings[key];
   const parsed = parseSettings(settings);
-  if ('error' in parsed) return { error: `Check the settings: ${parsed.error}.` };
+  if ('error' in parsed) return { error: format(strings.checkSettings, parsed.error) };
   return parsed;
 }
 
@@ -142,37 +143,39 @@ export interface ComparisonRow {
   better: boolean;
 }
 
-export function comparisonRows(report: QuantizeReport): ComparisonRow[] {
+export function comparisonRows(report: QuantizeReport, strings: QuantizeStrings): ComparisonRow[] {
   const { original, quantized } = report;
   const rows: ComparisonRow[] = [
     {
-      key: 'size', label: 'File size', original: formatBytes(original.bytes), quantized: formatBytes(quantized.bytes),
-      change: `${formatPercent(quantized.bytes / original.bytes, 0)} of the original`, better: quantized.bytes < original.bytes,
+      key: 'size', label: strings.fileSize, original: formatBytes(original.bytes), quantized: formatBytes(quantized.bytes),
+      change: format(strings.ofOriginal, formatPercent(quantized.bytes / original.bytes, 0)), better: quantized.bytes < original.bytes,
     },
     {
-      key: 'latency', label: `Latency (${report.provider})`, original: formatMs(original.latencyMs), quantized: formatMs(quantized.latencyMs),
-      change: quantized.latencyMs <= original.latencyMs ? `${(original.latencyMs / quantized.latencyMs).toFixed(2)}× faster` : `${(quantized.latencyMs / original.latencyMs).toFixed(2)}× slower`,
+      key: 'latency', label: format(strings.latency, report.provider), original: formatMs(original.latencyMs), quantized: formatMs(quantized.latencyMs),
+      change: quantized.latencyMs <= original.latencyMs
+        ? format(strings.faster, (original.latencyMs / quantized.latencyMs).toFixed(2))
+        : format(strings.slower, (quantized.latencyMs / original.latencyMs).toFixed(2)),
       better: quantized.latencyMs <= original.latencyMs,
     },
   ];
   if (original.accuracy !== undefined && quantized.accuracy !== undefined) {
     const drop = 100 * (original.accuracy - quantized.accuracy);
     rows.push({
-      key: 'accuracy', label: 'Accuracy', original: formatPercent(original.accuracy), quantized: formatPercent(quantized.accuracy),
-      change: drop > 0 ? `−${drop.toFixed(1)} points` : drop < 0 ? `+${(-drop).toFixed(1)} points` : 'unchanged', better: drop <= 0,
+      key: 'accuracy', label: strings.accuracyRow, original: formatPercent(original.accuracy), quantized: formatPercent(quantized.accuracy),
+      change: drop > 0 ? format(strings.pointsDown, drop.toFixed(1)) : drop < 0 ? format(strings.pointsUp, (-drop).toFixed(1)) : strings.unchanged, better: drop <= 0,
     });
   }
   return rows;
 }
 
 /** The agreement figures between the float and the quantized model, as label/value pairs. */
-export function agreementFigures(report: QuantizeReport): { label: string; value: string; title: string }[] {
+export function agreementFigures(report: QuantizeReport, strings: QuantizeStrings): { key: string; label: string; value: string; title: string }[] {
   const agreement = report.agreement;
   if (!agreement) return [];
   return [
-    { label: 'top-1 agreement', value: formatPercent(agreement.top1Agreement), title: `the same top class on ${Math.round(agreement.top1Agreement * agreement.images)} of ${agreement.images} images` },
-    { label: 'output cosine', value: agreement.meanCosine.toFixed(4), title: 'mean cosine similarity of the float and quantized outputs' },
-    { label: 'SQNR', value: `${agreement.sqnrDb.toFixed(1)} dB`, title: 'signal-to-quantization-noise ratio at the output: higher is closer to float' },
+    { key: 'top1', label: strings.top1, value: formatPercent(agreement.top1Agreement), title: format(strings.top1Title, Math.round(agreement.top1Agreement * agreement.images), agreement.images) },
+    { key: 'cosine', label: strings.outputCosine, value: agreement.meanCosine.toFixed(4), title: strings.outputCosineTitle },
+    { key: 'sqnr', label: strings.sqnrLabel, value: format(strings.sqnrValue, agreement.sqnrDb.toFixed(1)), title: strings.sqnrTitle },
   ];
 }
 
@@ -196,8 +199,8 @@ export function excludeWorst(settings: QuantizeSettings, report: QuantizeReport,
 }
 
 /** Warnings worth a line of their own: the runtime's, and int8 support missing on this CPU. */
-export function reportNotes(report: QuantizeReport): string[] {
+export function reportNotes(report: QuantizeReport, strings: QuantizeStrings): string[] {
   const notes = [...report.warnings];
-  if (report.mode !== 'fp16' && report.cpuInt8Support === 'none') notes.push('This CPU has no int8 instructions (VNNI, AVX-512 or AVX2): int8 models run slowly here.');
+  if (report.mode !== 'fp16' && report.cpuInt8Support === 'none') notes.push(strings.noInt8);
   return notes;
 }
