@@ -11,7 +11,9 @@ import { inspectModel } from '../../src/runtime/inspect';
 import type { ModelSummary } from '../../src/runtime/inspect/types';
 import { formatAttribute } from '../../src/webviews/inspector/page/format';
 import type { HostMessage, PageMessage } from '../../src/webviews/inspector/protocol';
+import { inspectorStrings } from '../../src/webviews/inspector/strings';
 import { createNonce, renderPageHtml } from '../../src/webviews/shared/csp';
+import { ENGLISH, formatString, type Localizer } from '../../src/webviews/shared/strings';
 import { sharedModel } from '../unit/helpers/shared';
 import { residualNetwork } from '../unit/webviews/residual-network';
 import { launchChromium } from '../vscode/browser';
@@ -44,7 +46,7 @@ interface PageHarness {
   pageErrors: string[];
 }
 
-async function openPage(browser: Browser, origin: string): Promise<PageHarness> {
+async function openPage(browser: Browser, origin: string, l10n: Localizer = ENGLISH): Promise<PageHarness> {
   const nonce = createNonce();
   const stub = `<script nonce="${nonce}">
     window.posted = []; window.savedState = undefined;
@@ -61,6 +63,7 @@ async function openPage(browser: Browser, origin: string): Promise<PageHarness> 
     scriptUri: `${origin}/dist/webviews/inspector.js`,
     styleUris: [`${origin}/media/webview.css`, `${origin}/media/inspector.css`],
     codiconsUri: `${origin}/node_modules/@vscode/codicons/dist/codicon.css`,
+    strings: inspectorStrings(l10n),
   }).replace('<script nonce', `${stub}\n  <script nonce`);
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
   const harness: PageHarness = {
@@ -136,6 +139,20 @@ describe('Model Inspector page in headless Chromium (stubbed VS Code API)', func
     );
     assert.deepEqual(Object.fromEntries(bars), squeezenet.ops);
     assert.deepEqual(harness.cspViolations, []);
+    assert.deepEqual(harness.pageErrors, []);
+  });
+
+  it('shows the text of the strings table the host renders into it (a translation)', async () => {
+    await harness.page.close();
+    harness = await openPage(browser, origin, { t: (message, ...args) => formatString(`«${message}»`, ...args) });
+    const { page } = harness;
+    await page.waitForFunction(() => (window as unknown as { posted: unknown[] }).posted.length > 0);
+    await harness.send({ requestId: 0, type: 'summary', summary: squeezenet });
+    await page.waitForSelector('#summary');
+    assert.equal((await page.textContent('vscode-tab-header[data-tab="overview"]'))?.trim(), '«Overview»');
+    assert.equal(await page.textContent('#summary-opset'), `«opset ${squeezenet.opset}»`);
+    await page.click('vscode-tab-header[data-tab="layers"]');
+    assert.match(await page.innerText('#layer-totals'), /^«\d+ of \d+ layers · .* params · «.* MACs»»$/);
     assert.deepEqual(harness.pageErrors, []);
   });
 

@@ -6,6 +6,7 @@ import { HOST_INITIATED, type RequestId } from '../shared/messages';
 import { panelHtml, webviewOptions } from '../shared/webview-resources';
 import { QUANTIZE_MODEL_COMMAND } from '../quantize/protocol';
 import { parsePageMessage, type DimBindings, type HostMessage } from './protocol';
+import { inspectorStrings } from './strings';
 
 /** Summarizes a model file off the extension host's thread, with symbolic input dims bound; rejects with a readable message. */
 export type InspectModel = (file: string, dims: DimBindings) => Promise<ModelSummary>;
@@ -32,7 +33,7 @@ export class InspectorController implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw) => this.onPageMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
     );
-    panel.webview.html = panelHtml(panel.webview, extensionUri, 'inspector', vscode.l10n.t('Inspect {0}', path.basename(file)));
+    panel.webview.html = panelHtml(panel.webview, extensionUri, 'inspector', vscode.l10n.t('Inspect {0}', path.basename(file)), inspectorStrings(vscode.l10n));
   }
 
   private onPageMessage(raw: unknown): void {

@@ -1,9 +1,23 @@
 // Messages between the inspector's host controller and its page; both sides import this file.
 import type { ModelSummary } from '../../runtime/inspect/types';
 import { isRecord, isRequestId, type RequestId } from '../shared/messages';
+import type { PageStrings } from '../shared/strings';
 
 export const INSPECTOR_PANEL_VIEW_TYPE = 'cnnStudio.inspector';
 export const INSPECTOR_EDITOR_VIEW_TYPE = 'cnnStudio.modelInspector';
+
+/** The page's text, translated by the host (inspector/strings.ts) and checked by the page against these keys. */
+export const INSPECTOR_STRINGS = [
+  'inspecting', 'tryAgain', 'notAModel', 'fileLabel', 'readsWhat', 'quantize', 'train', 'opset', 'ir', 'producedBy',
+  'dtypeValues', 'parameters', 'macs', 'macsUnknown', 'macsKnownTitle', 'layers', 'fileSize', 'bytes',
+  'weightsByDtype', 'kind', 'name', 'shape', 'dtype', 'input', 'output', 'inspectWithValues', 'symbolicDims',
+  'overview', 'inputsOutputs', 'opTypes', 'layersTab', 'graphTab', 'pageFailed', 'columnIndex', 'columnOpType',
+  'columnOutputShape', 'columnParams', 'filterPlaceholder', 'search', 'sortBy', 'rowTitle', 'totals',
+  'macsUnknownTotal', 'macsTotal', 'showAll', 'modelGraph', 'minimap', 'clickNode', 'fit', 'zoomIn', 'zoomOut',
+  'layoutFailed', 'graphStats', 'modelInput', 'modelOutput', 'paramsMacs', 'inputs', 'outputs', 'attributes', 'none',
+  'weightConstant', 'noTensor',
+] as const;
+export type InspectorStrings = PageStrings<(typeof INSPECTOR_STRINGS)[number]>;
 
 /** `requestId`: the page request this answers (see shared/messages.ts). */
 export type HostMessage =

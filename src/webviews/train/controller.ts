@@ -10,6 +10,7 @@ import {
 } from './protocol';
 import { defaultOutput, isInside, isTfjsModel, uniqueSibling } from './paths';
 import type { TrainRuns } from './runs';
+import { trainStrings } from './strings';
 
 /** Images sent to the page for one confusion-matrix cell, and the largest file sent as it is. */
 const CELL_IMAGES = 48;
@@ -39,7 +40,7 @@ export class TrainController implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw) => void this.onPageMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
     );
-    panel.webview.html = panelHtml(panel.webview, extensionUri, 'train', vscode.l10n.t('Train Model'));
+    panel.webview.html = panelHtml(panel.webview, extensionUri, 'train', vscode.l10n.t('Train Model'), trainStrings(vscode.l10n));
     this.connect();
   }
 

@@ -2,8 +2,26 @@
 import { TRAIN_JOB_STATUSES, type TrainJobStatus } from '../../runtime/train/events';
 import { isTrainEvent } from '../../runtime/train/messages';
 import type { AugmentationName, EpochMetrics, LossName, OptimizerName, ScheduleName, TrainConfig, TrainEvent } from '../../runtime/train/types';
+import type { PageStrings } from '../shared/strings';
 
 export const TRAIN_VIEW_TYPE = 'cnnStudio.train';
+
+/** The page's text, translated by the host (train/strings.ts) and checked by the page against these keys. */
+export const TRAIN_STRINGS = [
+  'title', 'notStarted', 'builtinModel', 'none', 'model', 'builtinButton', 'choose', 'data', 'noData',
+  'chooseFolder', 'sampleDigits', 'output', 'change', 'watch', 'chooseImages', 'previewAugmentation', 'previewAgain',
+  'augmentedAlt', 'training', 'startTraining', 'resume', 'pause', 'stop', 'epochOf', 'imagesSplit',
+  'imagesSplitClasses', 'imagesPerSec', 'eta', 'lr', 'valAccuracy', 'checkpoint', 'skippedOne', 'skipped',
+  'gradcamHeading', 'afterEpoch', 'epochN', 'confusionCorner', 'cellTitle', 'cellHeading', 'gradcamFor',
+  'predictedClass', 'result', 'resultLine', 'stoppedEarly', 'openInspector', 'preview', 'quantize',
+  'confusionHeading', 'perClass', 'class', 'precision', 'recall', 'f1', 'images', 'topLosses', 'topLossEntry',
+  'gradcam', 'interrupted', 'continue', 'failed', 'moreSettings', 'fineTuning', 'augmentation', 'freezePlaceholder',
+  'accuracy', 'trainSteps', 'trainEpoch', 'validation', 'epochAxis', 'epochs', 'batchSize', 'learningRate',
+  'optimizer', 'momentum', 'nesterov', 'weightDecay', 'schedule', 'stepSize', 'gamma', 'warmupEpochs', 'loss',
+  'labelSmoothing', 'focalGamma', 'valSplit', 'seed', 'earlyStopping', 'freezeUntil', 'newHead', 'freezeBatchNorm',
+  'oversample', 'balanced',
+] as const;
+export type TrainStrings = PageStrings<(typeof TRAIN_STRINGS)[number]>;
 export const BUILTIN_SMALL_CNN = 'builtin:small-cnn';
 
 /**

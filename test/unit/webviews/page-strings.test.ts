@@ -1,9 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { renderPageHtml } from '../../../src/webviews/shared/csp';
+import { INSPECTOR_STRINGS } from '../../../src/webviews/inspector/protocol';
+import { inspectorStrings } from '../../../src/webviews/inspector/strings';
 import { PREVIEW_STRINGS } from '../../../src/webviews/preview/protocol';
 import { previewStrings } from '../../../src/webviews/preview/strings';
 import { QUANTIZE_STRINGS } from '../../../src/webviews/quantize/protocol';
 import { quantizeStrings } from '../../../src/webviews/quantize/strings';
+import { TRAIN_STRINGS } from '../../../src/webviews/train/protocol';
+import { trainStrings } from '../../../src/webviews/train/strings';
 import { ENGLISH, formatString, parsePageStrings, type Localizer } from '../../../src/webviews/shared/strings';
 
 const cspSource = 'https://file+.vscode-resource.vscode-cdn.net';
@@ -12,8 +16,10 @@ const cspSource = 'https://file+.vscode-resource.vscode-cdn.net';
 const marked: Localizer = { t: (message, ...args) => formatString(`«${message}»`, ...args) };
 
 const panels: Array<{ name: string; keys: readonly string[]; table: (l10n: Localizer) => Readonly<Record<string, string>> }> = [
+  { name: 'inspector', keys: INSPECTOR_STRINGS, table: inspectorStrings },
   { name: 'preview', keys: PREVIEW_STRINGS, table: previewStrings },
   { name: 'quantize', keys: QUANTIZE_STRINGS, table: quantizeStrings },
+  { name: 'train', keys: TRAIN_STRINGS, table: trainStrings },
 ];
 
 describe('webview page strings: translated on the host, read by the page', () => {

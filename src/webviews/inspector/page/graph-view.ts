@@ -1,4 +1,6 @@
 import type { LayerInfo, ModelSummary } from '../../../runtime/inspect/types';
+import { formatString as format } from '../../shared/strings';
+import type { InspectorStrings } from '../protocol';
 import { h, svg } from './dom';
 import { formatAttribute, formatCount, formatShape } from './format';
 import { buildModelGraph, layoutModelGraph, type GraphLayout, type ModelGraph, type PlacedNode } from './graph-model';
@@ -31,15 +33,15 @@ export class GraphView {
   /** The canvas size the view was last laid out for, so a resize keeps the same scene point in the middle. */
   private canvasSize = { width: 0, height: 0 };
 
-  constructor(private readonly summary: ModelSummary, private readonly onSelect: (nodeId: string | null) => void) {
-    this.root = svg('svg', { id: 'graph-svg', role: 'img', 'aria-label': 'Model graph' });
+  constructor(private readonly summary: ModelSummary, private readonly strings: InspectorStrings, private readonly onSelect: (nodeId: string | null) => void) {
+    this.root = svg('svg', { id: 'graph-svg', role: 'img', 'aria-label': strings.modelGraph });
     this.scene = svg('g');
     this.root.append(this.scene);
     this.canvas = h('div', { id: 'graph', class: 'graph-canvas', tabindex: '0' });
-    this.minimap = svg('svg', { id: 'graph-minimap', class: 'graph-minimap', preserveAspectRatio: 'xMidYMid meet', 'aria-label': 'Minimap: click to move the view' });
+    this.minimap = svg('svg', { id: 'graph-minimap', class: 'graph-minimap', preserveAspectRatio: 'xMidYMid meet', 'aria-label': strings.minimap });
     this.minimapViewport = svg('rect', { class: 'minimap-viewport' });
     this.canvas.append(this.root, this.minimap);
-    this.details = h('aside', { id: 'graph-details', class: 'graph-details' }, h('p', { class: 'muted' }, 'Click a node to see its attributes and tensor shapes.'));
+    this.details = h('aside', { id: 'graph-details', class: 'graph-details' }, h('p', { class: 'muted' }, strings.clickNode));
     this.stats = h('span', { id: 'graph-stats', class: 'muted' });
     const button = (id: string, icon: string, label: string, action: () => void) => {
       const element = h('vscode-button', { id, secondary: true, icon, title: label }, label);
@@ -49,9 +51,9 @@ export class GraphView {
     const toolbar = h(
       'div',
       { class: 'graph-toolbar' },
-      button('graph-fit', 'screen-full', 'Fit', () => this.fit()),
-      button('graph-zoom-in', 'zoom-in', 'Zoom in', () => this.zoomAt(1.25)),
-      button('graph-zoom-out', 'zoom-out', 'Zoom out', () => this.zoomAt(0.8)),
+      button('graph-fit', 'screen-full', strings.fit, () => this.fit()),
+      button('graph-zoom-in', 'zoom-in', strings.zoomIn, () => this.zoomAt(1.25)),
+      button('graph-zoom-out', 'zoom-out', strings.zoomOut, () => this.zoomAt(0.8)),
       this.stats,
     );
     this.element = h('div', { class: 'graph-view' }, toolbar, h('div', { class: 'graph-body' }, this.canvas, this.details));
@@ -105,13 +107,13 @@ export class GraphView {
         this.failed = true;
         this.stats.textContent = '';
         this.canvas.replaceChildren(
-          h('p', { id: 'graph-error', class: 'graph-message' }, `The graph of ${this.summary.layers.length} layers could not be laid out (${(error as Error).message}). The Layers tab lists them all.`),
+          h('p', { id: 'graph-error', class: 'graph-message' }, format(this.strings.layoutFailed, this.summary.layers.length, (error as Error).message)),
         );
         return;
       }
       const layoutMs = performance.now() - started;
       this.draw();
-      this.stats.textContent = `${this.layout.nodes.length} nodes, ${this.layout.edges.length} edges, laid out in ${layoutMs.toFixed(0)} ms`;
+      this.stats.textContent = format(this.strings.graphStats, this.layout.nodes.length, this.layout.edges.length, layoutMs.toFixed(0));
       this.stats.dataset.layoutMs = layoutMs.toFixed(1);
       requestAnimationFrame(() => {
         this.showStart();
@@ -179,12 +181,12 @@ export class GraphView {
 
   private renderDetails(node: PlacedNode | undefined): void {
     if (!node) {
-      this.details.replaceChildren(h('p', { class: 'muted' }, 'Click a node to see its attributes and tensor shapes.'));
+      this.details.replaceChildren(h('p', { class: 'muted' }, this.strings.clickNode));
       return;
     }
     if (node.layerIndex === null) {
       this.details.replaceChildren(
-        h('h3', {}, `${node.kind === 'input' ? 'Model input' : 'Model output'}`),
+        h('h3', {}, node.kind === 'input' ? this.strings.modelInput : this.strings.modelOutput),
         h('p', { class: 'mono' }, node.title),
         h('p', {}, node.subtitle),
       );
@@ -194,12 +196,12 @@ export class GraphView {
     this.details.replaceChildren(
       h('h3', { id: 'graph-details-type' }, layer.type),
       h('p', { class: 'mono', id: 'graph-details-name' }, layer.name),
-      h('p', {}, `Parameters ${formatCount(layer.params)} · MACs ${formatCount(layer.macs)}`),
-      this.tensorList('Inputs', layer.inputs),
-      this.tensorList('Outputs', layer.outputs, layer),
-      h('h4', {}, 'Attributes'),
+      h('p', {}, format(this.strings.paramsMacs, formatCount(layer.params), formatCount(layer.macs))),
+      this.tensorList(this.strings.inputs, layer.inputs),
+      this.tensorList(this.strings.outputs, layer.outputs, layer),
+      h('h4', {}, this.strings.attributes),
       Object.keys(layer.attributes).length === 0
-        ? h('p', { class: 'muted' }, 'none')
+        ? h('p', { class: 'muted' }, this.strings.none)
         : h('table', { id: 'graph-details-attributes', class: 'attribute-table' }, h('tbody', {},
           ...Object.entries(layer.attributes).map(([name, value]) =>
             h('tr', { 'data-attribute': name }, h('th', {}, name), h('td', { class: 'mono' }, formatAttribute(name, value)))))),
@@ -209,8 +211,8 @@ export class GraphView {
   private tensorList(heading: string, tensors: string[], producer?: LayerInfo): HTMLElement {
     const rows = tensors.map((tensor, index) => {
       const shape = producer ? (producer.outputShapes[index] ?? null) : this.graph?.tensorShapes.get(tensor);
-      const shapeText = shape === undefined ? 'weight / constant' : formatShape(shape);
-      return h('tr', {}, h('td', { class: 'mono tensor-name' }, tensor || '(none)'), h('td', { class: 'mono tensor-shape' }, shapeText));
+      const shapeText = shape === undefined ? this.strings.weightConstant : formatShape(shape);
+      return h('tr', {}, h('td', { class: 'mono tensor-name' }, tensor || this.strings.noTensor), h('td', { class: 'mono tensor-shape' }, shapeText));
     });
     return h('div', {}, h('h4', {}, heading), h('table', { class: 'tensor-list' }, h('tbody', {}, ...rows)));
   }

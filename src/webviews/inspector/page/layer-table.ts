@@ -1,22 +1,25 @@
 import type { LayerInfo } from '../../../runtime/inspect/types';
+import { formatString as format } from '../../shared/strings';
+import type { InspectorStrings } from '../protocol';
 import { h } from './dom';
 import { formatCount, formatExact, formatShape } from './format';
 
 export interface LayerColumn {
   key: string;
-  label: string;
+  /** The heading's key in the page's strings. */
+  label: keyof InspectorStrings;
   numeric: boolean;
   value(layer: LayerInfo, index: number): string | number;
   text(layer: LayerInfo, index: number): string;
 }
 
 export const LAYER_COLUMNS: LayerColumn[] = [
-  { key: 'index', label: '#', numeric: true, value: (_, index) => index, text: (_, index) => String(index + 1) },
-  { key: 'name', label: 'Name', numeric: false, value: (layer) => layer.name, text: (layer) => layer.name },
-  { key: 'type', label: 'Op type', numeric: false, value: (layer) => layer.type, text: (layer) => layer.type },
-  { key: 'outputShape', label: 'Output shape', numeric: false, value: (layer) => formatShape(layer.outputShape), text: (layer) => formatShape(layer.outputShape) },
-  { key: 'params', label: 'Params', numeric: true, value: (layer) => layer.params, text: (layer) => formatExact(layer.params) },
-  { key: 'macs', label: 'MACs', numeric: true, value: (layer) => layer.macs ?? -1, text: (layer) => formatExact(layer.macs) },
+  { key: 'index', label: 'columnIndex', numeric: true, value: (_, index) => index, text: (_, index) => String(index + 1) },
+  { key: 'name', label: 'name', numeric: false, value: (layer) => layer.name, text: (layer) => layer.name },
+  { key: 'type', label: 'columnOpType', numeric: false, value: (layer) => layer.type, text: (layer) => layer.type },
+  { key: 'outputShape', label: 'columnOutputShape', numeric: false, value: (layer) => formatShape(layer.outputShape), text: (layer) => formatShape(layer.outputShape) },
+  { key: 'params', label: 'columnParams', numeric: true, value: (layer) => layer.params, text: (layer) => formatExact(layer.params) },
+  { key: 'macs', label: 'macs', numeric: true, value: (layer) => layer.macs ?? -1, text: (layer) => formatExact(layer.macs) },
 ];
 
 /** Layer indices matching the filter (name, op type or shape contains it, case-insensitive), in the chosen order. */
@@ -63,17 +66,18 @@ export class LayerTable {
 
   constructor(
     private readonly layers: LayerInfo[],
+    private readonly strings: InspectorStrings,
     private state: LayerTableState,
     private readonly onChange: (state: LayerTableState) => void,
     private readonly onOpenLayer: (index: number) => void,
   ) {
-    const filter = h('vscode-textfield', { id: 'layer-filter', placeholder: 'Filter by name, op type or shape', value: state.filter }) as HTMLElement & { value: string };
-    filter.append(h('vscode-icon', { slot: 'content-before', name: 'search', title: 'search' }));
+    const filter = h('vscode-textfield', { id: 'layer-filter', placeholder: strings.filterPlaceholder, value: state.filter }) as HTMLElement & { value: string };
+    filter.append(h('vscode-icon', { slot: 'content-before', name: 'search', title: strings.search }));
     filter.addEventListener('input', () => this.update({ ...this.state, filter: filter.value }));
 
     const header = h('vscode-table-header', { slot: 'header' });
     for (const column of LAYER_COLUMNS) {
-      const cell = h('vscode-table-header-cell', { 'data-column': column.key, class: `sortable ${column.numeric ? 'numeric' : ''}`, title: `Sort by ${column.label}` }, column.label);
+      const cell = h('vscode-table-header-cell', { 'data-column': column.key, class: `sortable ${column.numeric ? 'numeric' : ''}`, title: format(strings.sortBy, strings[column.label]) }, strings[column.label]);
       cell.addEventListener('click', () => this.sortBy(column.key));
       this.headerCells.set(column.key, cell);
       header.append(cell);
@@ -107,7 +111,7 @@ export class LayerTable {
     this.body.replaceChildren(
       ...shown.map((index) => {
         const layer = this.layers[index];
-        const row = h('vscode-table-row', { 'data-layer-index': String(index), title: 'Double-click to show in the graph' });
+        const row = h('vscode-table-row', { 'data-layer-index': String(index), title: this.strings.rowTitle });
         for (const column of LAYER_COLUMNS) {
           row.append(h('vscode-table-cell', { class: column.numeric ? 'numeric' : column.key === 'outputShape' || column.key === 'name' ? 'mono' : '' }, column.text(layer, index)));
         }
@@ -119,13 +123,15 @@ export class LayerTable {
       const sorted = this.state.sortColumn === key;
       cell.dataset.sort = sorted ? (this.state.sortDescending ? 'descending' : 'ascending') : '';
       const column = LAYER_COLUMNS.find((candidate) => candidate.key === key)!;
-      cell.textContent = sorted ? `${column.label} ${this.state.sortDescending ? '▼' : '▲'}` : column.label;
+      const label = this.strings[column.label];
+      cell.textContent = sorted ? `${label} ${this.state.sortDescending ? '▼' : '▲'}` : label;
     }
     const params = rows.reduce((sum, index) => sum + this.layers[index].params, 0);
     const macs = rows.some((index) => this.layers[index].macs === null) ? null : rows.reduce((sum, index) => sum + this.layers[index].macs!, 0);
-    this.totals.textContent = `${rows.length} of ${this.layers.length} layers · ${formatCount(params)} params · ${macs === null ? 'MACs unknown, bind the dims' : `${formatCount(macs)} MACs`}`;
+    this.totals.textContent = format(this.strings.totals, rows.length, this.layers.length, formatCount(params),
+      macs === null ? this.strings.macsUnknownTotal : format(this.strings.macsTotal, formatCount(macs)));
     this.showAllButton.hidden = shown.length === rows.length;
-    this.showAllButton.textContent = `Show all ${rows.length} rows (${ROW_LIMIT} shown)`;
+    this.showAllButton.textContent = format(this.strings.showAll, rows.length, ROW_LIMIT);
     this.totals.dataset.rows = String(rows.length);
     this.totals.dataset.params = String(params);
     this.totals.dataset.macs = String(macs);

@@ -14,7 +14,9 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { ModelSummary, TensorInfo } from '../../../runtime/inspect/types';
 import { RequestCounter, type Unnumbered } from '../../shared/messages';
-import { INSPECTOR_TABS, parseHostMessage, parsePageState, type DimBindings, type InspectorTab, type PageMessage, type PageState } from '../protocol';
+import { readPageStrings } from '../../shared/page/strings';
+import { formatString as format } from '../../shared/strings';
+import { INSPECTOR_STRINGS, INSPECTOR_TABS, parseHostMessage, parsePageState, type DimBindings, type InspectorTab, type PageMessage, type PageState } from '../protocol';
 import { h } from './dom';
 import { formatBytes, formatCount, formatExact, formatShape } from './format';
 import { layerNodeId } from './graph-model';
@@ -29,6 +31,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
+const strings = readPageStrings(INSPECTOR_STRINGS);
 const app = document.getElementById('app')!;
 let state: PageState | undefined = parsePageState(vscode.getState());
 
@@ -50,21 +53,21 @@ function baseName(file: string): string {
 
 function showLoading(file: string): void {
   app.replaceChildren(
-    h('div', { id: 'loading', class: 'loading' }, h('vscode-progress-ring'), h('span', {}, `Inspecting ${baseName(file)}…`)),
+    h('div', { id: 'loading', class: 'loading' }, h('vscode-progress-ring'), h('span', {}, format(strings.inspecting, baseName(file)))),
   );
 }
 
 function showError(file: string, message: string): void {
-  const retry = h('vscode-button', { id: 'error-reload', icon: 'refresh' }, 'Try again');
+  const retry = h('vscode-button', { id: 'error-reload', icon: 'refresh' }, strings.tryAgain);
   retry.addEventListener('click', () => request({ type: 'reload' }));
   app.replaceChildren(
     h(
       'section',
       { id: 'error', class: 'error-panel', role: 'alert' },
-      h('h2', {}, h('vscode-icon', { name: 'error' }), ' This file could not be opened as a model'),
-      h('p', {}, 'File: ', h('code', { id: 'error-file' }, file)),
+      h('h2', {}, h('vscode-icon', { name: 'error' }), ` ${strings.notAModel}`),
+      h('p', {}, `${strings.fileLabel} `, h('code', { id: 'error-file' }, file)),
       h('pre', { id: 'error-message' }, message),
-      h('p', { class: 'muted' }, 'The Model Inspector reads ONNX files (.onnx) and TensorFlow.js models (model.json with its weight files).'),
+      h('p', { class: 'muted' }, strings.readsWhat),
       retry,
     ),
   );
@@ -75,14 +78,14 @@ function stat(label: string, value: string, id: string, exact?: string): HTMLEle
 }
 
 function quantizeButton(): HTMLElement {
-  const button = h('vscode-button', { id: 'quantize-model', icon: 'zap', secondary: true }, 'Quantize…');
+  const button = h('vscode-button', { id: 'quantize-model', icon: 'zap', secondary: true }, strings.quantize);
   button.addEventListener('click', () => request({ type: 'quantize' }));
   return button;
 }
 
 /** Opens the Train panel on this model (fine-tune it, or give it a new head). */
 function trainButton(): HTMLElement {
-  const train = h('vscode-button', { id: 'train-model', icon: 'mortar-board', secondary: true }, 'Train…');
+  const train = h('vscode-button', { id: 'train-model', icon: 'mortar-board', secondary: true }, strings.train);
   train.addEventListener('click', () => request({ type: 'train' }));
   return train;
 }
@@ -92,12 +95,12 @@ function renderSummaryHeader(summary: ModelSummary): HTMLElement {
     'div',
     { class: 'badges' },
     h('vscode-badge', { id: 'summary-format' }, summary.format),
-    summary.opset !== null && h('vscode-badge', { id: 'summary-opset' }, `opset ${summary.opset}`),
-    summary.irVersion !== null && h('vscode-badge', { id: 'summary-ir' }, `IR ${summary.irVersion}`),
-    summary.producer && h('span', { id: 'summary-producer', class: 'muted' }, `produced by ${summary.producer}`),
+    summary.opset !== null && h('vscode-badge', { id: 'summary-opset' }, format(strings.opset, summary.opset)),
+    summary.irVersion !== null && h('vscode-badge', { id: 'summary-ir' }, format(strings.ir, summary.irVersion)),
+    summary.producer && h('span', { id: 'summary-producer', class: 'muted' }, format(strings.producedBy, summary.producer)),
   );
   const dtypes = Object.entries(summary.paramBytesByDtype).map(([dtype, { count, bytes }]) =>
-    h('li', { 'data-dtype': dtype }, h('code', {}, dtype), ` ${formatExact(count)} values, ${formatBytes(bytes)}`),
+    h('li', { 'data-dtype': dtype }, h('code', {}, dtype), ` ${format(strings.dtypeValues, formatExact(count), formatBytes(bytes))}`),
   );
   return h(
     'header',
@@ -107,23 +110,23 @@ function renderSummaryHeader(summary: ModelSummary): HTMLElement {
     h(
       'div',
       { class: 'stats' },
-      stat('parameters', formatCount(summary.params), 'summary-params', formatExact(summary.params)),
+      stat(strings.parameters, formatCount(summary.params), 'summary-params', formatExact(summary.params)),
       summary.macs === null
-        ? stat('MACs', 'unknown, bind the dims', 'summary-macs', `${formatExact(summary.macsKnown)} in the layers whose shapes are known`)
-        : stat('MACs', formatCount(summary.macs), 'summary-macs', formatExact(summary.macs)),
-      stat('layers', formatExact(summary.layers.length), 'summary-layers'),
-      stat('file size', formatBytes(summary.fileSize), 'summary-file-size', `${formatExact(summary.fileSize)} bytes`),
+        ? stat(strings.macs, strings.macsUnknown, 'summary-macs', format(strings.macsKnownTitle, formatExact(summary.macsKnown)))
+        : stat(strings.macs, formatCount(summary.macs), 'summary-macs', formatExact(summary.macs)),
+      stat(strings.layers, formatExact(summary.layers.length), 'summary-layers'),
+      stat(strings.fileSize, formatBytes(summary.fileSize), 'summary-file-size', format(strings.bytes, formatExact(summary.fileSize))),
     ),
-    dtypes.length > 0 && h('div', { class: 'dtypes' }, h('span', { class: 'muted' }, 'Weights by dtype:'), h('ul', { id: 'summary-dtypes' }, ...dtypes)),
+    dtypes.length > 0 && h('div', { class: 'dtypes' }, h('span', { class: 'muted' }, strings.weightsByDtype), h('ul', { id: 'summary-dtypes' }, ...dtypes)),
   );
 }
 
 function renderIoTable(summary: ModelSummary): HTMLElement {
-  const row = (kind: string, tensor: TensorInfo) =>
+  const row = (kind: 'input' | 'output', tensor: TensorInfo) =>
     h(
       'vscode-table-row',
       { 'data-kind': kind },
-      h('vscode-table-cell', {}, kind),
+      h('vscode-table-cell', {}, strings[kind]),
       h('vscode-table-cell', { class: 'mono' }, tensor.name),
       h('vscode-table-cell', { class: 'mono' }, formatShape(tensor.shape)),
       h('vscode-table-cell', {}, tensor.dtype),
@@ -134,7 +137,7 @@ function renderIoTable(summary: ModelSummary): HTMLElement {
     h(
       'vscode-table-header',
       { slot: 'header' },
-      ...['', 'Name', 'Shape', 'Dtype'].map((label) => h('vscode-table-header-cell', {}, label || 'Kind')),
+      ...[strings.kind, strings.name, strings.shape, strings.dtype].map((label) => h('vscode-table-header-cell', {}, label)),
     ),
     h('vscode-table-body', { slot: 'body' }, ...summary.inputs.map((tensor) => row('input', tensor)), ...summary.outputs.map((tensor) => row('output', tensor))),
   );
@@ -149,7 +152,7 @@ function renderDimBindings(summary: ModelSummary, dims: DimBindings): HTMLElemen
   const names = [...new Set([...Object.keys(dims), ...unbound])];
   if (names.length === 0) return false;
   const fields = names.map((name) => h('input', { type: 'number', min: '1', step: '1', 'data-dim': name, 'aria-label': name, value: name in dims ? String(dims[name]) : '' }));
-  const apply = h('vscode-button', { id: 'dim-apply', icon: 'refresh' }, 'Inspect with these values');
+  const apply = h('vscode-button', { id: 'dim-apply', icon: 'refresh' }, strings.inspectWithValues);
   apply.addEventListener('click', () => {
     const bound: DimBindings = {};
     for (const field of fields) {
@@ -164,7 +167,7 @@ function renderDimBindings(summary: ModelSummary, dims: DimBindings): HTMLElemen
   return h(
     'div',
     { id: 'dim-bindings', class: 'dim-bindings' },
-    h('p', { class: 'muted' }, 'Symbolic dims: give them values to get every shape and the MACs for that size.'),
+    h('p', { class: 'muted' }, strings.symbolicDims),
     ...names.map((name, i) => h('label', { class: 'dim-binding' }, h('code', {}, name), ' = ', fields[i])),
     apply,
   );
@@ -193,7 +196,7 @@ function showSummary(summary: ModelSummary, dims: DimBindings): void {
   };
   vscode.setState(state);
 
-  const graph = new GraphView(summary, (selectedNode) => saveState({ selectedNode }));
+  const graph = new GraphView(summary, strings, (selectedNode) => saveState({ selectedNode }));
   const tabs = h('vscode-tabs', { id: 'tabs' }) as HTMLElement & { selectedIndex: number };
   const selectTab = (tab: InspectorTab) => {
     saveState({ tab });
@@ -201,6 +204,7 @@ function showSummary(summary: ModelSummary, dims: DimBindings): void {
   };
   const layers = new LayerTable(
     summary.layers,
+    strings,
     { filter: state.filter, sortColumn: state.sortColumn, sortDescending: state.sortDescending },
     (tableState) => saveState(tableState),
     (index) => {
@@ -212,15 +216,15 @@ function showSummary(summary: ModelSummary, dims: DimBindings): void {
   );
 
   tabs.append(
-    h('vscode-tab-header', { slot: 'header', 'data-tab': 'overview' }, 'Overview'),
+    h('vscode-tab-header', { slot: 'header', 'data-tab': 'overview' }, strings.overview),
     h(
       'vscode-tab-panel',
       {},
-      h('div', { class: 'overview' }, h('section', {}, h('h2', {}, 'Inputs and outputs'), renderIoTable(summary), renderDimBindings(summary, dims)), h('section', {}, h('h2', {}, 'Op types'), renderHistogram(summary))),
+      h('div', { class: 'overview' }, h('section', {}, h('h2', {}, strings.inputsOutputs), renderIoTable(summary), renderDimBindings(summary, dims)), h('section', {}, h('h2', {}, strings.opTypes), renderHistogram(summary))),
     ),
-    h('vscode-tab-header', { slot: 'header', 'data-tab': 'layers' }, 'Layers ', h('vscode-badge', { variant: 'counter' }, String(summary.layers.length))),
+    h('vscode-tab-header', { slot: 'header', 'data-tab': 'layers' }, `${strings.layersTab} `, h('vscode-badge', { variant: 'counter' }, String(summary.layers.length))),
     h('vscode-tab-panel', {}, layers.element),
-    h('vscode-tab-header', { slot: 'header', 'data-tab': 'graph' }, 'Graph'),
+    h('vscode-tab-header', { slot: 'header', 'data-tab': 'graph' }, strings.graphTab),
     h('vscode-tab-panel', {}, graph.element),
   );
   tabs.addEventListener('vsc-tabs-select', (event) => {
@@ -243,7 +247,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     else showSummary(message.summary, message.dims);
   } catch (error) {
     const file = message.type === 'summary' ? message.summary.file : message.file;
-    showError(file, `The inspector page failed to show this model: ${(error as Error).message}`);
+    showError(file, format(strings.pageFailed, (error as Error).message));
   }
 });
 

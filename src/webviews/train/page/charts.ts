@@ -1,6 +1,7 @@
 // Live curves with chart.js: loss and accuracy, per step (thin line) and per epoch (train and validation, with points).
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { h } from '../../inspector/page/dom';
+import type { TrainStrings } from '../protocol';
 import { thin, type Point, type RunView } from './run-view';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
@@ -30,7 +31,7 @@ export class CurveChart {
   private readonly canvas: HTMLCanvasElement;
   private readonly chart: Chart<'line', Point[]>;
 
-  constructor(id: string, title: string, private readonly series: Series[], percent: boolean) {
+  constructor(id: string, title: string, xAxis: string, private readonly series: Series[], percent: boolean) {
     this.canvas = h('canvas', { id, role: 'img', 'aria-label': title });
     this.element = h('figure', { class: 'chart' }, h('figcaption', {}, title), h('div', { class: 'chart-box' }, this.canvas));
     const foreground = themeColor('--vscode-foreground', '#ccc');
@@ -46,7 +47,7 @@ export class CurveChart {
       options: {
         animation: false, responsive: true, maintainAspectRatio: false, normalized: true,
         scales: {
-          x: { type: 'linear', min: 0, title: { display: true, text: 'epoch', color: foreground }, ticks: { color: foreground }, grid: { color: grid } },
+          x: { type: 'linear', min: 0, title: { display: true, text: xAxis, color: foreground }, ticks: { color: foreground }, grid: { color: grid } },
           y: {
             ticks: { color: foreground, callback: percent ? (value) => `${Math.round(Number(value) * 100)}%` : undefined },
             grid: { color: grid }, ...(percent ? { min: 0, max: 1 } : { beginAtZero: true }),
@@ -78,22 +79,22 @@ export class CurveChart {
   }
 }
 
-export function lossChart(): CurveChart {
+export function lossChart(strings: TrainStrings): CurveChart {
   const blue = themeColor('--vscode-charts-blue', '#3794ff');
   const orange = themeColor('--vscode-charts-orange', '#d18616');
-  return new CurveChart('loss-chart', 'Loss', [
-    { label: 'train (steps)', color: faded(blue), points: (view) => view.stepLoss, step: true },
-    { label: 'train (epoch)', color: blue, points: (view) => view.epochLoss },
-    { label: 'validation', color: orange, points: (view) => view.valLoss, dashed: true },
+  return new CurveChart('loss-chart', strings.loss, strings.epochAxis, [
+    { label: strings.trainSteps, color: faded(blue), points: (view) => view.stepLoss, step: true },
+    { label: strings.trainEpoch, color: blue, points: (view) => view.epochLoss },
+    { label: strings.validation, color: orange, points: (view) => view.valLoss, dashed: true },
   ], false);
 }
 
-export function accuracyChart(): CurveChart {
+export function accuracyChart(strings: TrainStrings): CurveChart {
   const green = themeColor('--vscode-charts-green', '#89d185');
   const purple = themeColor('--vscode-charts-purple', '#b180d7');
-  return new CurveChart('accuracy-chart', 'Accuracy', [
-    { label: 'train (steps)', color: faded(green), points: (view) => view.stepAccuracy, step: true },
-    { label: 'train (epoch)', color: green, points: (view) => view.epochAccuracy },
-    { label: 'validation', color: purple, points: (view) => view.valAccuracy, dashed: true },
+  return new CurveChart('accuracy-chart', strings.accuracy, strings.epochAxis, [
+    { label: strings.trainSteps, color: faded(green), points: (view) => view.stepAccuracy, step: true },
+    { label: strings.trainEpoch, color: green, points: (view) => view.epochAccuracy },
+    { label: strings.validation, color: purple, points: (view) => view.valAccuracy, dashed: true },
   ], true);
 }

@@ -1,24 +1,17 @@
 // The settings form: every TrainSettings field as a VS Code-styled widget, read back into settings.
 import type { AugmentationName } from '../../../runtime/train/types';
 import { h } from '../../inspector/page/dom';
-import { AUGMENTATION_LIMITS, AUGMENTATIONS, LOSSES, OPTIMIZERS, SCHEDULES, type TrainSettings } from '../protocol';
+import { AUGMENTATION_LIMITS, AUGMENTATIONS, LOSSES, OPTIMIZERS, SCHEDULES, type TrainSettings, type TrainStrings } from '../protocol';
 
 type Field = HTMLElement & { value: string; checked?: boolean };
-
-const LABELS: Record<string, string> = {
-  epochs: 'Epochs', batchSize: 'Batch size', learningRate: 'Learning rate', optimizer: 'Optimizer', momentum: 'Momentum (SGD)',
-  nesterov: 'Nesterov', weightDecay: 'Weight decay', schedule: 'Schedule', stepSize: 'Step every (epochs)', gamma: 'Step factor',
-  warmupEpochs: 'Warm-up epochs', loss: 'Loss', labelSmoothing: 'Label smoothing', focalGamma: 'Focal γ', valSplit: 'Validation share',
-  seed: 'Seed', earlyStopping: 'Early stop after (epochs, 0 = off)', freezeUntil: 'Freeze up to layer', newHead: 'New classifier head',
-  freezeBatchNorm: 'Freeze BatchNorm statistics', oversample: 'Oversample small classes', balanced: 'Balanced class weights',
-};
 
 const NUMBER_KEYS = ['epochs', 'batchSize', 'learningRate', 'momentum', 'weightDecay', 'stepSize', 'gamma', 'warmupEpochs', 'labelSmoothing', 'focalGamma', 'valSplit', 'seed', 'earlyStopping'] as const;
 const CHOICES: Record<'optimizer' | 'schedule' | 'loss', readonly string[]> = { optimizer: OPTIMIZERS, schedule: SCHEDULES, loss: LOSSES };
 const FLAGS = ['nesterov', 'newHead', 'freezeBatchNorm', 'oversample', 'balanced'] as const;
 
-function labelled(key: string, input: HTMLElement): HTMLElement {
-  return h('label', { class: 'field', for: `setting-${key}` }, h('span', {}, LABELS[key] ?? key), input);
+/** A field with its label, which the page's strings hold under the setting's key. */
+function labelledField(key: keyof TrainStrings, input: HTMLElement, strings: TrainStrings): HTMLElement {
+  return h('label', { class: 'field', for: `setting-${key}` }, h('span', {}, strings[key]), input);
 }
 
 /** Counts get a number field; fractional values a text field (a number field's step of 1 marks 0.001 invalid). */
@@ -45,7 +38,7 @@ export interface SettingsForm {
 }
 
 /** Builds the form for `settings`; `onChange` runs on every edit. */
-export function settingsForm(settings: TrainSettings, onChange: () => void): SettingsForm {
+export function settingsForm(settings: TrainSettings, strings: TrainStrings, onChange: () => void): SettingsForm {
   const numbers = Object.fromEntries(NUMBER_KEYS.map((key) => [key, textfield(key, settings[key] === undefined ? '' : String(settings[key]))])) as Record<(typeof NUMBER_KEYS)[number], Field>;
   const selects = {
     optimizer: singleSelect('optimizer', CHOICES.optimizer, settings.optimizer ?? 'adam'),
@@ -53,14 +46,14 @@ export function settingsForm(settings: TrainSettings, onChange: () => void): Set
     loss: singleSelect('loss', CHOICES.loss, settings.loss ?? 'cross-entropy'),
   };
   const flags = {
-    nesterov: checkbox('nesterov', settings.nesterov ?? false, LABELS.nesterov),
-    newHead: checkbox('newHead', settings.newHead ?? false, LABELS.newHead),
-    freezeBatchNorm: checkbox('freezeBatchNorm', settings.freezeBatchNorm ?? false, LABELS.freezeBatchNorm),
-    oversample: checkbox('oversample', settings.oversample ?? false, LABELS.oversample),
-    balanced: checkbox('balanced', settings.classWeights === 'balanced', LABELS.balanced),
+    nesterov: checkbox('nesterov', settings.nesterov ?? false, strings.nesterov),
+    newHead: checkbox('newHead', settings.newHead ?? false, strings.newHead),
+    freezeBatchNorm: checkbox('freezeBatchNorm', settings.freezeBatchNorm ?? false, strings.freezeBatchNorm),
+    oversample: checkbox('oversample', settings.oversample ?? false, strings.oversample),
+    balanced: checkbox('balanced', settings.classWeights === 'balanced', strings.balanced),
   };
   const freezeUntil = textfield('freezeUntil', settings.freezeUntil ?? '', 'text');
-  freezeUntil.setAttribute('placeholder', 'node or layer name (empty: train all)');
+  freezeUntil.setAttribute('placeholder', strings.freezePlaceholder);
   const augmentRows = AUGMENTATIONS.map((name) => {
     const strength = settings.augment?.[name];
     const toggle = checkbox(`augment-${name}`, strength !== undefined, name);
@@ -69,21 +62,22 @@ export function settingsForm(settings: TrainSettings, onChange: () => void): Set
     return { name, toggle, value, row: h('div', { class: 'augment-row' }, toggle, value, h('span', { class: 'muted unit' }, AUGMENTATION_LIMITS[name].unit)) };
   });
 
+  const labelled = (key: keyof TrainStrings, input: HTMLElement) => labelledField(key, input, strings);
   const element = h('div', { class: 'settings' },
     h('div', { class: 'form-grid' },
       labelled('epochs', numbers.epochs), labelled('batchSize', numbers.batchSize), labelled('learningRate', numbers.learningRate),
       labelled('optimizer', selects.optimizer), labelled('schedule', selects.schedule), labelled('valSplit', numbers.valSplit),
       labelled('seed', numbers.seed), labelled('earlyStopping', numbers.earlyStopping)),
-    h('vscode-collapsible', { title: 'Optimizer, schedule and loss details', class: 'details', id: 'more-settings' },
+    h('vscode-collapsible', { title: strings.moreSettings, class: 'details', id: 'more-settings' },
       h('div', { class: 'form-grid' },
         labelled('momentum', numbers.momentum), labelled('weightDecay', numbers.weightDecay), labelled('stepSize', numbers.stepSize),
         labelled('gamma', numbers.gamma), labelled('warmupEpochs', numbers.warmupEpochs), labelled('loss', selects.loss),
         labelled('labelSmoothing', numbers.labelSmoothing), labelled('focalGamma', numbers.focalGamma)),
       h('div', { class: 'flags' }, flags.nesterov, flags.balanced, flags.oversample)),
-    h('vscode-collapsible', { title: 'Fine-tuning', class: 'details', id: 'fine-tuning' },
+    h('vscode-collapsible', { title: strings.fineTuning, class: 'details', id: 'fine-tuning' },
       h('div', { class: 'form-grid' }, labelled('freezeUntil', freezeUntil)),
       h('div', { class: 'flags' }, flags.newHead, flags.freezeBatchNorm)),
-    h('vscode-collapsible', { title: 'Augmentation', class: 'details', id: 'augmentation', open: Object.keys(settings.augment ?? {}).length > 0 },
+    h('vscode-collapsible', { title: strings.augmentation, class: 'details', id: 'augmentation', open: Object.keys(settings.augment ?? {}).length > 0 },
       h('div', { class: 'augment-grid' }, ...augmentRows.map((entry) => entry.row)),
       h('div', { id: 'augment-preview-slot' })));
 

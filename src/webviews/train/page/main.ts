@@ -10,7 +10,9 @@ import { isFinalStatus } from '../../../runtime/train/events';
 import type { TrainEvent, TrainSummary } from '../../../runtime/train/types';
 import { h } from '../../inspector/page/dom';
 import { blendInto, loadImage, normalizedHeat } from '../../preview/page/heatmap';
-import { parseHostMessage, type HostMessage, type JobSnapshot, type PageMessage, type TrainPageState, type TrainSelection, type TrainSettings } from '../protocol';
+import { readPageStrings } from '../../shared/page/strings';
+import { formatString as format } from '../../shared/strings';
+import { parseHostMessage, TRAIN_STRINGS, type HostMessage, type JobSnapshot, type PageMessage, type TrainPageState, type TrainSelection, type TrainSettings } from '../protocol';
 import { accuracyChart, lossChart } from './charts';
 import { augmentPreviewSlot, settingsForm, type SettingsForm } from './form';
 import { applyEvent, emptyRunView, formatDuration, formatPercent, historyView, replay, rowShares, type RunView } from './run-view';
@@ -22,6 +24,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
+const strings = readPageStrings(TRAIN_STRINGS);
 const app = document.getElementById('app')!;
 
 const header = h('header', { class: 'train-header' });
@@ -34,8 +37,8 @@ const gradcams = h('section', { id: 'watch', class: 'watch' });
 const results = h('section', { id: 'results', class: 'results' });
 app.replaceChildren(header, message, setup, controls, stats, charts, gradcams, results);
 
-const loss = lossChart();
-const accuracy = accuracyChart();
+const loss = lossChart(strings);
+const accuracy = accuracyChart(strings);
 charts.append(loss.element, accuracy.element);
 
 let selection: TrainSelection = { model: 'builtin:small-cnn', data: null, out: null, watchImages: [] };
@@ -63,7 +66,7 @@ function request(body: DistributiveOmit<Exclude<PageMessage, { type: 'ready' | '
     pending.set(requestId, (reply) => {
       answers.delete(requestId);
       if (reply.ok) showMessage('');
-      else showMessage(reply.error ?? 'failed');
+      else showMessage(reply.error ?? strings.failed);
       resolve(reply.ok ? answer ?? reply : undefined);
     });
     vscode.postMessage({ ...body, requestId } as PageMessage);
@@ -87,8 +90,8 @@ function saveState(): void {
 function renderHeader(): void {
   const status = job?.status ?? view.status;
   header.replaceChildren(
-    h('h1', {}, 'Train Model'),
-    h('vscode-badge', { id: 'run-status', variant: 'counter' }, status === 'idle' ? 'not started' : status),
+    h('h1', {}, strings.title),
+    h('vscode-badge', { id: 'run-status', variant: 'counter' }, status === 'idle' ? strings.notStarted : status),
     ...(view.provider ? [h('span', { class: 'muted', id: 'provider' }, `${view.provider.toUpperCase()}${view.device && view.device !== view.provider ? ` · ${view.device}` : ''}`)] : []),
     ...(view.providerFallback ? [h('span', { class: 'warning', id: 'provider-fallback' }, view.providerFallback)] : []),
   );
@@ -102,39 +105,39 @@ function pathRow(label: string, value: string, id: string, ...actions: HTMLEleme
 
 function renderSetup(settings: TrainSettings): void {
   const running = job !== null && !isFinalStatus(job.status);
-  const model = selection.model.startsWith('builtin:') ? 'built-in small CNN (conv32-conv64-pool-dense128)' : selection.model;
-  form = settingsForm(settings, () => {
+  const model = selection.model.startsWith('builtin:') ? strings.builtinModel : selection.model;
+  form = settingsForm(settings, strings, () => {
     saveState();
     if (form) vscode.postMessage({ type: 'settings', settings: form.read() });
   });
   form.setDisabled(running);
   const pick = (what: Extract<PageMessage, { type: 'pick' }>['what']) => () => void request({ type: 'pick', what });
-  const watch = selection.watchImages.length > 0 ? selection.watchImages.map(baseName).join(', ') : 'none';
+  const watch = selection.watchImages.length > 0 ? selection.watchImages.map(baseName).join(', ') : strings.none;
   setup.replaceChildren(
-    pathRow('Model', model, 'model-path', button('Built-in CNN', 'use-builtin', pick('builtin')), button('Choose…', 'pick-model', pick('model'), 'folder-opened')),
-    pathRow('Data', selection.data ?? 'no folder chosen (one subfolder per class)', 'data-path',
-      button('Choose folder…', 'pick-data', pick('data'), 'folder-opened'), button('Sample digits…', 'sample-data', pick('sampleDataset'), 'symbol-numeric')),
-    pathRow('Output', selection.out ?? '—', 'out-path', button('Change…', 'pick-out', pick('out'), 'save-as')),
-    pathRow('Watch', watch, 'watch-path', button('Choose images…', 'pick-watch', pick('watchImages'), 'eye')),
+    pathRow(strings.model, model, 'model-path', button(strings.builtinButton, 'use-builtin', pick('builtin')), button(strings.choose, 'pick-model', pick('model'), 'folder-opened')),
+    pathRow(strings.data, selection.data ?? strings.noData, 'data-path',
+      button(strings.chooseFolder, 'pick-data', pick('data'), 'folder-opened'), button(strings.sampleDigits, 'sample-data', pick('sampleDataset'), 'symbol-numeric')),
+    pathRow(strings.output, selection.out ?? '—', 'out-path', button(strings.change, 'pick-out', pick('out'), 'save-as')),
+    pathRow(strings.watch, watch, 'watch-path', button(strings.chooseImages, 'pick-watch', pick('watchImages'), 'eye')),
     form.element,
   );
   const slot = augmentPreviewSlot(form);
-  slot.replaceChildren(button('Preview augmentation', 'preview-augment', () => void previewAugmentation(slot), 'preview'));
+  slot.replaceChildren(button(strings.previewAugmentation, 'preview-augment', () => void previewAugmentation(slot), 'preview'));
 }
 
 async function previewAugmentation(slot: HTMLElement): Promise<void> {
   if (!form) return;
   slot.replaceChildren(h('vscode-progress-ring'));
   const answer = await request({ type: 'previewAugment', settings: form.read() });
-  const again = button('Preview again', 'preview-augment', () => void previewAugmentation(slot), 'refresh');
-  if (answer?.type === 'augmentPreview') slot.replaceChildren(again, h('img', { id: 'augment-preview', class: 'augment-preview', src: `data:image/png;base64,${answer.png}`, alt: 'augmented training samples' }));
+  const again = button(strings.previewAgain, 'preview-augment', () => void previewAugmentation(slot), 'refresh');
+  if (answer?.type === 'augmentPreview') slot.replaceChildren(again, h('img', { id: 'augment-preview', class: 'augment-preview', src: `data:image/png;base64,${answer.png}`, alt: strings.augmentedAlt }));
   else slot.replaceChildren(again);
 }
 
 function renderControls(): void {
   const status = job?.status;
   const running = status !== undefined && !isFinalStatus(status);
-  const start = button(running ? 'Training…' : 'Start training', 'start', () => {
+  const start = button(running ? strings.training : strings.startTraining, 'start', () => {
     if (form) void request({ type: 'start', settings: form.read() });
   }, 'play', false);
   if (running) start.setAttribute('disabled', '');
@@ -142,9 +145,9 @@ function renderControls(): void {
   if (job && running) {
     const id = job.id;
     items.push(status === 'paused'
-      ? button('Resume', 'resume', () => void request({ type: 'resume', jobId: id }), 'debug-continue')
-      : button('Pause', 'pause', () => void request({ type: 'pause', jobId: id }), 'debug-pause'));
-    const stop = button('Stop', 'stop', () => void request({ type: 'stop', jobId: id }), 'debug-stop');
+      ? button(strings.resume, 'resume', () => void request({ type: 'resume', jobId: id }), 'debug-continue')
+      : button(strings.pause, 'pause', () => void request({ type: 'pause', jobId: id }), 'debug-pause'));
+    const stop = button(strings.stop, 'stop', () => void request({ type: 'stop', jobId: id }), 'debug-stop');
     if (status === 'stopping') stop.setAttribute('disabled', '');
     items.push(stop);
   }
@@ -155,17 +158,19 @@ function renderStats(): void {
   const last = view.lastEpoch;
   const currentEpoch = view.stepLoss.length > 0 ? Math.ceil(view.stepLoss[view.stepLoss.length - 1].x) : last?.epoch ?? 0;
   const parts = [
-    view.epochs ? `epoch ${Math.min(currentEpoch, view.epochs)}/${view.epochs}` : null,
-    view.trainImages ? `${view.trainImages} training / ${view.valImages} validation images${view.classes.length ? `, ${view.classes.length} classes` : ''}` : null,
-    view.imagesPerSec !== null ? `${view.imagesPerSec.toFixed(0)} images/s` : null,
-    view.etaSeconds !== null ? `ETA ${formatDuration(view.etaSeconds)}` : null,
-    view.learningRate !== null ? `lr ${view.learningRate.toPrecision(3)}` : null,
-    last ? `val accuracy ${formatPercent(last.valAccuracy)}` : null,
-    view.checkpoint ? `checkpoint ${baseName(view.checkpoint)} (epoch ${last?.epoch ?? '—'})` : null,
+    view.epochs ? format(strings.epochOf, Math.min(currentEpoch, view.epochs), view.epochs) : null,
+    view.trainImages
+      ? view.classes.length ? format(strings.imagesSplitClasses, view.trainImages, view.valImages, view.classes.length) : format(strings.imagesSplit, view.trainImages, view.valImages)
+      : null,
+    view.imagesPerSec !== null ? format(strings.imagesPerSec, view.imagesPerSec.toFixed(0)) : null,
+    view.etaSeconds !== null ? format(strings.eta, formatDuration(view.etaSeconds)) : null,
+    view.learningRate !== null ? format(strings.lr, view.learningRate.toPrecision(3)) : null,
+    last ? format(strings.valAccuracy, formatPercent(last.valAccuracy)) : null,
+    view.checkpoint ? format(strings.checkpoint, baseName(view.checkpoint), last?.epoch ?? '—') : null,
   ].filter((part): part is string => part !== null);
   stats.replaceChildren(...parts.map((part) => h('span', {}, part)));
   if (view.skipped.length > 0) {
-    stats.append(h('details', { class: 'skipped' }, h('summary', {}, `${view.skipped.length} unreadable image${view.skipped.length === 1 ? '' : 's'} skipped`),
+    stats.append(h('details', { class: 'skipped' }, h('summary', {}, view.skipped.length === 1 ? strings.skippedOne : format(strings.skipped, view.skipped.length)),
       h('ul', {}, ...view.skipped.slice(0, 50).map((entry) => h('li', {}, `${baseName(entry.file)}: ${entry.reason}`)))));
   }
   if (view.error) showMessage(view.error);
@@ -176,18 +181,18 @@ function renderGradcams(): void {
     gradcams.replaceChildren();
     return;
   }
-  gradcams.replaceChildren(h('h2', {}, 'What the model looks at, epoch by epoch (Grad-CAM)'),
+  gradcams.replaceChildren(h('h2', {}, strings.gradcamHeading),
     ...[...view.gradcams.entries()].map(([image, epochs]) => h('div', { class: 'watch-row' }, h('span', { class: 'watch-name', title: image }, baseName(image)),
-      ...epochs.map((entry) => h('figure', {}, h('img', { src: `data:image/png;base64,${entry.png}`, alt: `${baseName(image)} after epoch ${entry.epoch}` }), h('figcaption', {}, `epoch ${entry.epoch}`))))));
+      ...epochs.map((entry) => h('figure', {}, h('img', { src: `data:image/png;base64,${entry.png}`, alt: format(strings.afterEpoch, baseName(image), entry.epoch) }), h('figcaption', {}, format(strings.epochN, entry.epoch)))))));
 }
 
 function confusionMatrix(summary: TrainSummary, gallery: HTMLElement): HTMLElement {
   const shares = rowShares(summary.confusion);
   const table = h('table', { class: 'confusion', id: 'confusion' },
-    h('thead', {}, h('tr', {}, h('th', { class: 'corner' }, 'actual ╲ predicted'), ...summary.classes.map((name) => h('th', { title: name }, name)))),
+    h('thead', {}, h('tr', {}, h('th', { class: 'corner' }, strings.confusionCorner), ...summary.classes.map((name) => h('th', { title: name }, name)))),
     h('tbody', {}, ...summary.confusion.map((row, actual) => h('tr', {}, h('th', { title: summary.classes[actual] }, summary.classes[actual]),
       ...row.map((count, predicted) => {
-        const cell = h('td', { class: actual === predicted ? 'diagonal' : '', 'data-actual': String(actual), 'data-predicted': String(predicted), title: `${count} ${summary.classes[actual]} predicted as ${summary.classes[predicted]}` }, String(count));
+        const cell = h('td', { class: actual === predicted ? 'diagonal' : '', 'data-actual': String(actual), 'data-predicted': String(predicted), title: format(strings.cellTitle, count, summary.classes[actual], summary.classes[predicted]) }, String(count));
         cell.style.setProperty('--share', shares[actual][predicted].toFixed(3));
         if (count > 0) cell.addEventListener('click', () => void showCell(actual, predicted, summary, gallery));
         return cell;
@@ -202,7 +207,7 @@ async function showCell(actual: number, predicted: number, summary: TrainSummary
     gallery.replaceChildren();
     return;
   }
-  gallery.replaceChildren(h('h3', {}, `${summary.classes[actual]} predicted as ${summary.classes[predicted]} (${summary.confusion[actual][predicted]})`),
+  gallery.replaceChildren(h('h3', {}, format(strings.cellHeading, summary.classes[actual], summary.classes[predicted], summary.confusion[actual][predicted])),
     h('div', { class: 'gallery' }, ...answer.images.map((image) => h('figure', {}, h('img', { src: image.png, alt: image.name }), h('figcaption', {}, image.name)))));
 }
 
@@ -221,7 +226,7 @@ async function showTopLossCam(index: number, slot: HTMLElement): Promise<void> {
   const output = context.createImageData(picture.width, picture.height);
   blendInto(output.data, pixels.data, normalizedHeat(answer.cam, picture.width, picture.height, 'gradcam'), 0.5, 'jet');
   context.putImageData(output, 0, 0);
-  slot.replaceChildren(canvas, h('span', { class: 'muted' }, `Grad-CAM for ${answer.label ?? 'the predicted class'}`));
+  slot.replaceChildren(canvas, h('span', { class: 'muted' }, format(strings.gradcamFor, answer.label ?? strings.predictedClass)));
 }
 
 function renderResults(): void {
@@ -233,23 +238,23 @@ function renderResults(): void {
   const gallery = h('div', { id: 'cell-images', class: 'cell-images' });
   const open = (action: 'inspect' | 'preview' | 'quantize') => () => void request({ type: 'openResult', action });
   results.replaceChildren(
-    h('h2', {}, `Result: ${baseName(summary.output)}`),
-    h('p', { class: 'muted' }, `${summary.output} · validation accuracy ${formatPercent(summary.valAccuracy)} · loss ${summary.valLoss.toFixed(4)}${summary.stoppedEarly ? ' · stopped early' : ''}`),
+    h('h2', {}, format(strings.result, baseName(summary.output))),
+    h('p', { class: 'muted' }, format(strings.resultLine, summary.output, formatPercent(summary.valAccuracy), summary.valLoss.toFixed(4)) + (summary.stoppedEarly ? ` · ${strings.stoppedEarly}` : '')),
     h('div', { class: 'result-actions' },
-      button('Open in Inspector', 'open-inspector', open('inspect'), 'type-hierarchy'),
-      button('Preview', 'open-preview', open('preview'), 'eye'),
-      button('Quantize', 'open-quantize', open('quantize'), 'zap')),
+      button(strings.openInspector, 'open-inspector', open('inspect'), 'type-hierarchy'),
+      button(strings.preview, 'open-preview', open('preview'), 'eye'),
+      button(strings.quantize, 'open-quantize', open('quantize'), 'zap')),
     h('div', { class: 'result-grid' },
-      h('div', {}, h('h3', {}, 'Confusion matrix (validation; click a cell for its images)'), h('div', { class: 'scroll' }, confusionMatrix(summary, gallery))),
-      h('div', {}, h('h3', {}, 'Per class'), h('table', { class: 'per-class', id: 'per-class' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'class'), h('th', {}, 'precision'), h('th', {}, 'recall'), h('th', {}, 'F1'), h('th', {}, 'images'))),
+      h('div', {}, h('h3', {}, strings.confusionHeading), h('div', { class: 'scroll' }, confusionMatrix(summary, gallery))),
+      h('div', {}, h('h3', {}, strings.perClass), h('table', { class: 'per-class', id: 'per-class' },
+        h('thead', {}, h('tr', {}, h('th', {}, strings.class), h('th', {}, strings.precision), h('th', {}, strings.recall), h('th', {}, strings.f1), h('th', {}, strings.images))),
         h('tbody', {}, ...summary.perClass.map((entry) => h('tr', {}, h('td', {}, entry.name), h('td', {}, formatPercent(entry.precision)), h('td', {}, formatPercent(entry.recall)), h('td', {}, formatPercent(entry.f1)), h('td', {}, String(entry.support)))))))),
     gallery,
-    h('h3', {}, 'Top losses: the validation images the model gets most wrong'),
+    h('h3', {}, strings.topLosses),
     h('ol', { class: 'top-losses', id: 'top-losses' }, ...summary.topLosses.map((entry, index) => {
       const slot = h('div', { class: 'cam-slot' });
-      return h('li', {}, h('span', { title: entry.file }, `${baseName(entry.file)}: ${entry.label} predicted as ${entry.predicted} (loss ${entry.loss.toFixed(2)})`),
-        button('Grad-CAM', `cam-${index}`, () => void showTopLossCam(index, slot), 'eye'), slot);
+      return h('li', {}, h('span', { title: entry.file }, format(strings.topLossEntry, baseName(entry.file), entry.label, entry.predicted, entry.loss.toFixed(2))),
+        button(strings.gradcam, `cam-${index}`, () => void showTopLossCam(index, slot), 'eye'), slot);
     })),
   );
 }
@@ -286,8 +291,8 @@ function onState(state: Extract<HostMessage, { type: 'state' }>): void {
   renderSetup(state.job?.config ?? state.settings);
   if (state.interrupted && !state.job) {
     showMessage('');
-    message.replaceChildren(h('span', { class: 'info' }, `This run stopped with its window after epoch ${state.interrupted.epoch}; its checkpoint is kept.`),
-      button('Continue from the checkpoint', 'continue', () => void request({ type: 'continue' }), 'debug-continue'));
+    message.replaceChildren(h('span', { class: 'info' }, format(strings.interrupted, state.interrupted.epoch)),
+      button(strings.continue, 'continue', () => void request({ type: 'continue' }), 'debug-continue'));
   }
   saveState();
   renderRun();
