@@ -1,27 +1,14 @@
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
-import { hoverWord, openFile, openWorkbench, runCommand, screenshotOnFailure, waitForWebview } from '../vscode/workbench';
+import { hoverWord, openFile, runCommand, useWorkbenchPage, waitForWebview } from '../vscode/workbench';
 
 // sample-workspace/cnn_pytorch.py starts its network with nn.Conv2d(1, 32, kernel_size=3, padding=1):
 // 32·1·3·3 weights + 32 biases = 320 parameters, and padding 1 keeps the size.
 
 describe('Knowledge in VS Code in the browser: hover, Read more, Explain Concept', () => {
-  let page: Page | undefined;
-
-  before(async () => {
-    page = await openWorkbench();
-  });
-
-  afterEach(async function () {
-    await screenshotOnFailure(this.currentTest, page);
-  });
-
-  after(async () => {
-    await page?.context().close();
-  });
+  const workbench = useWorkbenchPage();
 
   it('hovers nn.Conv2d with its numbers, and "Read more" opens the entry in the concept panel', async () => {
-    assert.ok(page);
+    const page = workbench();
     await openFile(page, 'cnn_pytorch.py');
     const hover = await hoverWord(page, 'Conv2d(1,', 'Conv2d', 'Read more');
     const text = await hover.innerText();
@@ -35,7 +22,7 @@ describe('Knowledge in VS Code in the browser: hover, Read more, Explain Concept
   });
 
   it('"CNN: Explain Concept…" finds an entry by a code symbol and follows related links', async () => {
-    assert.ok(page);
+    const page = workbench();
     await runCommand(page, 'CNN: Explain Concept…');
     const input = page.locator('.quick-input-widget input.input');
     await input.fill('roi_align');

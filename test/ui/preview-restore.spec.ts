@@ -1,24 +1,11 @@
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
-import { openWorkbench, pickQuickItem, runCommand, saveScreenshot, screenshotOnFailure, waitForWebview } from '../vscode/workbench';
+import { pickQuickItem, runCommand, saveScreenshot, useWorkbenchPage, waitForWebview } from '../vscode/workbench';
 
 describe('Preview and Explain panel after a window reload', () => {
-  let page: Page | undefined;
-
-  before(async () => {
-    page = await openWorkbench();
-  });
-
-  afterEach(async function () {
-    await screenshotOnFailure(this.currentTest, page);
-  });
-
-  after(async () => {
-    await page?.context().close();
-  });
+  const page = useWorkbenchPage();
 
   it('comes back with the same model and image, and predicts again', async () => {
-    const workbench = page!;
+    const workbench = page();
     await runCommand(workbench, 'CNN: Preview Model Output');
     await pickQuickItem(workbench, 'SqueezeNet_fp16.onnx', false);
     await pickQuickItem(workbench, 'kitten_224.png', true);

@@ -70,6 +70,27 @@ export async function openWorkbench(workspace?: string): Promise<Page> {
   return page;
 }
 
+/**
+ * For a spec that works in one workbench page: opens it before the spec's tests, saves a screenshot after each failed
+ * test and closes it after them. Call inside describe(); the function it returns gives the page.
+ */
+export function useWorkbenchPage(): () => Page {
+  let page: Page | undefined;
+  before(async () => {
+    page = await openWorkbench();
+  });
+  afterEach(async function () {
+    await screenshotOnFailure(this.currentTest, page);
+  });
+  after(async () => {
+    await page?.context().close();
+  });
+  return () => {
+    if (!page) throw new Error('the workbench page is not open: its before hook failed');
+    return page;
+  };
+}
+
 async function openQuickInput(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Escape');
   await page.keyboard.press('F1');
