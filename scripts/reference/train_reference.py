@@ -12,10 +12,15 @@
       inference form), then writes what one TRAIN-mode step of a fixed batch of 6 with cross-entropy gives, as resnet18.
   train_reference.py steps REQUEST.json OUT.json
       Replays the built-in small CNN (weights read from an ONNX file, Dropout off) for a few optimizer steps on the
-      given batches and writes the loss of every step.
+      given batches and writes the loss of every step: cross-entropy against class indices, or with "loss": "bce"
+      BCEWithLogitsLoss against multi-hot rows.
   train_reference.py losses REQUEST.json OUT.json
       Value and d loss / d logits of cross-entropy (label smoothing, class weights), focal loss, binary
       cross-entropy and distillation for the given logits.
+  train_reference.py multilabel-metrics REQUEST.json OUT.json
+      Multi-label metrics of probabilities against multi-hot targets at a threshold: per-class precision, recall, F1
+      and average precision (scikit-learn's definition: sum over the distinct scores of (R_n - R_n-1) P_n), micro and
+      macro F1, mean average precision over the classes with a positive, subset accuracy.
 """
 import json
 import os
@@ -134,7 +139,11 @@ def steps(request_file, out_file):
     losses = []
     for step, labels in enumerate(request['labels']):
         optimizer.zero_grad()
-        loss = F.cross_entropy(model(torch.from_numpy(data[step]).double()), torch.tensor(labels))
+        logits = model(torch.from_numpy(data[step]).double())
+        if request.get('loss') == 'bce':
+            loss = F.binary_cross_entropy_with_logits(logits, torch.tensor(labels, dtype=torch.float64))
+        else:
+            loss = F.cross_entropy(logits, torch.tensor(labels))
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
@@ -175,6 +184,41 @@ def losses(request_file, out_file):
         json.dump(results, handle)
 
 
+def multilabel_metrics(request_file, out_file):
+    with open(request_file) as handle:
+        request = json.load(handle)
+    classes = request['classes']
+    scores = np.array(request['probabilities'], dtype=np.float64).reshape(-1, classes)
+    truth = np.array(request['targets'], dtype=np.float64).reshape(-1, classes) > 0.5
+    decided = scores >= request['threshold']
+    per_class = []
+    for k in range(classes):
+        tp = int(np.sum(decided[:, k] & truth[:, k]))
+        precision = tp / decided[:, k].sum() if decided[:, k].any() else 0.0
+        recall = tp / truth[:, k].sum() if truth[:, k].any() else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+        ap = None
+        if truth[:, k].any():
+            ap = 0.0
+            previous = 0.0
+            for threshold in sorted(set(scores[:, k].tolist()), reverse=True):
+                chosen = scores[:, k] >= threshold
+                recall_at = np.sum(chosen & truth[:, k]) / truth[:, k].sum()
+                ap += (recall_at - previous) * np.sum(chosen & truth[:, k]) / chosen.sum()
+                previous = recall_at
+        per_class.append({'precision': precision, 'recall': recall, 'f1': f1, 'averagePrecision': ap})
+    tp = np.sum(decided & truth)
+    result = {
+        'perClass': per_class,
+        'microF1': 2 * tp / (decided.sum() + truth.sum()),
+        'macroF1': float(np.mean([c['f1'] for c in per_class])),
+        'meanAveragePrecision': float(np.mean([c['averagePrecision'] for c in per_class if c['averagePrecision'] is not None])),
+        'subsetAccuracy': float(np.mean(np.all(decided == truth, axis=1))),
+    }
+    with open(out_file, 'w') as handle:
+        json.dump(result, handle)
+
+
 if __name__ == '__main__':
     command = sys.argv[1]
     if command == 'resnet18':
@@ -185,5 +229,7 @@ if __name__ == '__main__':
         steps(sys.argv[2], sys.argv[3])
     elif command == 'losses':
         losses(sys.argv[2], sys.argv[3])
+    elif command == 'multilabel-metrics':
+        multilabel_metrics(sys.argv[2], sys.argv[3])
     else:
         sys.exit(f'unknown command {command}')

@@ -36,7 +36,7 @@ export function bnCnnTrainReference(opset: number): string {
 }
 
 /** Runs a JSON-in, JSON-out command of the reference script (steps, losses); results are cached by request. */
-export function pytorchJson<T>(command: 'steps' | 'losses', request: object, files: Record<string, Uint8Array> = {}): T {
+export function pytorchJson<T>(command: 'steps' | 'losses' | 'multilabel-metrics', request: object, files: Record<string, Uint8Array> = {}): T {
   const body = JSON.stringify(request);
   const key = createHash('sha256').update(command).update(body);
   for (const [name, bytes] of Object.entries(files)) key.update(name).update(bytes);
