@@ -194,7 +194,7 @@ export class TrainController implements vscode.Disposable {
 
   private configFor(settings: TrainSettings, options: { needsOutput?: boolean } = {}): TrainConfig {
     const { model, data, out, watchImages } = this.selection;
-    if (!data) throw new Error('choose the training data first (a folder with one subfolder per class)');
+    if (!data) throw new Error('choose the training data first (a folder with one subfolder per class, or images listed in a labels.csv)');
     if (!fs.existsSync(data) || !fs.statSync(data).isDirectory()) throw new Error(`the data folder ${data} does not exist`);
     if (model !== this.runs.builtinModel && !fs.existsSync(model)) throw new Error(`the model ${model} does not exist`);
     if (options.needsOutput !== false) {

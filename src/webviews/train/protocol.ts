@@ -117,7 +117,7 @@ const NUMBER_FIELDS: Record<string, NumberRule> = {
 };
 
 const CHOICE_FIELDS: Record<string, readonly string[]> = { optimizer: OPTIMIZERS, schedule: SCHEDULES, loss: LOSSES };
-const BOOLEAN_FIELDS = ['nesterov', 'oversample', 'newHead', 'freezeBatchNorm'];
+const BOOLEAN_FIELDS = ['nesterov', 'oversample', 'newHead', 'freezeBatchNorm', 'multiLabel'];
 
 /** Settings from the page, or a message naming the first bad field; unknown fields are refused. */
 export function parseTrainSettings(value: unknown): { settings: TrainSettings } | { error: string } {

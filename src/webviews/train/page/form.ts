@@ -11,7 +11,11 @@ const LABELS: Record<string, string> = {
   warmupEpochs: 'Warm-up epochs', loss: 'Loss', labelSmoothing: 'Label smoothing', focalGamma: 'Focal γ', valSplit: 'Validation share',
   seed: 'Seed', earlyStopping: 'Early stop after (epochs, 0 = off)', freezeUntil: 'Freeze up to layer', newHead: 'New classifier head',
   freezeBatchNorm: 'Freeze BatchNorm statistics', oversample: 'Oversample small classes', balanced: 'Balanced class weights',
+  multiLabel: 'Labels',
 };
+
+/** The Labels choice ↔ TrainSettings.multiLabel: auto (absent) reads a folder with a labels.csv as multi-label. */
+const LABELLING: Record<string, boolean | undefined> = { 'auto (multi-label with a labels.csv)': undefined, 'one class per image': false, 'multi-label (binary cross-entropy)': true };
 
 const NUMBER_KEYS = ['epochs', 'batchSize', 'learningRate', 'momentum', 'weightDecay', 'stepSize', 'gamma', 'warmupEpochs', 'labelSmoothing', 'focalGamma', 'valSplit', 'seed', 'earlyStopping'] as const;
 const CHOICES: Record<'optimizer' | 'schedule' | 'loss', readonly string[]> = { optimizer: OPTIMIZERS, schedule: SCHEDULES, loss: LOSSES };
@@ -52,6 +56,7 @@ export function settingsForm(settings: TrainSettings, onChange: () => void): Set
     schedule: singleSelect('schedule', CHOICES.schedule, settings.schedule ?? 'constant'),
     loss: singleSelect('loss', CHOICES.loss, settings.loss ?? 'cross-entropy'),
   };
+  const labelling = singleSelect('multiLabel', Object.keys(LABELLING), Object.keys(LABELLING).find((name) => LABELLING[name] === settings.multiLabel)!);
   const flags = {
     nesterov: checkbox('nesterov', settings.nesterov ?? false, LABELS.nesterov),
     newHead: checkbox('newHead', settings.newHead ?? false, LABELS.newHead),
@@ -73,7 +78,7 @@ export function settingsForm(settings: TrainSettings, onChange: () => void): Set
     h('div', { class: 'form-grid' },
       labelled('epochs', numbers.epochs), labelled('batchSize', numbers.batchSize), labelled('learningRate', numbers.learningRate),
       labelled('optimizer', selects.optimizer), labelled('schedule', selects.schedule), labelled('valSplit', numbers.valSplit),
-      labelled('seed', numbers.seed), labelled('earlyStopping', numbers.earlyStopping)),
+      labelled('seed', numbers.seed), labelled('earlyStopping', numbers.earlyStopping), labelled('multiLabel', labelling)),
     h('vscode-collapsible', { title: 'Optimizer, schedule and loss details', class: 'details', id: 'more-settings' },
       h('div', { class: 'form-grid' },
         labelled('momentum', numbers.momentum), labelled('weightDecay', numbers.weightDecay), labelled('stepSize', numbers.stepSize),
@@ -99,6 +104,7 @@ export function settingsForm(settings: TrainSettings, onChange: () => void): Set
       for (const key of Object.keys(selects) as (keyof typeof selects)[]) read[key] = selects[key].value;
       for (const key of FLAGS) if (key !== 'balanced') read[key] = flags[key].checked === true;
       if (flags.balanced.checked) read.classWeights = 'balanced';
+      read.multiLabel = LABELLING[labelling.value];
       if (freezeUntil.value.trim()) read.freezeUntil = freezeUntil.value.trim();
       const augment: Partial<Record<AugmentationName, number>> = {};
       for (const entry of augmentRows) if (entry.toggle.checked) augment[entry.name] = Number(entry.value.value);

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { isFinalStatus } from '../../../runtime/train/events';
-import type { TrainEvent, TrainSummary } from '../../../runtime/train/types';
+import type { ClassReport, MultiLabelReport, TrainEvent, TrainSummary } from '../../../runtime/train/types';
 import { h } from '../../inspector/page/dom';
 import { blendInto, loadImage, normalizedHeat } from '../../preview/page/heatmap';
 import { parseHostMessage, type HostMessage, type JobSnapshot, type PageMessage, type TrainPageState, type TrainSelection, type TrainSettings } from '../protocol';
@@ -112,7 +112,7 @@ function renderSetup(settings: TrainSettings): void {
   const watch = selection.watchImages.length > 0 ? selection.watchImages.map(baseName).join(', ') : 'none';
   setup.replaceChildren(
     pathRow('Model', model, 'model-path', button('Built-in CNN', 'use-builtin', pick('builtin')), button('Choose…', 'pick-model', pick('model'), 'folder-opened')),
-    pathRow('Data', selection.data ?? 'no folder chosen (one subfolder per class)', 'data-path',
+    pathRow('Data', selection.data ?? 'no folder chosen (one subfolder per class, or a labels.csv for multi-label)', 'data-path',
       button('Choose folder…', 'pick-data', pick('data'), 'folder-opened'), button('Sample digits…', 'sample-data', pick('sampleDataset'), 'symbol-numeric')),
     pathRow('Output', selection.out ?? '—', 'out-path', button('Change…', 'pick-out', pick('out'), 'save-as')),
     pathRow('Watch', watch, 'watch-path', button('Choose images…', 'pick-watch', pick('watchImages'), 'eye')),
@@ -156,11 +156,11 @@ function renderStats(): void {
   const currentEpoch = view.stepLoss.length > 0 ? Math.ceil(view.stepLoss[view.stepLoss.length - 1].x) : last?.epoch ?? 0;
   const parts = [
     view.epochs ? `epoch ${Math.min(currentEpoch, view.epochs)}/${view.epochs}` : null,
-    view.trainImages ? `${view.trainImages} training / ${view.valImages} validation images${view.classes.length ? `, ${view.classes.length} classes` : ''}` : null,
+    view.trainImages ? `${view.trainImages} training / ${view.valImages} validation images${view.classes.length ? `, ${view.classes.length} classes` : ''}${view.labelling ? ` (${view.labelling})` : ''}` : null,
     view.imagesPerSec !== null ? `${view.imagesPerSec.toFixed(0)} images/s` : null,
     view.etaSeconds !== null ? `ETA ${formatDuration(view.etaSeconds)}` : null,
     view.learningRate !== null ? `lr ${view.learningRate.toPrecision(3)}` : null,
-    last ? `val accuracy ${formatPercent(last.valAccuracy)}` : null,
+    last ? (last.valMicroF1 !== undefined ? `val micro-F1 ${formatPercent(last.valMicroF1)} · mAP ${formatPercent(last.valMeanAP ?? Number.NaN)} · exact match ${formatPercent(last.valAccuracy)}` : `val accuracy ${formatPercent(last.valAccuracy)}`) : null,
     view.checkpoint ? `checkpoint ${baseName(view.checkpoint)} (epoch ${last?.epoch ?? '—'})` : null,
   ].filter((part): part is string => part !== null);
   stats.replaceChildren(...parts.map((part) => h('span', {}, part)));
@@ -224,6 +224,24 @@ async function showTopLossCam(index: number, slot: HTMLElement): Promise<void> {
   slot.replaceChildren(canvas, h('span', { class: 'muted' }, `Grad-CAM for ${answer.label ?? 'the predicted class'}`));
 }
 
+/** Precision, recall and F1 of each class (and, multi-label, its average precision) on the validation images. */
+function perClassTable(rows: (ClassReport & { averagePrecision?: number })[]): HTMLElement {
+  const withAp = rows.some((entry) => entry.averagePrecision !== undefined);
+  const ap = (entry: (typeof rows)[number]) => (withAp ? [h('td', {}, formatPercent(entry.averagePrecision))] : []);
+  return h('table', { class: 'per-class', id: 'per-class' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'class'), h('th', {}, 'precision'), h('th', {}, 'recall'), h('th', {}, 'F1'), ...(withAp ? [h('th', {}, 'AP')] : []), h('th', {}, 'images'))),
+    h('tbody', {}, ...rows.map((entry) => h('tr', {}, h('td', {}, entry.name), h('td', {}, formatPercent(entry.precision)), h('td', {}, formatPercent(entry.recall)), h('td', {}, formatPercent(entry.f1)), ...ap(entry), h('td', {}, String(entry.support))))));
+}
+
+/** Multi-label runs: no confusion matrix (an image has several classes); the averages, then each class at the threshold. */
+function multiLabelResults(report: MultiLabelReport): HTMLElement {
+  const figures: [string, number][] = [['micro-F1', report.microF1], ['macro-F1', report.macroF1], ['mean average precision', report.meanAveragePrecision], ['exact match (every class right)', report.subsetAccuracy]];
+  return h('div', { class: 'result-grid', id: 'multi-label-results' },
+    h('div', {}, h('h3', {}, `Multi-label (validation; a class is predicted when its sigmoid ≥ ${report.threshold})`),
+      h('table', { class: 'per-class', id: 'multi-label-averages' }, h('tbody', {}, ...figures.map(([name, value]) => h('tr', {}, h('th', {}, name), h('td', {}, formatPercent(value))))))),
+    h('div', {}, h('h3', {}, 'Per class'), perClassTable(report.perClass)));
+}
+
 function renderResults(): void {
   const summary = view.summary;
   if (!summary) {
@@ -234,16 +252,14 @@ function renderResults(): void {
   const open = (action: 'inspect' | 'preview' | 'quantize') => () => void request({ type: 'openResult', action });
   results.replaceChildren(
     h('h2', {}, `Result: ${baseName(summary.output)}`),
-    h('p', { class: 'muted' }, `${summary.output} · validation accuracy ${formatPercent(summary.valAccuracy)} · loss ${summary.valLoss.toFixed(4)}${summary.stoppedEarly ? ' · stopped early' : ''}`),
+    h('p', { class: 'muted' }, `${summary.output} · validation ${summary.multiLabel ? 'exact match' : 'accuracy'} ${formatPercent(summary.valAccuracy)} · loss ${summary.valLoss.toFixed(4)}${summary.stoppedEarly ? ' · stopped early' : ''}`),
     h('div', { class: 'result-actions' },
       button('Open in Inspector', 'open-inspector', open('inspect'), 'type-hierarchy'),
       button('Preview', 'open-preview', open('preview'), 'eye'),
       button('Quantize', 'open-quantize', open('quantize'), 'zap')),
-    h('div', { class: 'result-grid' },
+    summary.multiLabel ? multiLabelResults(summary.multiLabel) : h('div', { class: 'result-grid' },
       h('div', {}, h('h3', {}, 'Confusion matrix (validation; click a cell for its images)'), h('div', { class: 'scroll' }, confusionMatrix(summary, gallery))),
-      h('div', {}, h('h3', {}, 'Per class'), h('table', { class: 'per-class', id: 'per-class' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'class'), h('th', {}, 'precision'), h('th', {}, 'recall'), h('th', {}, 'F1'), h('th', {}, 'images'))),
-        h('tbody', {}, ...summary.perClass.map((entry) => h('tr', {}, h('td', {}, entry.name), h('td', {}, formatPercent(entry.precision)), h('td', {}, formatPercent(entry.recall)), h('td', {}, formatPercent(entry.f1)), h('td', {}, String(entry.support)))))))),
+      h('div', {}, h('h3', {}, 'Per class'), perClassTable(summary.perClass))),
     gallery,
     h('h3', {}, 'Top losses: the validation images the model gets most wrong'),
     h('ol', { class: 'top-losses', id: 'top-losses' }, ...summary.topLosses.map((entry, index) => {
