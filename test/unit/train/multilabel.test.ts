@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { loadSharp } from '../../../src/runtime/images/decode';
 import { encodeModel, readModelFile } from '../../../src/runtime/onnx/codec';
 import { createSession, runSession } from '../../../src/runtime/onnx/session';
+import { Explainer } from '../../../src/runtime/explain/explainer';
 import { MULTI_LABEL_METADATA } from '../../../src/runtime/predict/classify';
 import { Predictor } from '../../../src/runtime/predict/predictor';
 import { seededRandom } from '../../../src/runtime/random';
@@ -197,7 +198,7 @@ describe('multi-label training (binary cross-entropy)', function () {
     assert.ok(losses[4] < losses[0], `the loss falls: ${losses.map((l) => l.toFixed(4))}`);
   });
 
-  it('pairs of mnist digits in class folders: the built-in CNN reaches PyTorch\'s micro-F1 on other pairs (same recipe), and predict reads its outputs as sigmoids', async () => {
+  it('pairs of mnist digits in class folders: the built-in CNN reaches PyTorch\'s micro-F1 on other pairs (same recipe), and predict and explain read its outputs as sigmoids', async () => {
     const [trainCount, testCount, epochs, seed] = [1000, 500, 10, 0];
     const data = path.join(tmp, 'pairs');
     const trainPairs = digitPairs(trainCount, 0, 1);
@@ -263,13 +264,21 @@ describe('multi-label training (binary cross-entropy)', function () {
     assert.ok(microF1 >= pytorch.microF1 - 0.03, `micro-F1 ${microF1}, PyTorch ${pytorch.microF1}`);
 
     // Predict treats the outputs as independent sigmoids: the probabilities are the logits' sigmoids, not a softmax.
+    const image = path.join(tmp, 'test-pair.png');
+    await writePng(image, pairPixels(testPairs[0]), PAIR_WIDTH, PAIR_HEIGHT);
     const predictor = await Predictor.open(out, { top: 10 });
     try {
-      const image = path.join(tmp, 'test-pair.png');
-      await writePng(image, pairPixels(testPairs[0]), PAIR_WIDTH, PAIR_HEIGHT);
       const [output] = (await predictor.predict(image)).outputs;
       assert.ok(output.kind === 'classification' && output.multiLabel && !output.softmaxApplied);
       for (const entry of output.top) assert.ok(Math.abs(entry.probability - 1 / (1 + Math.exp(-logits[entry.index]))) < 1e-4, `class ${entry.index}: ${entry.probability}`);
+      // Explain scores the class by its sigmoid as well.
+      const explainer = await Explainer.open(out, { sampleImage: image });
+      try {
+        const explanation = await explainer.explain(image, { method: 'gradcam', targetClass: testPairs[0][0] });
+        assert.ok(Math.abs(explanation.probability - 1 / (1 + Math.exp(-logits[testPairs[0][0]]))) < 1e-4, `explain: ${explanation.probability}`);
+      } finally {
+        await explainer.release();
+      }
     } finally {
       await predictor.release();
     }

@@ -95,7 +95,8 @@ function renderOutput(output: PreviewOutput): HTMLElement {
         h('span', { class: 'label', title: entry.label ?? '' }, entry.label ?? `class ${entry.index}`),
         h('span', { class: 'prob' }, `${(100 * entry.probability).toFixed(1)}%`),
         h('div', { class: 'bar' }, bar));
-    }), output.softmaxApplied ? null : h('li', { class: 'muted note' }, 'output already a distribution (no softmax)'));
+    }), output.multiLabel ? h('li', { class: 'muted note' }, 'multi-label model: each class\'s own sigmoid (they need not sum to 100%)')
+      : output.softmaxApplied ? null : h('li', { class: 'muted note' }, 'output already a distribution (no softmax)'));
   }
   if (output.kind === 'image' || output.kind === 'segmentation') {
     const legend = output.kind === 'segmentation'
