@@ -216,7 +216,7 @@ interface PreparedRun {
   classCount: number;
   shape: SampleShape;
   setup: StepEngineSetup;
-  /** The run trains with binary cross-entropy (multi-hot targets). */
+  /** The run trains with binary cross-entropy (multi-hot targets; a teacher's distillation takes class indices). */
   binary: boolean;
 }
 
@@ -229,6 +229,7 @@ async function prepareRun(config: TrainConfig, options: Pick<TrainerOptions, 'ca
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`the batch size must be a positive integer, got ${batchSize}`);
 
   const split = splitDataset(config.data, { valSplit: config.valSplit ?? TRAIN_DEFAULTS.valSplit, seed, multiLabel: config.multiLabel });
+  const engineConfig = split.multiLabel ? multiLabelConfig(config, config.data) : config;
   if (resumed && resumed.classes.join('\n') !== split.classes.join('\n')) throw new Error(`${config.data} has classes ${split.classes.join(', ')}; the checkpoint was trained on ${resumed.classes.join(', ')}`);
   const preprocessing = resumed?.preprocessing ?? await trainingPreprocessing(config, split);
   const budget = options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET;
@@ -245,9 +246,8 @@ async function prepareRun(config: TrainConfig, options: Pick<TrainerOptions, 'ca
   const classWeights = config.classWeights === 'balanced' ? balancedClassWeights(trainSet.labels, classCount) : config.classWeights;
   if (classWeights && classWeights.length !== classCount) throw new Error(`classWeights has ${classWeights.length} values for ${classCount} classes (${split.classes.join(', ')})`);
   const shape = sampleShape(preprocessing);
-  const engineConfig = split.multiLabel ? multiLabelConfig(config, config.data) : config;
   const setup: StepEngineSetup = { config: engineConfig, classes: split.classes, inputDims: batchDims(shape, 1), preprocessing, classWeights };
-  return { epochs, batchSize, seed, split, preprocessing, trainSet, valSet, skipped, classCount, shape, setup, binary: engineConfig.loss === 'binary-cross-entropy' };
+  return { epochs, batchSize, seed, split, preprocessing, trainSet, valSet, skipped, classCount, shape, setup, binary: engineConfig.loss === 'binary-cross-entropy' && !engineConfig.teacher };
 }
 
 /**

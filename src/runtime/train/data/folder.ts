@@ -103,13 +103,16 @@ function groupByFileName(found: Map<string, string[]>, classes: string[]): Label
       else byName.set(path.basename(file), { file, label, labels: [label] });
     }
   }
-  return [...byName.values()].map((sample) => ({ ...sample, labels: sample.labels!.sort((a, b) => a - b), label: Math.min(...sample.labels!) }));
+  return [...byName.values()].map((sample) => {
+    const labels = sample.labels!.sort((a, b) => a - b);
+    return { file: sample.file, label: labels[0], labels };
+  });
 }
 
 const CSV_HEADERS = ['file', 'filename', 'image', 'path'];
 
 /** Reads `labels.csv`: one `file,label;label;…` line per image (a first line `file,labels` is a header). */
-export function readLabelsCsv(root: string): { classes: string[]; samples: LabelledImage[] } {
+function readLabelsCsv(root: string): { classes: string[]; samples: LabelledImage[] } {
   const csv = path.join(root, LABELS_CSV);
   const rows: { file: string; names: string[] }[] = [];
   const seen = new Set<string>();
