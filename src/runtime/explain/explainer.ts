@@ -9,7 +9,7 @@ import { staticShapes } from '../grad/shapes';
 import { readModelFile, type OnnxModel } from '../onnx/codec';
 import { exposeTensors } from '../onnx/graph';
 import { createSession, runSession, type SessionOptions } from '../onnx/session';
-import { softmax, isDistribution } from '../predict/classify';
+import { isDistribution, isMultiLabelModel, sigmoid, softmax } from '../predict/classify';
 import { resolveClass, resolveLabelsFile } from '../predict/labels';
 import { attributionMethod } from './methods';
 import type { Activation, ExplainContext } from './methods/types';
@@ -223,8 +223,10 @@ export class Explainer {
         const counted = chosen.weights.reduce((sum, weight) => sum + weight, 0);
         return outputs.map((values) => objectiveValue(values, chosen.weights) / counted);
       }
-      const distribution = isDistribution(own);
-      return outputs.map((values) => (distribution ? values[chosen.targetClass] : softmax(values)[chosen.targetClass]));
+      const multiLabel = isMultiLabelModel(this.facts.metadata);
+      const distribution = !multiLabel && isDistribution(own);
+      const probability = (values: Float32Array) => (multiLabel ? sigmoid(values[chosen.targetClass]) : softmax(values)[chosen.targetClass]);
+      return outputs.map((values) => (distribution ? values[chosen.targetClass] : probability(values)));
     };
     const context: ExplainContext = {
       input,

@@ -19,6 +19,27 @@ export function softmax(values: ArrayLike<number>): Float64Array {
   return out;
 }
 
+export function sigmoid(value: number): number {
+  return value >= 0 ? 1 / (1 + Math.exp(-value)) : Math.exp(value) / (1 + Math.exp(value));
+}
+
+/**
+ * The model metadata entry (ONNX metadata_props, tfjs userDefinedMetadata) of a multi-label classifier trained with
+ * binary cross-entropy: its outputs are independent per-class logits, read through a sigmoid each rather than a softmax.
+ */
+export const MULTI_LABEL_METADATA = { key: 'cnnStudio.outputActivation', value: 'sigmoid' } as const;
+
+export function isMultiLabelModel(metadata: Record<string, string>): boolean {
+  return metadata[MULTI_LABEL_METADATA.key] === MULTI_LABEL_METADATA.value;
+}
+
+/** A class score as a probability: the class's sigmoid for a multi-label model, else its softmax share (or the value of an output that already is a distribution). */
+export function classProbabilities(scores: ArrayLike<number>, multiLabel: boolean): { probabilities: Float64Array; activation: 'softmax' | 'sigmoid' | 'none' } {
+  if (multiLabel) return { probabilities: Float64Array.from(scores as ArrayLike<number>, sigmoid), activation: 'sigmoid' };
+  if (isDistribution(scores)) return { probabilities: Float64Array.from(scores as ArrayLike<number>), activation: 'none' };
+  return { probabilities: softmax(scores), activation: 'softmax' };
+}
+
 export interface ClassScore {
   index: number;
   label: string | null;
@@ -29,14 +50,15 @@ export interface ClassScore {
 
 export interface Classification {
   top: ClassScore[];
-  /** Whether softmax was applied (false when the output already was a distribution). */
+  /** Whether softmax was applied (false when the output already was a distribution, or for a multi-label model). */
   softmaxApplied: boolean;
+  /** A multi-label model: each probability is its class's own sigmoid (they need not sum to 1). */
+  multiLabel: boolean;
   classCount: number;
 }
 
-export function classify(scores: ArrayLike<number>, topK: number, labels?: readonly string[]): Classification {
-  const softmaxApplied = !isDistribution(scores);
-  const probabilities = softmaxApplied ? softmax(scores) : Float64Array.from(scores as ArrayLike<number>);
+export function classify(scores: ArrayLike<number>, topK: number, labels?: readonly string[], multiLabel = false): Classification {
+  const { probabilities, activation } = classProbabilities(scores, multiLabel);
   const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => probabilities[b] - probabilities[a] || a - b);
   const top = order.slice(0, Math.max(1, topK)).map((index) => ({
     index,
@@ -44,5 +66,5 @@ export function classify(scores: ArrayLike<number>, topK: number, labels?: reado
     probability: probabilities[index],
     score: scores[index],
   }));
-  return { top, softmaxApplied, classCount: scores.length };
+  return { top, softmaxApplied: activation === 'softmax', multiLabel, classCount: scores.length };
 }

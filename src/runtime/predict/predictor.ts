@@ -5,7 +5,7 @@ import { readModelFile } from '../onnx/codec';
 import { resolvePreprocessing } from '../images/resolve';
 import { inputDims, pixelsToTensor } from '../images/tensor';
 import type { Preprocessing } from '../images/types';
-import { classify, type Classification } from './classify';
+import { classify, isMultiLabelModel, type Classification } from './classify';
 import { maskOverlay, outputKind, outputToPixels, segmentationMask, summarizeTensor, type ImageRange, type LegendEntry, type TensorSummary } from './dense';
 import { readLabels, resolveLabelsFile } from './labels';
 import { floatTensor, loadOnnxRuntime, openSession, tensorToFloat32 } from './onnx-runtime';
@@ -131,7 +131,7 @@ export class Predictor {
     for (const { name, dims, values } of outputs) {
       const kind = outputKind(dims);
       if (kind === 'classification') {
-        described.push({ name, dims, kind, ...classify(values, top, this.labelsFor(values.length).labels) });
+        described.push({ name, dims, kind, ...classify(values, top, this.labelsFor(values.length).labels, isMultiLabelModel(this.facts.metadata)) });
       } else if (kind === 'image') {
         const { pixels, range } = outputToPixels(dims, values);
         const png = this.options.renderImages ? await encodePng(pixels) : undefined;

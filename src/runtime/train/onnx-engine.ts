@@ -5,6 +5,7 @@ import { realInputs } from '../onnx/graph';
 import { createSession, onnxruntime, sessionExecution, SessionOptions } from '../onnx/session';
 import { makeTensor } from '../grad/emitter';
 import { writeFileAtomic } from '../images/sidecar';
+import { MULTI_LABEL_METADATA } from '../predict/classify';
 import { seededRandom } from '../random';
 import { buildSmallCnn, SMALL_CNN_NAME } from './builtin-small-cnn';
 import { findClassifierHead, HeadMismatchError, replaceClassifierHead } from './head';
@@ -247,14 +248,18 @@ export class OnnxStepEngine implements StepEngine {
     this.step = state[OPTIMIZER_STEP_KEY]?.data[0] ?? 0;
   }
 
-  /** The inference model with the trained weights and running statistics (BatchNormalization and Dropout in inference form). */
+  /** The inference model with the trained weights and running statistics (BatchNormalization and Dropout in inference form), and whether its outputs are sigmoid logits. */
   trainedModel(): OnnxModel {
     const replaced = new Map([...this.weights, ...this.statistics]);
     const initializer = this.model.graph.initializer.map((tensor) => {
       const buffer = replaced.get(tensor.name ?? '');
       return buffer ? makeTensor(tensor.name!, DataType.FLOAT, buffer.dims, buffer.current) : tensor;
     });
-    return { ...this.model, graph: { ...this.model.graph, initializer } };
+    // A model trained with binary cross-entropy outputs independent per-class logits: recorded so that predict and
+    // explain read them through sigmoids.
+    const metadata = (this.model.metadata_props ?? []).filter((entry) => entry.key !== MULTI_LABEL_METADATA.key);
+    if (this.loss.kind === 'binary-cross-entropy') metadata.push({ ...MULTI_LABEL_METADATA });
+    return { ...this.model, metadata_props: metadata, graph: { ...this.model.graph, initializer } };
   }
 
   async save(file: string): Promise<void> {

@@ -12,11 +12,12 @@ import { splitDataset, type DatasetSplit } from './data/folder';
 import { batchDims, DEFAULT_CACHE_BUDGET, loadImages, preprocessingFromData, sampleShape, sampleSize, type ImageSet, type SampleShape, type SkippedImage } from './data/images';
 import { balancedClassWeights, classCounts, epochOrder } from './data/sampling';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
-import { argmaxRow, confusionMatrix, crossEntropy, perClassReport } from './metrics';
+import { argmaxRow, binaryCrossEntropy, confusionMatrix, crossEntropy, multiLabelReport, perClassReport } from './metrics';
+import { sigmoid } from '../predict/classify';
 import { findLearningRate, type LearningRateCurve, type LearningRateFinderOptions } from './lr-finder';
 import { learningRateAt, type ScheduleOptions } from './schedule';
 import { createTeacher, type Teacher } from './teacher';
-import type { EpochMetrics, StepEngine, StepEngineFactory, StepEngineSetup, TrainConfig, TrainEvent, TrainSummary } from './types';
+import type { EpochMetrics, MultiLabelReport, StepEngine, StepEngineFactory, StepEngineSetup, TrainConfig, TrainEvent, TrainSummary } from './types';
 import { explainTrainedModel } from './watch';
 
 /** The defaults of every optional TrainConfig field the loop reads. */
@@ -107,13 +108,47 @@ interface Evaluation {
   accuracy: number;
   predicted: Int32Array;
   losses: Float64Array;
+  /** Multi-label data: every image's sigmoids (rows of the class count). */
+  probabilities?: Float32Array;
 }
 
-async function evaluate(engine: StepEngine, set: ImageSet, batchSize: number): Promise<Evaluation> {
+/** The targets of a batch: class indices, or multi-hot rows for binary cross-entropy (one-hot for single-label data). */
+function batchTargets(set: ImageSet, indices: ArrayLike<number>, classes: number, binary: boolean): Int32Array | Float32Array {
+  if (!binary) return Int32Array.from(indices as ArrayLike<number>, (i) => set.labels[i]);
+  const targets = new Float32Array(indices.length * classes);
+  for (let i = 0; i < indices.length; i++) {
+    if (set.targets) targets.set(set.targets.subarray(indices[i] * classes, (indices[i] + 1) * classes), i * classes);
+    else targets[i * classes + set.labels[indices[i]]] = 1;
+  }
+  return targets;
+}
+
+/**
+ * How many images of a batch are right: the top class for single-label data; for multi-label data (multi-hot
+ * targets) the images whose every class decision (sigmoid ≥ 0.5, i.e. logit ≥ 0) is right.
+ */
+function correctCount(logits: Float32Array, targets: Int32Array | Float32Array, count: number, classes: number, multiLabel: boolean): number {
+  let correct = 0;
+  for (let i = 0; i < count; i++) {
+    if (!multiLabel) {
+      const label = targets instanceof Int32Array ? targets[i] : argmaxRow(targets, i, classes);
+      if (argmaxRow(logits, i, classes) === label) correct++;
+      continue;
+    }
+    let right = true;
+    for (let k = i * classes; k < (i + 1) * classes && right; k++) right = (logits[k] >= 0) === (targets[k] > 0.5);
+    if (right) correct++;
+  }
+  return correct;
+}
+
+/** Validation: the loss the run trains with (binary cross-entropy or cross-entropy) and the accuracy of correctCount. */
+async function evaluate(engine: StepEngine, set: ImageSet, batchSize: number, binary: boolean, multiLabel: boolean): Promise<Evaluation> {
   const count = set.files.length;
   const classes = engine.classes;
   const predicted = new Int32Array(count);
   const losses = new Float64Array(count);
+  const probabilities = multiLabel ? new Float32Array(count * classes) : undefined;
   const size = sampleSize(set.shape);
   const buffer = new Float32Array(batchSize * size);
   let total = 0;
@@ -124,15 +159,26 @@ async function evaluate(engine: StepEngine, set: ImageSet, batchSize: number): P
     const batch = buffer.subarray(0, n * size);
     await set.gather(indices, batch);
     const logits = await engine.predict(batch, batchDims(set.shape, n));
+    const targets = batchTargets(set, indices, classes, binary);
+    correct += correctCount(logits, targets, n, classes, multiLabel);
     for (let i = 0; i < n; i++) {
-      const label = set.labels[start + i];
       predicted[start + i] = argmaxRow(logits, i, classes);
-      losses[start + i] = crossEntropy(logits, i, classes, label);
+      losses[start + i] = targets instanceof Float32Array ? binaryCrossEntropy(logits, i, classes, targets) : crossEntropy(logits, i, classes, targets[i]);
       total += losses[start + i];
-      if (predicted[start + i] === label) correct++;
     }
+    if (probabilities) for (let k = 0; k < n * classes; k++) probabilities[start * classes + k] = sigmoid(logits[k]);
   }
-  return { loss: count === 0 ? Number.NaN : total / count, accuracy: count === 0 ? Number.NaN : correct / count, predicted, losses };
+  return { loss: count === 0 ? Number.NaN : total / count, accuracy: count === 0 ? Number.NaN : correct / count, predicted, losses, probabilities };
+}
+
+/** A run on multi-label data trains with binary cross-entropy; the options that only mean something for one class per image are refused. */
+function multiLabelConfig(config: TrainConfig, data: string): TrainConfig {
+  if (config.model.toLowerCase().endsWith('.json')) throw new Error(`${data} is multi-label data; multi-label training takes an ONNX model or ${SMALL_CNN_NAME}, not a TensorFlow.js model (${path.basename(config.model)})`);
+  if (config.loss && config.loss !== 'binary-cross-entropy') throw new Error(`${data} is multi-label data: it trains with binary cross-entropy, not ${config.loss}`);
+  const refused = ([['labelSmoothing', config.labelSmoothing], ['classWeights', config.classWeights], ['oversample', config.oversample], ['teacher', config.teacher]] as const)
+    .filter(([, value]) => value !== undefined && value !== false && value !== 0).map(([name]) => name);
+  if (refused.length > 0) throw new Error(`${data} is multi-label data; ${refused.join(', ')} ${refused.length > 1 ? 'apply' : 'applies'} to single-label data only`);
+  return { ...config, loss: 'binary-cross-entropy' };
 }
 
 function resolvedConfig(given: TrainConfig): { config: TrainConfig; resumed?: Checkpoint } {
@@ -170,6 +216,8 @@ interface PreparedRun {
   classCount: number;
   shape: SampleShape;
   setup: StepEngineSetup;
+  /** The run trains with binary cross-entropy (multi-hot targets; a teacher's distillation takes class indices). */
+  binary: boolean;
 }
 
 /** Checks the numbers, splits and decodes the data, and works out what the engine is built from. */
@@ -180,13 +228,15 @@ async function prepareRun(config: TrainConfig, options: Pick<TrainerOptions, 'ca
   if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`epochs must be a positive integer, got ${epochs}`);
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`the batch size must be a positive integer, got ${batchSize}`);
 
-  const split = splitDataset(config.data, { valSplit: config.valSplit ?? TRAIN_DEFAULTS.valSplit, seed });
+  const split = splitDataset(config.data, { valSplit: config.valSplit ?? TRAIN_DEFAULTS.valSplit, seed, multiLabel: config.multiLabel });
+  const engineConfig = split.multiLabel ? multiLabelConfig(config, config.data) : config;
   if (resumed && resumed.classes.join('\n') !== split.classes.join('\n')) throw new Error(`${config.data} has classes ${split.classes.join(', ')}; the checkpoint was trained on ${resumed.classes.join(', ')}`);
   const preprocessing = resumed?.preprocessing ?? await trainingPreprocessing(config, split);
   const budget = options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET;
-  const trainLoad = await loadImages(split.train, preprocessing, { budgetBytes: budget });
+  const multiLabelClasses = split.multiLabel ? split.classes.length : undefined;
+  const trainLoad = await loadImages(split.train, preprocessing, { budgetBytes: budget, multiLabelClasses });
   const used = trainLoad.set.cached ? trainLoad.set.files.length * sampleSize(trainLoad.set.shape) * 4 : 0;
-  const valLoad = await loadImages(split.val, preprocessing, { budgetBytes: Math.max(0, budget - used) });
+  const valLoad = await loadImages(split.val, preprocessing, { budgetBytes: Math.max(0, budget - used), multiLabelClasses });
   const skipped: SkippedImage[] = [...trainLoad.skipped, ...valLoad.skipped];
   const trainSet = trainLoad.set;
   const valSet = valLoad.set;
@@ -196,8 +246,8 @@ async function prepareRun(config: TrainConfig, options: Pick<TrainerOptions, 'ca
   const classWeights = config.classWeights === 'balanced' ? balancedClassWeights(trainSet.labels, classCount) : config.classWeights;
   if (classWeights && classWeights.length !== classCount) throw new Error(`classWeights has ${classWeights.length} values for ${classCount} classes (${split.classes.join(', ')})`);
   const shape = sampleShape(preprocessing);
-  const setup: StepEngineSetup = { config, classes: split.classes, inputDims: batchDims(shape, 1), preprocessing, classWeights };
-  return { epochs, batchSize, seed, split, preprocessing, trainSet, valSet, skipped, classCount, shape, setup };
+  const setup: StepEngineSetup = { config: engineConfig, classes: split.classes, inputDims: batchDims(shape, 1), preprocessing, classWeights };
+  return { epochs, batchSize, seed, split, preprocessing, trainSet, valSet, skipped, classCount, shape, setup, binary: engineConfig.loss === 'binary-cross-entropy' && !engineConfig.teacher };
 }
 
 /**
@@ -205,7 +255,7 @@ async function prepareRun(config: TrainConfig, options: Pick<TrainerOptions, 'ca
  * released afterwards; nothing is written.
  */
 export async function findRunLearningRate(config: TrainConfig, options: Pick<TrainerOptions, 'createEngine' | 'cacheBudgetBytes'>, finder: LearningRateFinderOptions = {}): Promise<LearningRateCurve> {
-  const { batchSize, seed, trainSet, classCount, shape, setup, preprocessing } = await prepareRun(config, options);
+  const { batchSize, seed, trainSet, classCount, shape, setup, preprocessing, binary } = await prepareRun(config, options);
   const engine = await options.createEngine(setup);
   try {
     const augmenter = new Augmenter(config.augment ?? {}, shape, preprocessing);
@@ -226,7 +276,7 @@ export async function findRunLearningRate(config: TrainConfig, options: Pick<Tra
       const batch = new Float32Array(indices.length * size);
       await trainSet.gather(indices, batch);
       if (augmenter.active) augmenter.apply(batch, indices.length, augmentRandom);
-      return { batch, dims: batchDims(shape, indices.length), labels: Int32Array.from(indices, (i) => trainSet.labels[i]) };
+      return { batch, dims: batchDims(shape, indices.length), labels: batchTargets(trainSet, indices, classCount, binary) };
     }, finder);
   } finally {
     await engine.release();
@@ -244,14 +294,15 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
   const control = options.control ?? new TrainControl();
   const { config, resumed } = resolvedConfig(given);
   checkOutput(config.out);
-  const { epochs, batchSize, seed, split, preprocessing, trainSet, valSet, skipped, classCount, shape, setup } = await prepareRun(config, options, resumed);
+  const { epochs, batchSize, seed, split, preprocessing, trainSet, valSet, skipped, classCount, shape, setup, binary } = await prepareRun(config, options, resumed);
+  const multiLabel = split.multiLabel;
   let engine = await options.createEngine(setup);
   let teacher: Teacher | undefined;
   try {
     if (engine.classes !== classCount) throw new Error(`the model has ${engine.classes} outputs but ${config.data} has ${classCount} classes (${split.classes.join(', ')}); train a new head (--new-head) for these classes`);
     if (resumed) await engine.load(resumed.tensors);
     teacher = config.teacher ? await createTeacher(config.teacher, classCount, config.temperature ?? TRAIN_DEFAULTS.temperature) : undefined;
-    emit({ type: 'started', classes: split.classes, trainImages: trainSet.files.length, valImages: valSet.files.length, skipped, provider: engine.provider, device: deviceName(engine.provider), ...(engine.providerFallback ? { providerFallback: engine.providerFallback } : {}) });
+    emit({ type: 'started', classes: split.classes, trainImages: trainSet.files.length, valImages: valSet.files.length, skipped, provider: engine.provider, device: deviceName(engine.provider), multiLabel, labelling: split.labelling, ...(engine.providerFallback ? { providerFallback: engine.providerFallback } : {}) });
 
     const augmenter = new Augmenter(config.augment ?? {}, shape, preprocessing);
     const stepsPerEpoch = Math.ceil((config.oversample ? Math.max(...classCounts(trainSet.labels, classCount)) * classCount : trainSet.files.length) / batchSize);
@@ -278,7 +329,6 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
     let lastEvaluation: Evaluation | undefined;
     const size = sampleSize(shape);
     const buffer = new Float32Array(batchSize * size);
-    const labels = new Int32Array(batchSize);
     const stepEventSeconds = options.stepEventSeconds ?? 0.25;
     const runStarted = performance.now();
     let stepsThisRun = 0;
@@ -307,17 +357,17 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
         const batch = buffer.subarray(0, n * size);
         await trainSet.gather(indices, batch);
         if (augmenter.active) augmenter.apply(batch, n, augmentRandom);
-        for (let i = 0; i < n; i++) labels[i] = trainSet.labels[indices[i]];
+        const targets = batchTargets(trainSet, indices, classCount, binary);
         const dims = batchDims(shape, n);
         const learningRate = learningRateAt(step, schedule);
         const soft = teacher ? await teacher.softTargets(batch, dims) : undefined;
-        const result = await engine.trainStep(batch, dims, labels.slice(0, n), learningRate, soft);
+        const result = await engine.trainStep(batch, dims, targets, learningRate, soft);
         if (!Number.isFinite(result.loss)) throw new Error(`the loss became ${result.loss} at epoch ${epoch + 1}, step ${step + 1} (learning rate ${learningRate}); try a lower learning rate`);
         step++;
         stepsThisRun++;
         lossSum += result.loss * n;
         seen += n;
-        for (let i = 0; i < n; i++) if (argmaxRow(result.logits, i, classCount) === labels[i]) correct++;
+        correct += correctCount(result.logits, targets, n, classCount, multiLabel);
         const now = performance.now();
         const last = first + n >= order.length;
         if (last || (now - lastStepEvent) / 1000 >= stepEventSeconds) {
@@ -331,12 +381,14 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
       }
       if (stopped) break;
       const trainSeconds = (performance.now() - started) / 1000;
-      lastEvaluation = valSet.files.length > 0 ? await evaluate(engine, valSet, batchSize) : undefined;
+      lastEvaluation = valSet.files.length > 0 ? await evaluate(engine, valSet, batchSize, binary, multiLabel) : undefined;
+      const report = multiLabelMetrics(lastEvaluation, valSet, split.classes);
       const metrics: EpochMetrics = {
         epoch: epoch + 1, loss: lossSum / seen, accuracy: correct / seen,
         valLoss: lastEvaluation?.loss ?? Number.NaN, valAccuracy: lastEvaluation?.accuracy ?? Number.NaN,
         learningRate: learningRateAt(Math.max(0, step - 1), schedule), imagesPerSec: seen / trainSeconds, provider: engine.provider,
         seconds: (performance.now() - started) / 1000,
+        ...(report ? { valMicroF1: report.microF1, valMacroF1: report.macroF1, valMeanAP: report.meanAveragePrecision } : {}),
       };
       history.push(metrics);
       const monitored = Number.isFinite(metrics.valLoss) ? metrics.valLoss : metrics.loss;
@@ -365,7 +417,7 @@ export async function train(given: TrainConfig, options: TrainerOptions): Promis
       if (!lastCheckpoint) return undefined;
       // The output is the model of the last completed epoch, the one the checkpoint holds.
       if (stoppedMidEpoch) await engine.load(readCheckpoint(lastCheckpoint).tensors);
-      if (stoppedMidEpoch || !lastEvaluation) lastEvaluation = valSet.files.length > 0 ? await evaluate(engine, valSet, batchSize) : undefined;
+      if (stoppedMidEpoch || !lastEvaluation) lastEvaluation = valSet.files.length > 0 ? await evaluate(engine, valSet, batchSize, binary, multiLabel) : undefined;
     }
     await engine.save(config.out);
     const summary = summarize(history[history.length - 1], config.out, split.classes, valSet, lastEvaluation, lastCheckpoint, stoppedEarly);
@@ -394,10 +446,25 @@ async function reseededEngine(engine: StepEngine, createEngine: StepEngineFactor
 
 const TOP_LOSSES = 12;
 
+/** Multi-label validation metrics at threshold 0.5, for an evaluation of multi-label data. */
+function multiLabelMetrics(evaluation: Evaluation | undefined, valSet: ImageSet, classes: string[]): MultiLabelReport | undefined {
+  return evaluation?.probabilities && valSet.targets ? multiLabelReport(evaluation.probabilities, valSet.targets, classes) : undefined;
+}
+
 function summarize(last: EpochMetrics | undefined, output: string, classes: string[], valSet: ImageSet, evaluation: Evaluation | undefined, checkpoint: string, stoppedEarly: boolean): TrainSummary {
   if (!last) throw new Error('no epoch completed');
-  const confusion = evaluation ? confusionMatrix(valSet.labels, evaluation.predicted, classes.length) : classes.map(() => classes.map(() => 0));
   const ranked = evaluation ? Array.from(evaluation.losses.keys()).sort((a, b) => evaluation.losses[b] - evaluation.losses[a]).slice(0, TOP_LOSSES) : [];
+  const multiLabel = multiLabelMetrics(evaluation, valSet, classes);
+  if (multiLabel) {
+    const count = classes.length;
+    const names = (values: ArrayLike<number>, row: number, limit: number) => classes.filter((_, k) => values[row * count + k] >= limit).join(', ');
+    return {
+      ...last, output, classes, confusion: [], perClass: multiLabel.perClass, multiLabel,
+      topLosses: ranked.map((i) => ({ file: valSet.files[i], label: names(valSet.targets!, i, 0.5), predicted: names(evaluation!.probabilities!, i, multiLabel.threshold), loss: evaluation!.losses[i] })),
+      validation: [], checkpoint, stoppedEarly,
+    };
+  }
+  const confusion = evaluation ? confusionMatrix(valSet.labels, evaluation.predicted, classes.length) : classes.map(() => classes.map(() => 0));
   return {
     ...last, output, classes, confusion, perClass: perClassReport(confusion, classes),
     topLosses: ranked.map((i) => ({ file: valSet.files[i], label: classes[valSet.labels[i]], predicted: classes[evaluation!.predicted[i]], loss: evaluation!.losses[i] })),

@@ -136,7 +136,10 @@ function trainingForward(model: OnnxModel, options: { freezeBatchNorm: boolean; 
       // the node gets private placeholders; the update PyTorch makes (unbiased variance) is computed separately.
       const channels = elementCount(tensorDims(initializers.get(node.input[3])!));
       const input = [node.input[0], node.input[1], node.input[2], emit.float(new Array(channels).fill(0), [channels]), emit.float(new Array(channels).fill(1), [channels])];
+      // From opset 14 the training_mode attribute says it; before, the training form is the one with all five
+      // outputs (the saved mean and inverse deviation as well), which exporters leave out in inference form.
       const output = [node.output[0], emit.fresh(`${node.output[0]}_running_mean`), emit.fresh(`${node.output[0]}_running_var`)];
+      if (opset < 14) output.push(emit.fresh(`${node.output[0]}_saved_mean`), emit.fresh(`${node.output[0]}_saved_var`));
       const attribute = opset >= 14 ? [...node.attribute.filter((a) => a.name !== 'training_mode'), makeAttribute('training_mode', 1)] : node.attribute;
       return createMessage<OnnxNode>('NodeProto', { ...node, input, output, attribute });
     }

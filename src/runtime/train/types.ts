@@ -12,7 +12,7 @@ export type AugmentationName = 'flip' | 'rotate' | 'shift' | 'scale' | 'color' |
 export interface TrainConfig {
   /** An .onnx file, a tfjs layers model.json, or `builtin:small-cnn`. */
   model: string;
-  /** Folder with one subfolder per class (and optionally train/ and val/). */
+  /** Folder with one subfolder per class (and optionally train/ and val/), or images listed in a labels.csv (multi-label). */
   data: string;
   /** The trained model: a new file (never an existing one); checkpoints go to `<out>.checkpoints/`. */
   out: string;
@@ -29,6 +29,12 @@ export interface TrainConfig {
   gamma?: number;
   warmupEpochs?: number;
   loss?: LossName;
+  /**
+   * Multi-label data (an image may have several classes), trained with binary cross-entropy: true reads class folders
+   * as multi-label (a file name in several class folders is one image with all those classes); false reads them
+   * single-label; absent: multi-label exactly when the data folder has a labels.csv.
+   */
+  multiLabel?: boolean;
   labelSmoothing?: number;
   focalGamma?: number;
   /** 'balanced' (inverse frequency) or explicit per-class weights. */
@@ -68,6 +74,10 @@ export interface EpochMetrics {
   imagesPerSec: number;
   provider: string;
   seconds: number;
+  /** Multi-label data (accuracy and valAccuracy are then subset accuracies at threshold 0.5): validation micro/macro F1 and mean average precision. */
+  valMicroF1?: number;
+  valMacroF1?: number;
+  valMeanAP?: number;
 }
 
 export interface ClassReport {
@@ -78,13 +88,31 @@ export interface ClassReport {
   support: number;
 }
 
+export interface MultiLabelClassReport extends ClassReport {
+  /** Area under the class's precision-recall curve on the validation set (NaN without a positive image). */
+  averagePrecision: number;
+}
+
+/** Multi-label metrics on the validation set; precision, recall and F1 at `threshold` on each class's sigmoid. */
+export interface MultiLabelReport {
+  threshold: number;
+  perClass: MultiLabelClassReport[];
+  microF1: number;
+  macroF1: number;
+  meanAveragePrecision: number;
+  /** Share of images whose every class decision is right. */
+  subsetAccuracy: number;
+}
+
 export interface TrainSummary extends EpochMetrics {
   output: string;
   classes: string[];
-  /** confusion[actual][predicted] on the validation set. */
+  /** confusion[actual][predicted] on the validation set (empty for multi-label data). */
   confusion: number[][];
   perClass: ClassReport[];
-  /** Validation images the model gets most wrong. */
+  /** Multi-label data: its validation metrics (perClass holds the same per-class rows). */
+  multiLabel?: MultiLabelReport;
+  /** Validation images the model gets most wrong (multi-label: label and predicted list the classes, joined by ", "). */
   topLosses: { file: string; label: string; predicted: string; loss: number }[];
   /** Every validation image with its class and the predicted one (indices into `classes`), for the confusion matrix's cells. */
   validation?: { file: string; actual: number; predicted: number }[];
@@ -94,7 +122,7 @@ export interface TrainSummary extends EpochMetrics {
 
 /** What the training worker streams to the panel and the CLI. */
 export type TrainEvent =
-  | { type: 'started'; classes: string[]; trainImages: number; valImages: number; skipped: { file: string; reason: string }[]; provider: string; device: string; /** Why it runs on the CPU when a GPU provider was asked for and failed. */ providerFallback?: string }
+  | { type: 'started'; classes: string[]; trainImages: number; valImages: number; skipped: { file: string; reason: string }[]; provider: string; device: string; /** Whether the data is multi-label, and why (labels.csv, the option). */ multiLabel?: boolean; labelling?: string; /** Why it runs on the CPU when a GPU provider was asked for and failed. */ providerFallback?: string }
   | { type: 'step'; epoch: number; step: number; stepsPerEpoch: number; loss: number; accuracy: number; learningRate: number; imagesPerSec: number; etaSeconds: number }
   | { type: 'epoch'; metrics: EpochMetrics; checkpoint: string }
   | { type: 'gradcam'; epoch: number; image: string; png: string }

@@ -9,7 +9,7 @@ export const PREVIEW_VIEW_TYPE = 'cnnStudio.preview';
 /** The page's text, translated by the host (preview/strings.ts) and checked by the page against these keys. */
 export const PREVIEW_STRINGS = [
   ...PREPROCESSING_FORM_STRINGS, 'explanations', 'noModel', 'oneImage', 'images', 'pickModel', 'addImages', 'pickLabels', 'runAgain', 'apply',
-  'preprocessing', 'chosenBy', 'settingsSource', 'remember', 'classIndex', 'noSoftmax', 'tensorSummary', 'methodTitle', 'classPlaceholder',
+  'preprocessing', 'chosenBy', 'settingsSource', 'remember', 'classIndex', 'noSoftmax', 'multiLabelNote', 'tensorSummary', 'methodTitle', 'classPlaceholder',
   'classTitle', 'layerPlaceholder', 'layerTitle', 'explain', 'removeImage', 'noMethods', 'tfjsBackend', 'executionProvider', 'inputStatus',
   'labelsStatus', 'doneIn', 'explainsObjective', 'explanationDetails', 'layerDetail', 'inputGradients', 'opacity', 'colormap', 'exportPng',
   'remove', 'addImagesHint', 'chooseModel',

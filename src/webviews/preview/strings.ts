@@ -21,6 +21,7 @@ export function previewStrings(l10n: Localizer): PreviewStrings {
     remember: l10n.t('Remember for this model (<model>.cnnstudio.json)'),
     classIndex: l10n.t('class {0}', ...KEEP),
     noSoftmax: l10n.t('output already a distribution (no softmax)'),
+    multiLabelNote: l10n.t('multi-label model: each class\'s own sigmoid (they need not sum to 100%)'),
     tensorSummary: l10n.t('{0} [{1}] min {2} max {3} mean {4}; top {5}', ...KEEP),
     methodTitle: l10n.t('Attribution method'),
     classPlaceholder: l10n.t('class: top'),

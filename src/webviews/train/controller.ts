@@ -199,7 +199,7 @@ export class TrainController implements vscode.Disposable {
 
   private configFor(settings: TrainSettings, options: { needsOutput?: boolean } = {}): TrainConfig {
     const { model, data, out, watchImages } = this.selection;
-    if (!data) throw new Error(vscode.l10n.t('Choose the training data first (a folder with one subfolder per class).'));
+    if (!data) throw new Error(vscode.l10n.t('Choose the training data first (a folder with one subfolder per class, or images listed in a labels.csv).'));
     if (!fs.existsSync(data) || !fs.statSync(data).isDirectory()) throw new Error(vscode.l10n.t('The data folder {0} does not exist.', data));
     if (model !== this.runs.builtinModel && !fs.existsSync(model)) throw new Error(vscode.l10n.t('The model {0} does not exist.', model));
     if (options.needsOutput !== false) {

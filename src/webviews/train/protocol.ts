@@ -19,7 +19,8 @@ export const TRAIN_STRINGS = [
   'accuracy', 'trainSteps', 'trainEpoch', 'validation', 'epochAxis', 'epochs', 'batchSize', 'learningRate',
   'optimizer', 'momentum', 'nesterov', 'weightDecay', 'schedule', 'stepSize', 'gamma', 'warmupEpochs', 'loss',
   'labelSmoothing', 'focalGamma', 'valSplit', 'seed', 'earlyStopping', 'freezeUntil', 'newHead', 'freezeBatchNorm',
-  'oversample', 'balanced',
+  'oversample', 'balanced', 'multiLabel', 'labellingAuto', 'labellingSingle', 'labellingMulti', 'valMultiLabel',
+  'resultLineMultiLabel', 'averagePrecision', 'microF1', 'macroF1', 'meanAveragePrecision', 'exactMatch', 'multiLabelHeading',
 ] as const;
 export type TrainStrings = PageStrings<(typeof TRAIN_STRINGS)[number]>;
 export const BUILTIN_SMALL_CNN = 'builtin:small-cnn';
@@ -135,7 +136,7 @@ const NUMBER_FIELDS: Record<string, NumberRule> = {
 };
 
 const CHOICE_FIELDS: Record<string, readonly string[]> = { optimizer: OPTIMIZERS, schedule: SCHEDULES, loss: LOSSES };
-const BOOLEAN_FIELDS = ['nesterov', 'oversample', 'newHead', 'freezeBatchNorm'];
+const BOOLEAN_FIELDS = ['nesterov', 'oversample', 'newHead', 'freezeBatchNorm', 'multiLabel'];
 
 /** Settings from the page, or a message naming the first bad field; unknown fields are refused. */
 export function parseTrainSettings(value: unknown): { settings: TrainSettings } | { error: string } {

@@ -16,7 +16,7 @@ import type { TrainConfig } from '../../../src/runtime/train/types';
 import { assertAgrees } from '../grad-models/compare';
 import { readFloat32 } from '../grad-models/reference';
 import { sharedModel } from '../helpers/shared';
-import { pytorchJson, resnet18TrainReference } from './reference';
+import { bnCnnTrainReference, pytorchJson, resnet18TrainReference } from './reference';
 
 const config = (changes: Partial<TrainConfig>): TrainConfig => ({ model: 'model.onnx', data: 'data', out: 'out.onnx', ...changes });
 
@@ -35,14 +35,14 @@ function smallCnnWithoutDropout(channels: number, size: number, classes: number,
 describe('ONNX training engine', function () {
   this.timeout(600_000);
 
-  it('resnet18 in training mode: gradients and BatchNorm running statistics equal PyTorch autograd (batch 4)', async () => {
-    const dir = resnet18TrainReference();
+  /** One train-mode step of an exported model (its reference folder) through the training graph, against PyTorch's. */
+  async function checkTrainStep(label: string, dir: string, dims: number[], gradientTolerance: number): Promise<void> {
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
     const model = freeBatchDimension(readModelFile(path.join(dir, 'model.onnx')), 'input');
-    const dims = [4, 3, 224, 224];
+    const classes = tensorDims(model.graph.initializer.find((tensor) => tensor.name === 'fc.weight')!)[0];
     const labels = Int32Array.from(manifest.labels as number[]);
-    const targets = lossTargets({ kind: 'cross-entropy' }, labels, 4, 1000, 0);
-    const feeds = { input: { data: readFloat32(path.join(dir, manifest.input)), dims }, [TARGETS_INPUT]: { data: targets, dims: [4, 1000] } };
+    const targets = lossTargets({ kind: 'cross-entropy' }, labels, dims[0], classes, 0);
+    const feeds = { input: { data: readFloat32(path.join(dir, manifest.input)), dims }, [TARGETS_INPUT]: { data: targets, dims: [dims[0], classes] } };
     const trainable = trainableWeights(model);
     const training = await buildTrainingGraph(model, { logitsName: 'output', trainable, loss: { kind: 'cross-entropy' }, freezeBatchNorm: false, seed: 0, sampleFeeds: feeds, sessionOptions: { threads: 2 } });
     const stored = new Map(model.graph.initializer.map((tensor) => [tensor.name!, tensor]));
@@ -56,19 +56,29 @@ describe('ONNX training engine', function () {
       assert.ok(wanted.every((name) => name), 'every checked tensor is trained or updated');
       const results = await runSession(session, { ...feeds, ...weightFeeds }, wanted);
       const loss = Number(results[training.lossName].data[0]);
-      assert.ok(Math.abs(loss - manifest.loss) <= 1e-4 * Math.abs(manifest.loss), `loss ${loss}, PyTorch ${manifest.loss}`);
-      // Batch statistics at batch 4 through 20 BatchNorms amplify float32 rounding in the early layers: PyTorch's own
-      // float32 gradients of conv1 and layer1 differ from its float64 ones by 3e-3 to 6e-3 of their largest value.
+      assert.ok(Math.abs(loss - manifest.loss) <= 1e-4 * Math.abs(manifest.loss), `${label}: loss ${loss}, PyTorch ${manifest.loss}`);
       for (const expected of manifest.gradients) {
-        assertAgrees(`resnet18 train-mode d loss / d ${expected.tensor}`, results[training.gradientNames[expected.tensor]].data as Float32Array, readFloat32(path.join(dir, expected.file)), 1e-2);
+        assertAgrees(`${label} train-mode d loss / d ${expected.tensor}`, results[training.gradientNames[expected.tensor]].data as Float32Array, readFloat32(path.join(dir, expected.file)), gradientTolerance);
       }
       for (const expected of manifest.statistics) {
-        assertAgrees(`resnet18 ${expected.tensor} after the step`, results[training.statisticNames[expected.tensor]].data as Float32Array, readFloat32(path.join(dir, expected.file)), 1e-5);
+        assertAgrees(`${label} ${expected.tensor} after the step`, results[training.statisticNames[expected.tensor]].data as Float32Array, readFloat32(path.join(dir, expected.file)), 1e-5);
       }
     } finally {
       await session.release();
     }
+  }
+
+  it('resnet18 in training mode: gradients and BatchNorm running statistics equal PyTorch autograd (batch 4)', async () => {
+    // Batch statistics at batch 4 through 20 BatchNorms amplify float32 rounding in the early layers: PyTorch's own
+    // float32 gradients of conv1 and layer1 differ from its float64 ones by 3e-3 to 6e-3 of their largest value.
+    await checkTrainStep('resnet18', resnet18TrainReference(), [4, 3, 224, 224], 1e-2);
   });
+
+  for (const opset of [9, 12]) {
+    it(`BatchNormalization-${opset} (exported in inference form, no training_mode): trains with batch statistics, gradients and running statistics equal PyTorch's`, async () => {
+      await checkTrainStep(`opset-${opset} CNN`, bnCnnTrainReference(opset), [6, 3, 12, 12], 1e-4);
+    });
+  }
 
   const optimizers: { name: string; changes: Partial<TrainConfig>; lr: number; reference: object }[] = [
     { name: 'Adam', changes: { optimizer: 'adam' }, lr: 1e-3, reference: { optimizer: 'adam', weightDecay: 0 } },

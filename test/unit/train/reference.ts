@@ -12,21 +12,31 @@ function cacheDir(key: string): string {
   return path.join(repoRoot, '.cache/train-reference', hash);
 }
 
-/** The resnet18 train-mode reference folder (model.onnx, input, gradients, statistics), generated once and cached. */
-export function resnet18TrainReference(): string {
-  const dir = cacheDir('resnet18');
+/** A train-mode step reference folder (model.onnx, input, gradients, statistics) of the reference script, generated once and cached. */
+function trainStepReference(args: string[]): string {
+  const dir = cacheDir(args.join(' '));
   if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
     const staging = `${dir}.tmp-${process.pid}`;
     fs.rmSync(staging, { recursive: true, force: true });
-    execFileSync(python, [script, 'resnet18', staging], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
+    execFileSync(python, [script, ...args, staging], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(staging, dir);
   }
   return dir;
 }
 
+/** The resnet18 train-mode reference folder (exported at opset 14). */
+export function resnet18TrainReference(): string {
+  return trainStepReference(['resnet18']);
+}
+
+/** A small CNN with two BatchNorms exported at `opset` (below 14: BatchNormalization in inference form), and its train-mode step. */
+export function bnCnnTrainReference(opset: number): string {
+  return trainStepReference(['bn-cnn', String(opset)]);
+}
+
 /** Runs a JSON-in, JSON-out command of the reference script (steps, losses); results are cached by request. */
-export function pytorchJson<T>(command: 'steps' | 'losses', request: object, files: Record<string, Uint8Array> = {}): T {
+export function pytorchJson<T>(command: 'steps' | 'losses' | 'multilabel-metrics', request: object, files: Record<string, Uint8Array> = {}): T {
   const body = JSON.stringify(request);
   const key = createHash('sha256').update(command).update(body);
   for (const [name, bytes] of Object.entries(files)) key.update(name).update(bytes);

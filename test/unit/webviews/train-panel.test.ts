@@ -18,6 +18,7 @@ describe('Train panel', () => {
       assert.deepEqual(parseTrainSettings(DEFAULT_SETTINGS), { settings: DEFAULT_SETTINGS });
       assert.deepEqual(parseTrainSettings({ epochs: 3, augment: { shift: 2, rotate: 10 }, classWeights: 'balanced', freezeUntil: ' conv2 ' }),
         { settings: { epochs: 3, augment: { shift: 2, rotate: 10 }, classWeights: 'balanced', freezeUntil: 'conv2' } });
+      assert.deepEqual(parseTrainSettings({ loss: 'binary-cross-entropy', multiLabel: true }), { settings: { loss: 'binary-cross-entropy', multiLabel: true } });
       const errors: [unknown, RegExp][] = [
         [{ epochs: 0 }, /epochs must be an integer from 1 to 10000 \(got 0\)/],
         [{ epochs: 2.5 }, /epochs must be an integer/],
@@ -26,6 +27,7 @@ describe('Train panel', () => {
         [{ augment: { mixup: 1 } }, /unknown augmentation "mixup"/],
         [{ augment: { rotate: 500 } }, /augmentation rotate must have a strength above 0 and at most 180 degrees/],
         [{ newHead: 'yes' }, /newHead must be true or false/],
+        [{ multiLabel: 'auto' }, /multiLabel must be true or false/],
         [{ data: '/etc' }, /unknown setting "data"/],
         [{ out: '/home/me/.bashrc' }, /unknown setting "out"/],
         [{ epochs: 2, warmupEpochs: 3 }, /warmupEpochs \(3\) exceeds epochs \(2\)/],

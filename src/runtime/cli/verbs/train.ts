@@ -8,7 +8,7 @@ import { stepEngineFactory } from '../../train/engines';
 import { findRunLearningRate, TrainControl, train } from '../../train/trainer';
 import type { LossName, OptimizerName, ScheduleName, TrainConfig, TrainEvent } from '../../train/types';
 
-export const TRAIN_USAGE = `train MODEL(.onnx|${SMALL_CNN_NAME}) --data DIR [--val-split R] [--epochs N] [--batch B] [--lr X] [--optimizer sgd|adam|adamw] [--momentum M] [--nesterov] [--weight-decay W] [--schedule constant|step|cosine|one-cycle] [--step-size E] [--gamma G] [--warmup E] [--loss cross-entropy|focal|binary-cross-entropy] [--label-smoothing E] [--class-weights balanced|w1,w2,...] [--oversample] [--augment flip,rotate,shift,scale,color,noise,cutout (name=strength)] [--freeze-until LAYER] [--new-head] [--freeze-batchnorm] [--teacher MODEL] [--temperature T] [--alpha A] [--early-stopping E] [--seed S] [--watch IMAGE]... [--resume CKPT] [--config F] [--find-lr] ${PREPROCESSING_USAGE} --out FILE --json`;
+export const TRAIN_USAGE = `train MODEL(.onnx|${SMALL_CNN_NAME}) --data DIR [--val-split R] [--epochs N] [--batch B] [--lr X] [--optimizer sgd|adam|adamw] [--momentum M] [--nesterov] [--weight-decay W] [--schedule constant|step|cosine|one-cycle] [--step-size E] [--gamma G] [--warmup E] [--loss cross-entropy|focal|binary-cross-entropy] [--multi-label] [--label-smoothing E] [--class-weights balanced|w1,w2,...] [--oversample] [--augment flip,rotate,shift,scale,color,noise,cutout (name=strength)] [--freeze-until LAYER] [--new-head] [--freeze-batchnorm] [--teacher MODEL] [--temperature T] [--alpha A] [--early-stopping E] [--seed S] [--watch IMAGE]... [--resume CKPT] [--config F] [--find-lr] ${PREPROCESSING_USAGE} --out FILE --json`;
 
 const OPTIONS = {
   ...PREPROCESSING_FLAGS,
@@ -26,6 +26,7 @@ const OPTIONS = {
   gamma: { type: 'string' },
   warmup: { type: 'string' },
   loss: { type: 'string' },
+  'multi-label': { type: 'boolean' },
   'label-smoothing': { type: 'string' },
   'class-weights': { type: 'string' },
   oversample: { type: 'boolean' },
@@ -104,6 +105,7 @@ export function trainConfigFromArgs(argv: string[]): { config: TrainConfig; find
     gamma: number('gamma', values.gamma, (v) => v > 0),
     warmupEpochs: number('warmup', values.warmup, (v) => v >= 0),
     loss: optionalOneOf<LossName>('loss', values.loss, ['cross-entropy', 'focal', 'binary-cross-entropy']),
+    multiLabel: values['multi-label'],
     labelSmoothing: number('label-smoothing', values['label-smoothing'], (v) => v >= 0 && v < 1),
     classWeights,
     oversample: values.oversample,
@@ -133,13 +135,19 @@ const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value
 
 function describe(event: TrainEvent): string | undefined {
   switch (event.type) {
-    case 'started': return `training on ${event.trainImages} images (${event.valImages} for validation), ${event.classes.length} classes, ${event.provider} (${event.device})`;
+    case 'started': return `training on ${event.trainImages} images (${event.valImages} for validation), ${event.classes.length} classes${event.labelling ? ` (${event.labelling})` : ''}, ${event.provider} (${event.device})`;
     case 'epoch': {
       const m = event.metrics;
+      if (m.valMicroF1 !== undefined) {
+        return `epoch ${m.epoch}: loss ${fixed(m.loss, 4)} exact match ${fixed(m.accuracy * 100, 2)}% · val loss ${fixed(m.valLoss, 4)} exact match ${fixed(m.valAccuracy * 100, 2)}% micro-F1 ${fixed(m.valMicroF1, 3)} macro-F1 ${fixed(m.valMacroF1 ?? Number.NaN, 3)} mAP ${fixed(m.valMeanAP ?? Number.NaN, 3)} · ${Math.round(m.imagesPerSec)} images/s`;
+      }
       return `epoch ${m.epoch}: loss ${fixed(m.loss, 4)} accuracy ${fixed(m.accuracy * 100, 2)}% · val loss ${fixed(m.valLoss, 4)} accuracy ${fixed(m.valAccuracy * 100, 2)}% · ${Math.round(m.imagesPerSec)} images/s`;
     }
     case 'stopped': return `stopped; the last checkpoint is ${event.checkpoint || '(none: no epoch completed)'}`;
-    case 'finished': return `wrote ${event.summary.output} (val accuracy ${fixed(event.summary.valAccuracy * 100, 2)}%)`;
+    case 'finished': {
+      const multi = event.summary.multiLabel;
+      return `wrote ${event.summary.output} (${multi ? `val micro-F1 ${fixed(multi.microF1, 3)}, mAP ${fixed(multi.meanAveragePrecision, 3)}` : `val accuracy ${fixed(event.summary.valAccuracy * 100, 2)}%`})`;
+    }
     default: return undefined;
   }
 }
@@ -168,6 +176,7 @@ export async function trainVerb(argv: string[]): Promise<number> {
         if (event.type === 'started' && event.skipped.length > 0) {
           for (const { file, reason } of event.skipped) console.error(`skipped ${file}: ${reason}`);
         }
+        if (json && event.type === 'started' && event.multiLabel) console.error(`data: ${event.labelling}`);
         if (json) {
           if (event.type === 'epoch') console.log(JSON.stringify({ type: 'epoch', ...event.metrics, checkpoint: event.checkpoint }));
           else if (event.type === 'finished') console.log(JSON.stringify({ type: 'summary', ...event.summary }));

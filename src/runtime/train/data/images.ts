@@ -21,6 +21,8 @@ export interface ImageSet {
   readonly shape: SampleShape;
   readonly files: string[];
   readonly labels: Int32Array;
+  /** Multi-label data: each sample's classes as a multi-hot row of `classes` values. */
+  readonly targets?: Float32Array;
   /** True when every sample is decoded in memory; false when samples are decoded per batch. */
   readonly cached: boolean;
   /** Writes the samples at `indices` one after the other into `out` (indices.length × sampleSize values). */
@@ -31,6 +33,8 @@ export interface LoadOptions {
   /** Decoded tensors are kept in memory when they fit in this many bytes (default 1 GiB); otherwise decoded per batch. */
   budgetBytes?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Multi-label data: the class count of the multi-hot targets built from each sample's `labels`. */
+  multiLabelClasses?: number;
 }
 
 export const DEFAULT_CACHE_BUDGET = 1024 ** 3;
@@ -69,9 +73,18 @@ export async function decodeSample(file: string, pre: Preprocessing): Promise<Fl
   return pixelsToTensor(await decodeImage(file, pre), pre);
 }
 
+/** Multi-hot rows of the samples' classes. */
+function multiHot(samples: LabelledImage[], classes: number): Float32Array {
+  const targets = new Float32Array(samples.length * classes);
+  samples.forEach((sample, i) => {
+    for (const label of sample.labels ?? [sample.label]) targets[i * classes + label] = 1;
+  });
+  return targets;
+}
+
 class CachedImageSet implements ImageSet {
   readonly cached = true;
-  constructor(readonly shape: SampleShape, readonly files: string[], readonly labels: Int32Array, private readonly data: Float32Array) {}
+  constructor(readonly shape: SampleShape, readonly files: string[], readonly labels: Int32Array, private readonly data: Float32Array, readonly targets?: Float32Array) {}
 
   async gather(indices: ArrayLike<number>, out: Float32Array): Promise<void> {
     const size = sampleSize(this.shape);
@@ -81,7 +94,7 @@ class CachedImageSet implements ImageSet {
 
 class StreamedImageSet implements ImageSet {
   readonly cached = false;
-  constructor(readonly shape: SampleShape, readonly files: string[], readonly labels: Int32Array, private readonly pre: Preprocessing) {}
+  constructor(readonly shape: SampleShape, readonly files: string[], readonly labels: Int32Array, private readonly pre: Preprocessing, readonly targets?: Float32Array) {}
 
   async gather(indices: ArrayLike<number>, out: Float32Array): Promise<void> {
     const size = sampleSize(this.shape);
@@ -108,6 +121,7 @@ export async function loadImages(samples: LabelledImage[], pre: Preprocessing, o
   const readable = new Array<boolean>(samples.length).fill(true);
   let done = 0;
   const progress = () => options.onProgress?.(++done, samples.length);
+  const targetsOf = (kept: LabelledImage[]) => (options.multiLabelClasses ? multiHot(kept, options.multiLabelClasses) : undefined);
 
   if (samples.length * size * 4 <= budget) {
     const all = new Float32Array(samples.length * size);
@@ -123,7 +137,8 @@ export async function loadImages(samples: LabelledImage[], pre: Preprocessing, o
     const kept = samples.map((_, index) => index).filter((index) => readable[index]);
     const data = kept.length === samples.length ? all : new Float32Array(kept.length * size);
     if (data !== all) kept.forEach((from, to) => data.set(all.subarray(from * size, (from + 1) * size), to * size));
-    return { set: new CachedImageSet(shape, kept.map((i) => samples[i].file), Int32Array.from(kept, (i) => samples[i].label), data), skipped: sortSkipped(skipped) };
+    const keptSamples = kept.map((i) => samples[i]);
+    return { set: new CachedImageSet(shape, keptSamples.map((s) => s.file), Int32Array.from(keptSamples, (s) => s.label), data, targetsOf(keptSamples)), skipped: sortSkipped(skipped) };
   }
 
   const sharp = loadSharp();
@@ -138,7 +153,7 @@ export async function loadImages(samples: LabelledImage[], pre: Preprocessing, o
     progress();
   });
   const kept = samples.filter((_, index) => readable[index]);
-  return { set: new StreamedImageSet(shape, kept.map((s) => s.file), Int32Array.from(kept, (s) => s.label), pre), skipped: sortSkipped(skipped) };
+  return { set: new StreamedImageSet(shape, kept.map((s) => s.file), Int32Array.from(kept, (s) => s.label), pre, targetsOf(kept)), skipped: sortSkipped(skipped) };
 }
 
 function sortSkipped(skipped: SkippedImage[]): SkippedImage[] {

@@ -98,7 +98,8 @@ function renderOutput(output: PreviewOutput): HTMLElement {
         h('span', { class: 'label', title: entry.label ?? '' }, entry.label ?? format(strings.classIndex, entry.index)),
         h('span', { class: 'prob' }, `${(100 * entry.probability).toFixed(1)}%`),
         h('div', { class: 'bar' }, bar));
-    }), output.softmaxApplied ? null : h('li', { class: 'muted note' }, strings.noSoftmax));
+    }), output.multiLabel ? h('li', { class: 'muted note' }, strings.multiLabelNote)
+      : output.softmaxApplied ? null : h('li', { class: 'muted note' }, strings.noSoftmax));
   }
   if (output.kind === 'image' || output.kind === 'segmentation') {
     const legend = output.kind === 'segmentation'

@@ -5,6 +5,9 @@ import { AUGMENTATION_LIMITS, AUGMENTATIONS, LOSSES, OPTIMIZERS, SCHEDULES, type
 
 type Field = HTMLElement & { value: string; checked?: boolean };
 
+/** The Labels choice ↔ TrainSettings.multiLabel: auto (absent) reads a folder with a labels.csv as multi-label. */
+const LABELLING: Record<string, boolean | undefined> = { auto: undefined, single: false, multi: true };
+
 const NUMBER_KEYS = ['epochs', 'batchSize', 'learningRate', 'momentum', 'weightDecay', 'stepSize', 'gamma', 'warmupEpochs', 'labelSmoothing', 'focalGamma', 'valSplit', 'seed', 'earlyStopping'] as const;
 const CHOICES: Record<'optimizer' | 'schedule' | 'loss', readonly string[]> = { optimizer: OPTIMIZERS, schedule: SCHEDULES, loss: LOSSES };
 const FLAGS = ['nesterov', 'newHead', 'freezeBatchNorm', 'oversample', 'balanced'] as const;
@@ -21,8 +24,9 @@ function textfield(key: string, value: string, type = INTEGER_KEYS.has(key) ? 'n
   return h('vscode-textfield', { id: `setting-${key}`, type, value, 'data-key': key, ...(type === 'text' ? { inputmode: 'decimal' } : {}) }) as Field;
 }
 
-function singleSelect(key: string, options: readonly string[], value: string): Field {
-  const element = h('vscode-single-select', { id: `setting-${key}`, 'data-key': key }, ...options.map((option) => h('vscode-option', option === value ? { value: option, selected: true } : { value: option }, option))) as Field;
+/** A drop-down of `options`, each shown as its entry in `shown` where there is one, else as itself. */
+function singleSelect(key: string, options: readonly string[], value: string, shown: Record<string, string> = {}): Field {
+  const element = h('vscode-single-select', { id: `setting-${key}`, 'data-key': key }, ...options.map((option) => h('vscode-option', option === value ? { value: option, selected: true } : { value: option }, shown[option] ?? option))) as Field;
   element.value = value;
   return element;
 }
@@ -45,6 +49,8 @@ export function settingsForm(settings: TrainSettings, strings: TrainStrings, onC
     schedule: singleSelect('schedule', CHOICES.schedule, settings.schedule ?? 'constant'),
     loss: singleSelect('loss', CHOICES.loss, settings.loss ?? 'cross-entropy'),
   };
+  const labelling = singleSelect('multiLabel', Object.keys(LABELLING), Object.keys(LABELLING).find((name) => LABELLING[name] === settings.multiLabel)!,
+    { auto: strings.labellingAuto, single: strings.labellingSingle, multi: strings.labellingMulti });
   const flags = {
     nesterov: checkbox('nesterov', settings.nesterov ?? false, strings.nesterov),
     newHead: checkbox('newHead', settings.newHead ?? false, strings.newHead),
@@ -67,7 +73,7 @@ export function settingsForm(settings: TrainSettings, strings: TrainStrings, onC
     h('div', { class: 'form-grid' },
       labelled('epochs', numbers.epochs), labelled('batchSize', numbers.batchSize), labelled('learningRate', numbers.learningRate),
       labelled('optimizer', selects.optimizer), labelled('schedule', selects.schedule), labelled('valSplit', numbers.valSplit),
-      labelled('seed', numbers.seed), labelled('earlyStopping', numbers.earlyStopping)),
+      labelled('seed', numbers.seed), labelled('earlyStopping', numbers.earlyStopping), labelled('multiLabel', labelling)),
     h('vscode-collapsible', { title: strings.moreSettings, class: 'details', id: 'more-settings' },
       h('div', { class: 'form-grid' },
         labelled('momentum', numbers.momentum), labelled('weightDecay', numbers.weightDecay), labelled('stepSize', numbers.stepSize),
@@ -93,6 +99,7 @@ export function settingsForm(settings: TrainSettings, strings: TrainStrings, onC
       for (const key of Object.keys(selects) as (keyof typeof selects)[]) read[key] = selects[key].value;
       for (const key of FLAGS) if (key !== 'balanced') read[key] = flags[key].checked === true;
       if (flags.balanced.checked) read.classWeights = 'balanced';
+      read.multiLabel = LABELLING[labelling.value];
       if (freezeUntil.value.trim()) read.freezeUntil = freezeUntil.value.trim();
       const augment: Partial<Record<AugmentationName, number>> = {};
       for (const entry of augmentRows) if (entry.toggle.checked) augment[entry.name] = Number(entry.value.value);

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { isFinalStatus } from '../../../runtime/train/events';
-import type { TrainEvent, TrainSummary } from '../../../runtime/train/types';
+import type { ClassReport, MultiLabelReport, TrainEvent, TrainSummary } from '../../../runtime/train/types';
 import { h } from '../../inspector/page/dom';
 import { blendInto, loadImage, normalizedHeat } from '../../preview/page/heatmap';
 import { readPageStrings } from '../../shared/page/strings';
@@ -160,12 +160,17 @@ function renderStats(): void {
   const parts = [
     view.epochs ? format(strings.epochOf, Math.min(currentEpoch, view.epochs), view.epochs) : null,
     view.trainImages
-      ? view.classes.length ? format(strings.imagesSplitClasses, view.trainImages, view.valImages, view.classes.length) : format(strings.imagesSplit, view.trainImages, view.valImages)
+      ? (view.classes.length ? format(strings.imagesSplitClasses, view.trainImages, view.valImages, view.classes.length) : format(strings.imagesSplit, view.trainImages, view.valImages))
+        + (view.labelling ? ` (${view.labelling})` : '')
       : null,
     view.imagesPerSec !== null ? format(strings.imagesPerSec, view.imagesPerSec.toFixed(0)) : null,
     view.etaSeconds !== null ? format(strings.eta, formatDuration(view.etaSeconds)) : null,
     view.learningRate !== null ? format(strings.lr, view.learningRate.toPrecision(3)) : null,
-    last ? format(strings.valAccuracy, formatPercent(last.valAccuracy)) : null,
+    last
+      ? last.valMicroF1 !== undefined
+        ? format(strings.valMultiLabel, formatPercent(last.valMicroF1), formatPercent(last.valMeanAP ?? Number.NaN), formatPercent(last.valAccuracy))
+        : format(strings.valAccuracy, formatPercent(last.valAccuracy))
+      : null,
     view.checkpoint ? format(strings.checkpoint, baseName(view.checkpoint), last?.epoch ?? '—') : null,
   ].filter((part): part is string => part !== null);
   stats.replaceChildren(...parts.map((part) => h('span', {}, part)));
@@ -229,6 +234,24 @@ async function showTopLossCam(index: number, slot: HTMLElement): Promise<void> {
   slot.replaceChildren(canvas, h('span', { class: 'muted' }, format(strings.gradcamFor, answer.label ?? strings.predictedClass)));
 }
 
+/** Precision, recall and F1 of each class (and, multi-label, its average precision) on the validation images. */
+function perClassTable(rows: (ClassReport & { averagePrecision?: number })[]): HTMLElement {
+  const withAp = rows.some((entry) => entry.averagePrecision !== undefined);
+  const ap = (entry: (typeof rows)[number]) => (withAp ? [h('td', {}, formatPercent(entry.averagePrecision))] : []);
+  return h('table', { class: 'per-class', id: 'per-class' },
+    h('thead', {}, h('tr', {}, h('th', {}, strings.class), h('th', {}, strings.precision), h('th', {}, strings.recall), h('th', {}, strings.f1), ...(withAp ? [h('th', {}, strings.averagePrecision)] : []), h('th', {}, strings.images))),
+    h('tbody', {}, ...rows.map((entry) => h('tr', {}, h('td', {}, entry.name), h('td', {}, formatPercent(entry.precision)), h('td', {}, formatPercent(entry.recall)), h('td', {}, formatPercent(entry.f1)), ...ap(entry), h('td', {}, String(entry.support))))));
+}
+
+/** Multi-label runs: no confusion matrix (an image has several classes); the averages, then each class at the threshold. */
+function multiLabelResults(report: MultiLabelReport): HTMLElement {
+  const figures: [string, number][] = [[strings.microF1, report.microF1], [strings.macroF1, report.macroF1], [strings.meanAveragePrecision, report.meanAveragePrecision], [strings.exactMatch, report.subsetAccuracy]];
+  return h('div', { class: 'result-grid', id: 'multi-label-results' },
+    h('div', {}, h('h3', {}, format(strings.multiLabelHeading, report.threshold)),
+      h('table', { class: 'per-class', id: 'multi-label-averages' }, h('tbody', {}, ...figures.map(([name, value]) => h('tr', {}, h('th', {}, name), h('td', {}, formatPercent(value))))))),
+    h('div', {}, h('h3', {}, strings.perClass), perClassTable(report.perClass)));
+}
+
 function renderResults(): void {
   const summary = view.summary;
   if (!summary) {
@@ -239,16 +262,14 @@ function renderResults(): void {
   const open = (action: 'inspect' | 'preview' | 'quantize') => () => void request({ type: 'openResult', action });
   results.replaceChildren(
     h('h2', {}, format(strings.result, baseName(summary.output))),
-    h('p', { class: 'muted' }, format(strings.resultLine, summary.output, formatPercent(summary.valAccuracy), summary.valLoss.toFixed(4)) + (summary.stoppedEarly ? ` · ${strings.stoppedEarly}` : '')),
+    h('p', { class: 'muted' }, format(summary.multiLabel ? strings.resultLineMultiLabel : strings.resultLine, summary.output, formatPercent(summary.valAccuracy), summary.valLoss.toFixed(4)) + (summary.stoppedEarly ? ` · ${strings.stoppedEarly}` : '')),
     h('div', { class: 'result-actions' },
       button(strings.openInspector, 'open-inspector', open('inspect'), 'type-hierarchy'),
       button(strings.preview, 'open-preview', open('preview'), 'eye'),
       button(strings.quantize, 'open-quantize', open('quantize'), 'zap')),
-    h('div', { class: 'result-grid' },
+    summary.multiLabel ? multiLabelResults(summary.multiLabel) : h('div', { class: 'result-grid' },
       h('div', {}, h('h3', {}, strings.confusionHeading), h('div', { class: 'scroll' }, confusionMatrix(summary, gallery))),
-      h('div', {}, h('h3', {}, strings.perClass), h('table', { class: 'per-class', id: 'per-class' },
-        h('thead', {}, h('tr', {}, h('th', {}, strings.class), h('th', {}, strings.precision), h('th', {}, strings.recall), h('th', {}, strings.f1), h('th', {}, strings.images))),
-        h('tbody', {}, ...summary.perClass.map((entry) => h('tr', {}, h('td', {}, entry.name), h('td', {}, formatPercent(entry.precision)), h('td', {}, formatPercent(entry.recall)), h('td', {}, formatPercent(entry.f1)), h('td', {}, String(entry.support)))))))),
+      h('div', {}, h('h3', {}, strings.perClass), perClassTable(summary.perClass))),
     gallery,
     h('h3', {}, strings.topLosses),
     h('ol', { class: 'top-losses', id: 'top-losses' }, ...summary.topLosses.map((entry, index) => {

@@ -17,6 +17,8 @@ export interface RunView {
   device: string | null;
   /** Why the run is on the CPU when a GPU provider was asked for and failed. */
   providerFallback: string | null;
+  /** How the data's labels were read (single-label class folders, multi-label from labels.csv…). */
+  labelling: string | null;
   epochs: number | null;
   /** x: epochs done as a fraction (epoch 2, step 5 of 10 → 1.5), so step and epoch curves share the axis. */
   stepLoss: Point[];
@@ -38,7 +40,7 @@ export interface RunView {
 
 export function emptyRunView(): RunView {
   return {
-    status: 'idle', classes: [], trainImages: 0, valImages: 0, skipped: [], provider: null, device: null, providerFallback: null, epochs: null,
+    status: 'idle', classes: [], trainImages: 0, valImages: 0, skipped: [], provider: null, device: null, providerFallback: null, labelling: null, epochs: null,
     stepLoss: [], stepAccuracy: [], epochLoss: [], epochAccuracy: [], valLoss: [], valAccuracy: [],
     imagesPerSec: null, etaSeconds: null, learningRate: null, lastEpoch: null, checkpoint: null, gradcams: new Map(), summary: null, error: null,
   };
@@ -58,7 +60,7 @@ function addEpoch(view: RunView, metrics: EpochMetrics): void {
 export function applyEvent(view: RunView, event: TrainEvent): RunView {
   switch (event.type) {
     case 'started':
-      Object.assign(view, { status: 'running', classes: event.classes, trainImages: event.trainImages, valImages: event.valImages, skipped: event.skipped, provider: event.provider, device: event.device, providerFallback: event.providerFallback ?? null });
+      Object.assign(view, { status: 'running', classes: event.classes, trainImages: event.trainImages, valImages: event.valImages, skipped: event.skipped, provider: event.provider, device: event.device, providerFallback: event.providerFallback ?? null, labelling: event.labelling ?? null });
       break;
     case 'step': {
       const x = event.epoch - 1 + event.step / event.stepsPerEpoch;

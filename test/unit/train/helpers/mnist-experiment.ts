@@ -29,7 +29,8 @@ export interface DigitsResult {
   testImages: number;
 }
 
-function runPython(script: string, args: string[]): Promise<void> {
+/** Runs a reference script with /usr/bin/python3 (the tuned allocator of PyTorch's CPU benchmarks). */
+export function runPython(script: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/python3', [script, ...args], {
       env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '1000000000' }, stdio: ['ignore', 'ignore', 'pipe'],
