@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadSharp } from '../../../src/runtime/images/decode';
 import { encodeModel, readModelFile } from '../../../src/runtime/onnx/codec';
