@@ -1,5 +1,6 @@
 import type * as Tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
+import { onCpu } from './cpu-fallback';
 import { depthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input';
 import type { TfModule } from './geometry';
@@ -13,12 +14,25 @@ export const WASM_BACKPROP_KERNELS: ReadonlyArray<(tf: TfModule) => Tf.KernelCon
   unsortedSegmentSum,
 ];
 
-/** Registers each kernel of the table that the wasm backend does not have yet; returns the table's kernel names. */
+/** Gradient kernels that the wasm backend has but computes wrongly: tfjs's cpu kernels stand in (cpu-fallback). */
+export const WASM_REPLACED_KERNELS: ReadonlyArray<(tf: TfModule) => Tf.KernelConfig> = [onCpu('MaxPoolGrad')];
+
+/**
+ * Registers each kernel of the first table that the wasm backend does not have yet, and the second table's in place
+ * of wasm's own; returns the kernel names of both.
+ */
 export function registerWasmBackpropKernels(tf: TfModule): string[] {
   const present = new Set(tf.getKernelsForBackend('wasm').map((kernel) => kernel.kernelName));
-  return WASM_BACKPROP_KERNELS.map((make) => {
+  const added = WASM_BACKPROP_KERNELS.map((make) => {
     const config = make(tf);
     if (!present.has(config.kernelName)) tf.registerKernel(config);
     return config.kernelName;
   });
+  const replaced = WASM_REPLACED_KERNELS.map((make) => {
+    const config = make(tf);
+    if (present.has(config.kernelName)) tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+    return config.kernelName;
+  });
+  return [...added, ...replaced];
 }
