@@ -1,8 +1,8 @@
 import type * as Tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
-import { onCpu } from './cpu-fallback';
 import { depthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input';
+import { maxPoolGrad } from './max-pool-grad';
 import type { TfModule } from './geometry';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 
@@ -14,8 +14,8 @@ export const WASM_BACKPROP_KERNELS: ReadonlyArray<(tf: TfModule) => Tf.KernelCon
   unsortedSegmentSum,
 ];
 
-/** Gradient kernels that the wasm backend has but computes wrongly: tfjs's cpu kernels stand in (cpu-fallback). */
-export const WASM_REPLACED_KERNELS: ReadonlyArray<(tf: TfModule) => Tf.KernelConfig> = [onCpu('MaxPoolGrad')];
+/** Gradient kernels that the wasm backend has but computes wrongly, composed of kernels it has right. */
+export const WASM_REPLACED_KERNELS: ReadonlyArray<(tf: TfModule) => Tf.KernelConfig> = [maxPoolGrad];
 
 /**
  * Registers each kernel of the first table that the wasm backend does not have yet, and the second table's in place
