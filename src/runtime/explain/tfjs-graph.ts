@@ -1,4 +1,5 @@
 import type * as Tf from '@tensorflow/tfjs';
+import { conciseMessage } from '../errors';
 import { imageToTensor } from '../images';
 import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
@@ -53,12 +54,26 @@ function graphTargetLayer(nodes: GraphNode[], facts: ReturnType<typeof graphTens
 }
 
 /**
+ * Any attribution method of a tfjs graph model (see explainGraph); errors name the model file and are kept short
+ * (tfjs's own can list every node of the graph).
+ */
+export async function explainGraphModel(...args: Parameters<typeof explainGraph>): Promise<TfjsExplanation> {
+  const modelJson = args[2];
+  try {
+    return await explainGraph(...args);
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith(modelJson)) throw error;
+    throw new Error(`${modelJson}: ${conciseMessage(error)}`);
+  }
+}
+
+/**
  * Any attribution method of a tfjs graph model, with tfjs-converter's executor: the target node's activation comes
  * from a forward pass that returns it beside the output; layer gradients from tf.grad of the objective through a run
  * fed the activation at that node (and the image, for branches that skip it); input gradients from tf.grad through
  * the whole graph; scores from forward passes. The objective is chosen by the output's kind, as for ONNX models.
  */
-export async function explainGraphModel(
+async function explainGraph(
   tf: TfModule,
   model: Tf.GraphModel,
   modelJson: string,

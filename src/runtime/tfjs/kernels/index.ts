@@ -19,9 +19,9 @@ export const WASM_REPLACED_KERNELS: ReadonlyArray<(tf: TfModule) => Tf.KernelCon
 
 /**
  * Registers each kernel of the first table that the wasm backend does not have yet, and the second table's in place
- * of wasm's own; returns the kernel names of both.
+ * of wasm's own; says which, as "backprop kernels added: …; replaced: …".
  */
-export function registerWasmBackpropKernels(tf: TfModule): string[] {
+export function registerWasmBackpropKernels(tf: TfModule): string {
   const present = new Set(tf.getKernelsForBackend('wasm').map((kernel) => kernel.kernelName));
   const added = WASM_BACKPROP_KERNELS.map((make) => {
     const config = make(tf);
@@ -34,5 +34,5 @@ export function registerWasmBackpropKernels(tf: TfModule): string[] {
     tf.registerKernel(config);
     return config.kernelName;
   });
-  return [...added, ...replaced];
+  return `backprop kernels added: ${added.join(', ')}; replaced: ${replaced.join(', ')}`;
 }
