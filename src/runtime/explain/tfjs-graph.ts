@@ -10,6 +10,7 @@ import type { GraphNode } from '../tfjs/graph-shapes';
 import { attrText } from '../tfjs/graph-shapes';
 import { readModelJson } from '../tfjs/inspect';
 import { readShards } from '../tfjs/shards';
+import { BatchedForward, outputRows, stackInputs } from './batched-forward';
 import type { AttributionMethod, ExplainContext } from './methods/types';
 import { objectiveProbabilities, objectiveValue, outputObjective } from './objective';
 import { lastSpatialLayer, type LayerChoice } from './target-layer';
@@ -94,7 +95,7 @@ async function explainGraph(
   const feed = feedNode(nodes, input, facts.dtype);
   const layout = graphLayout(nodes);
   const run = graphRunner(model);
-  const toTensor = (values: Float32Array) => (feed.dtype === 'int32' ? tf.tensor(Int32Array.from(values, Math.round), dims, 'int32') : tf.tensor(values, dims, 'float32'));
+  const toTensor = (values: Float32Array, shape = dims) => (feed.dtype === 'int32' ? tf.tensor(Int32Array.from(values, Math.round), shape, 'int32') : tf.tensor(values, shape, 'float32'));
   const needed = graphAncestors(json, output);
   const layer = method.resolution === 'layer' || options.layer
     ? graphTargetLayer(nodes, graphTensorFacts(json, readShards(json, modelJson).weights, { [input]: dims }), needed, layout, options.layer)
@@ -118,16 +119,23 @@ async function explainGraph(
     const result = model.execute(feeds, output);
     return Array.isArray(result) ? result[0] : result;
   };
+  // Outputs of many inputs (Score-CAM's masked copies, occlusion's windows): batched where the model's batch axis is open.
+  const outputRun = async (values: Float32Array, count: number) => {
+    const tensor = toTensor(values, [count, ...dims.slice(1)]);
+    const [result] = await run({ [feed.name]: tensor }, [output]);
+    const ordered = asObjectiveLayout(result);
+    try { return { values: Float32Array.from(await ordered.data()), rows: ordered.shape[0] ?? 1 }; } finally { tf.dispose([tensor, result, ordered]); }
+  };
+  let batchedForward: Promise<BatchedForward> | undefined;
   const outputsOf = async (inputs: Float32Array[]) => {
-    const values: Float32Array[] = [];
-    for (const each of inputs) {
-      const tensor = toTensor(each);
-      const [result] = await run({ [feed.name]: tensor }, [output]);
-      const ordered = asObjectiveLayout(result);
-      values.push(Float32Array.from(await ordered.data()));
-      tf.dispose([tensor, result, ordered]);
-    }
-    return values;
+    batchedForward ??= BatchedForward.accept(async () => ({
+      run: async (batch) => {
+        const { values, rows } = await outputRun(stackInputs(batch), batch.length);
+        return outputRows(values, rows, batch.length, output);
+      },
+      release: async () => undefined,
+    }), data, async (input) => (await outputRun(input, 1)).values);
+    return (await batchedForward).outputs(inputs);
   };
   const asActivation = async (tensor: Tf.Tensor) => {
     const values = await tensor.data() as Float32Array;
