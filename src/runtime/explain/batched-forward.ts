@@ -9,27 +9,35 @@ export const SCORING_BATCH = 16;
 /** One forward pass of the model: its (first) output for one input. */
 export type SingleForward = (input: Float32Array) => Promise<Float32Array>;
 
+/** A model opened for batches: each input's output, in order, from one run of all the given inputs. */
+export interface BatchRunner {
+  run(inputs: Float32Array[]): Promise<Float32Array[]>;
+  release(): Promise<void>;
+}
+
 /**
- * Forward passes of many inputs, SCORING_BATCH per run, on a batch-dynamic copy of the model. The copy is accepted
+ * Forward passes of many inputs, SCORING_BATCH per run, where the model allows batches. A batch runner is accepted
  * only if a batch of two gives each sample's own output; a model that reshapes to a fixed batch of 1, or fixes the
  * batch axis inside, runs one input at a time instead.
  */
 export class BatchedForward {
-  private constructor(
-    private readonly session: Ort.InferenceSession | null,
-    private readonly inputName: string,
-    private readonly inputDims: number[],
-    private readonly outputName: string,
-    private readonly single: SingleForward,
-  ) {}
+  private constructor(private readonly batch: BatchRunner | null, private readonly single: SingleForward) {}
 
-  static async create(model: OnnxModel, io: { input: string; inputDims: number[]; output: string }, sample: Float32Array, single: SingleForward, options: SessionOptions): Promise<BatchedForward> {
-    let session: Ort.InferenceSession | null = null;
+  /** ONNX models: batches run on a batch-dynamic copy of the model. */
+  static create(model: OnnxModel, io: { input: string; inputDims: number[]; output: string }, sample: Float32Array, single: SingleForward, options: SessionOptions): Promise<BatchedForward> {
+    return BatchedForward.accept(async () => {
+      const session = await createSession(withDynamicBatch(model), options);
+      return { run: (inputs) => runOnnxBatch(session, io, inputs), release: () => session.release() };
+    }, sample, single);
+  }
+
+  /** Opens the batch runner and keeps it if it agrees with single runs on two inputs (the sample and half of it). */
+  static async accept(open: () => Promise<BatchRunner>, sample: Float32Array, single: SingleForward): Promise<BatchedForward> {
+    let batch: BatchRunner | null = null;
     try {
-      session = await createSession(withDynamicBatch(model), options);
-      const probe = new BatchedForward(session, io.input, io.inputDims, io.output, single);
+      batch = await open();
       const other = sample.map((value) => value * 0.5);
-      const batched = await probe.runBatch([sample, other]);
+      const batched = await batch.run([sample, other]);
       let agrees = true;
       for (const [row, input] of [sample, other].entries()) {
         const values = await single(input);
@@ -37,44 +45,53 @@ export class BatchedForward {
         agrees &&= batched[row].length === values.length && values.every((value, i) => Math.abs(value - batched[row][i]) <= 1e-4 * (scale + 1e-6));
       }
       if (!agrees) {
-        await session.release();
-        session = null;
+        await batch.release();
+        batch = null;
       }
     } catch {
       // A model whose batch axis cannot change fails to load or run batched: score one input at a time.
-      if (session) await session.release();
-      session = null;
+      if (batch) await batch.release();
+      batch = null;
     }
-    return new BatchedForward(session, io.input, io.inputDims, io.output, single);
+    return new BatchedForward(batch, single);
   }
 
   get batched(): boolean {
-    return this.session !== null;
+    return this.batch !== null;
   }
 
   /** The output for each input, in order. */
   async outputs(inputs: Float32Array[]): Promise<Float32Array[]> {
     const outputs: Float32Array[] = [];
-    if (!this.session) {
+    if (!this.batch) {
       for (const each of inputs) outputs.push(await this.single(each));
       return outputs;
     }
-    for (let start = 0; start < inputs.length; start += SCORING_BATCH) outputs.push(...(await this.runBatch(inputs.slice(start, start + SCORING_BATCH))));
+    for (let start = 0; start < inputs.length; start += SCORING_BATCH) outputs.push(...(await this.batch.run(inputs.slice(start, start + SCORING_BATCH))));
     return outputs;
   }
 
-  private async runBatch(inputs: Float32Array[]): Promise<Float32Array[]> {
-    const size = inputs[0].length;
-    const data = new Float32Array(size * inputs.length);
-    inputs.forEach((each, index) => data.set(each, index * size));
-    const result = (await runSession(this.session!, { [this.inputName]: { data, dims: [inputs.length, ...this.inputDims.slice(1)] } }, [this.outputName]))[this.outputName];
-    if (result.dims[0] !== inputs.length) throw new Error(`the batched output '${this.outputName}' has ${result.dims[0]} rows for ${inputs.length} inputs`);
-    const values = result.data as Float32Array;
-    const per = values.length / inputs.length;
-    return inputs.map((_, index) => values.subarray(index * per, (index + 1) * per));
-  }
-
   async release(): Promise<void> {
-    await this.session?.release();
+    await this.batch?.release();
   }
+}
+
+/** The inputs stacked on the batch axis. */
+export function stackInputs(inputs: Float32Array[]): Float32Array {
+  const size = inputs[0].length;
+  const data = new Float32Array(size * inputs.length);
+  inputs.forEach((each, index) => data.set(each, index * size));
+  return data;
+}
+
+/** A batched output's rows, one per input; throws when the batch axis did not carry through. */
+export function outputRows(values: Float32Array, rows: number, count: number, name: string): Float32Array[] {
+  if (rows !== count) throw new Error(`the batched output '${name}' has ${rows} rows for ${count} inputs`);
+  const per = values.length / count;
+  return Array.from({ length: count }, (_, index) => values.subarray(index * per, (index + 1) * per));
+}
+
+async function runOnnxBatch(session: Ort.InferenceSession, io: { input: string; inputDims: number[]; output: string }, inputs: Float32Array[]): Promise<Float32Array[]> {
+  const result = (await runSession(session, { [io.input]: { data: stackInputs(inputs), dims: [inputs.length, ...io.inputDims.slice(1)] } }, [io.output]))[io.output];
+  return outputRows(result.data as Float32Array, result.dims[0], inputs.length, io.output);
 }

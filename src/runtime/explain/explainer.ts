@@ -9,7 +9,7 @@ import { staticShapes } from '../grad/shapes';
 import { readModelFile, type OnnxModel } from '../onnx/codec';
 import { exposeTensors } from '../onnx/graph';
 import { createSession, runSession, type SessionOptions } from '../onnx/session';
-import { isDistribution, isMultiLabelModel, sigmoid, softmax } from '../predict/classify';
+import { isMultiLabelModel } from '../predict/classify';
 import { resolveClass, resolveLabelsFile } from '../predict/labels';
 import { attributionMethod } from './methods';
 import type { Activation, ExplainContext } from './methods/types';
@@ -17,7 +17,7 @@ import { chooseTargetLayer, type LayerChoice } from './target-layer';
 import type { FloatMap } from './tensor-math';
 import { toFloat32Model } from '../onnx/float32-model';
 import { BatchedForward } from './batched-forward';
-import { outputObjective, type ObjectiveKind, type OutputObjective } from './objective';
+import { objectiveProbabilities, objectiveValue, outputObjective, type ObjectiveKind, type OutputObjective } from './objective';
 
 /** The graph input the objective's weights are fed through, for outputs that are not class scores. */
 const OBJECTIVE_WEIGHTS = 'cnn_studio_objective_weights';
@@ -204,7 +204,6 @@ export class Explainer {
       targetClass ??= objective.targetClass;
       return { output, objective };
     };
-    const objectiveValue = (values: Float32Array, weights: Float32Array) => values.reduce((sum, v, i) => sum + v * weights[i], 0);
     const gradientFeeds = (data: Float32Array) => ({
       [this.facts.name]: { data, dims: this.inputDims },
       ...(objective && !classification ? { [OBJECTIVE_WEIGHTS]: { data: objective.weights, dims: outputDims } } : {}),
@@ -219,14 +218,7 @@ export class Explainer {
     // output). Dense and sequence objectives: the mean of the counted outputs.
     const probabilities = async (outputs: Float32Array[]) => {
       const { output: own, objective: chosen } = await predicted();
-      if (!classification) {
-        const counted = chosen.weights.reduce((sum, weight) => sum + weight, 0);
-        return outputs.map((values) => objectiveValue(values, chosen.weights) / counted);
-      }
-      const multiLabel = isMultiLabelModel(this.facts.metadata);
-      const distribution = !multiLabel && isDistribution(own);
-      const probability = (values: Float32Array) => (multiLabel ? sigmoid(values[chosen.targetClass]) : softmax(values)[chosen.targetClass]);
-      return outputs.map((values) => (distribution ? values[chosen.targetClass] : probability(values)));
+      return objectiveProbabilities(chosen, own, outputs, isMultiLabelModel(this.facts.metadata));
     };
     const context: ExplainContext = {
       input,

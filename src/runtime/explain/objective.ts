@@ -1,3 +1,5 @@
+import { isDistribution, sigmoid, softmax } from '../predict/classify';
+
 /**
  * What an explanation explains, by the kind of output the model has:
  * - classification (one non-unit axis): the logit (or probability output) of the class;
@@ -17,6 +19,27 @@ export interface OutputObjective {
   weights: Float32Array;
   /** One line for people: what the score sums. */
   description: string;
+}
+
+/** sum(output × weights): the objective's value for one output. */
+export function objectiveValue(values: ArrayLike<number>, weights: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < weights.length; i++) if (weights[i] !== 0) sum += values[i] * weights[i];
+  return sum;
+}
+
+/**
+ * What Score-CAM weighs by, for each output: for class scores, the class's probability (the output itself when the
+ * model's own output `own` is a distribution, else its softmax); for the other kinds, the mean of the counted outputs.
+ */
+export function objectiveProbabilities(objective: OutputObjective, own: ArrayLike<number>, outputs: ArrayLike<number>[], multiLabel = false): number[] {
+  if (objective.kind !== 'classification') {
+    const counted = objective.weights.reduce((sum, weight) => sum + weight, 0);
+    return outputs.map((values) => objectiveValue(values, objective.weights) / counted);
+  }
+  if (multiLabel) return outputs.map((values) => sigmoid(values[objective.targetClass]));
+  const distribution = isDistribution(own);
+  return outputs.map((values) => (distribution ? values[objective.targetClass] : softmax(Float32Array.from(values))[objective.targetClass]));
 }
 
 function argmaxAt(values: ArrayLike<number>, count: number, offset: (k: number) => number): number {

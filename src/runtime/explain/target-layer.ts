@@ -11,8 +11,20 @@ export interface LayerChoice {
   dims: number[];
 }
 
-function hasSpatialExtent(dims: number[] | undefined): dims is number[] {
-  return !!dims && dims.length === 4 && dims[2] > 1 && dims[3] > 1;
+/** A 4-D tensor whose H and W (at the layout's axes) are both above 1. */
+export function hasSpatialExtent(dims: number[] | undefined, layout: 'nchw' | 'nhwc' = 'nchw'): dims is number[] {
+  const [h, w] = layout === 'nchw' ? [2, 3] : [1, 2];
+  return !!dims && dims.length === 4 && dims[h] > 1 && dims[w] > 1;
+}
+
+/**
+ * The default layer to explain: the last of the candidates (given in topological order) with spatial extent whose
+ * tensor the output depends on (`needed`).
+ */
+export function lastSpatialLayer(candidates: LayerChoice[], needed: Set<string>, layout: 'nchw' | 'nhwc'): LayerChoice {
+  const spatial = candidates.filter((candidate) => needed.has(candidate.tensor) && hasSpatialExtent(candidate.dims, layout));
+  if (spatial.length === 0) throw new Error('the model has no layer with spatial extent to explain');
+  return spatial[spatial.length - 1];
 }
 
 /** Tensors the given output depends on. */
@@ -51,13 +63,6 @@ export function chooseTargetLayer(model: OnnxModel, shapes: ShapeMap, output: st
     }
     throw new Error(`no node or tensor named "${requested}"`);
   }
-  const needed = ancestors(model, output);
-  let choice: LayerChoice | undefined;
-  for (const node of order) {
-    for (const tensor of node.output) {
-      if (needed.has(tensor) && hasSpatialExtent(shapes[tensor])) choice = { tensor, node: nodeLabel(node), opType: node.op_type, dims: shapes[tensor] };
-    }
-  }
-  if (!choice) throw new Error('the model has no layer with spatial extent to explain');
-  return choice;
+  const candidates = order.flatMap((node) => node.output.map((tensor) => ({ tensor, node: nodeLabel(node), opType: node.op_type, dims: shapes[tensor] })));
+  return lastSpatialLayer(candidates, ancestors(model, output), 'nchw');
 }

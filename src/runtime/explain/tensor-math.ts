@@ -64,6 +64,14 @@ export function reduceInputChannels(values: ArrayLike<number>, dims: readonly nu
   return { data: out, size: [height, width] };
 }
 
+/** A [1, H, W, C] tensor's values reordered as [1, C, H, W]. */
+export function nhwcToNchw(data: ArrayLike<number>, [, height, width, channels]: readonly number[]): { data: Float32Array; dims: number[] } {
+  const out = new Float32Array(height * width * channels);
+  const plane = height * width;
+  for (let p = 0; p < plane; p++) for (let k = 0; k < channels; k++) out[k * plane + p] = data[p * channels + k];
+  return { data: out, dims: [1, channels, height, width] };
+}
+
 /** [height, width, channels] of a model input. */
 export function inputGeometry(dims: readonly number[], layout: 'nchw' | 'nhwc'): [number, number, number] {
   return layout === 'nchw' ? [dims[2], dims[3], dims[1]] : [dims[1], dims[2], dims[3]];

@@ -6,15 +6,20 @@ import { isDistribution, softmax } from '../predict/classify';
 import { loadTfjsModel } from '../predict/tfjs-model';
 import { initTfjsBackend, loadTfjs } from '../tfjs/backend';
 import { attributionMethod } from './methods';
-import type { Activation, ExplainContext } from './methods/types';
-import type { FloatMap } from './tensor-math';
+import type { ObjectiveKind } from './objective';
+import { explainGraphModel } from './tfjs-graph';
+import { nhwcToNchw, type FloatMap } from './tensor-math';
+import type { ExplainContext } from './methods/types';
 
 type TfModule = typeof Tf;
 
 /** Loads a tfjs layers model (model.json and its weight shards) from disk. */
 export async function loadLayersModelFile(tf: TfModule, modelJson: string): Promise<Tf.LayersModel> {
   const loaded = await loadTfjsModel(tf, modelJson);
-  if (loaded.kind !== 'layers') throw new Error(`${modelJson}: attribution methods do not run on tfjs graph models yet (layers models and ONNX only)`);
+  if (loaded.kind !== 'layers') {
+    loaded.model.dispose();
+    throw new Error(`${modelJson}: a tfjs graph model, not a layers model`);
+  }
   return loaded.model;
 }
 
@@ -64,20 +69,16 @@ function headChain(model: Tf.LayersModel, target: Tf.layers.Layer): Tf.layers.La
   return chain;
 }
 
-function nhwcToNchw(data: Float32Array, [, height, width, channels]: number[]): Activation {
-  const out = new Float32Array(data.length);
-  const plane = height * width;
-  for (let p = 0; p < plane; p++) for (let k = 0; k < channels; k++) out[k * plane + p] = data[p * channels + k];
-  return { data: out, dims: [1, channels, height, width] };
-}
-
 export interface TfjsExplanation {
   method: string;
   /** The tfjs backend it ran on. */
   backend: string;
-  layer: string;
-  /** The target layer's output shape (NHWC). */
-  layerDims: number[];
+  /** The target layer (a node of a graph model); null for a graph model's pixel methods, which need none. */
+  layer: string | null;
+  /** The target layer's output shape, as the model computes it (NHWC unless the graph is NCHW). */
+  layerDims: number[] | null;
+  /** What the score is, by the output's kind (see outputObjective); class outputs for layers models. */
+  objective: { kind: ObjectiveKind; description: string };
   targetClass: number;
   /** The model output at the class; probability is that value when the output is a distribution, else its softmax. */
   score: number;
@@ -87,7 +88,7 @@ export interface TfjsExplanation {
 }
 
 /**
- * Any attribution method of a tfjs layers model: the trunk up to the target layer gives the activation, tf.grad of
+ * Any attribution method of a tfjs model; graph models go to explainGraphModel. For a layers model: the trunk up to the target layer gives the activation, tf.grad of
  * the class score through the head (the layers after it) gives its gradient, tf.grad through the whole model the
  * input gradients, predictions the scores. Runs on the given tfjs backend, by default the best one initTfjsBackend
  * finds. Open spatial dims are bound at the preprocessed input's size before the layer is chosen.
@@ -102,7 +103,15 @@ export async function explainTfjsModel(
   const backend = options.backend ?? chosen.backend;
   if (!(await tf.setBackend(backend))) throw new Error(`the tfjs backend ${backend} does not initialize`);
   const method = attributionMethod(options.method ?? 'gradcam');
-  const model = await loadLayersModelFile(tf, modelJson);
+  const loaded = await loadTfjsModel(tf, modelJson);
+  if (loaded.kind === 'graph') {
+    try {
+      return await explainGraphModel(tf, loaded.model, modelJson, image, method, { ...options, backend });
+    } finally {
+      loaded.model.dispose();
+    }
+  }
+  const model = loaded.model;
   try {
     const inputShape = model.inputs[0].shape;
     const facts = { name: model.inputs[0].name, dtype: 'float32', dims: inputShape.map((dim) => dim ?? null), producer: 'keras', irVersion: 0, opset: null, metadata: {} };
@@ -152,7 +161,8 @@ export async function explainTfjsModel(
     };
     try {
       const cam = await method.compute(context);
-      return { method: method.name, backend, layer: target.name, layerDims, targetClass, score: scores[targetClass], probability: probabilityOf(scores), cam, preprocessing };
+      const objective = { kind: 'classification' as const, description: `the class ${targetClass} output` };
+      return { method: method.name, backend, layer: target.name, layerDims, objective, targetClass, score: scores[targetClass], probability: probabilityOf(scores), cam, preprocessing };
     } finally {
       tf.dispose([input, activation]);
     }

@@ -1,5 +1,6 @@
 import type * as Tf from '@tensorflow/tfjs';
 import { conciseMessage } from '../errors';
+import type { ModelInputFacts } from '../images/model-input';
 import { readModelJson } from '../tfjs/inspect';
 import { readShards } from '../tfjs/shards';
 
@@ -32,4 +33,39 @@ export async function loadTfjsModel(tf: TfModule, modelJson: string): Promise<Tf
     // tfjs's messages can hold the whole topology: keep the start, name the file.
     throw new Error(`${modelJson}: tfjs cannot load the model (${conciseMessage(error)})`);
   }
+}
+
+/** The first input of a loaded tfjs model, as preprocessing resolution reads model inputs. */
+export function tfjsInputFacts(loaded: TfjsModel): ModelInputFacts {
+  const input = loaded.model.inputs[0];
+  const shape = (input.shape ?? []) as (number | null)[];
+  return {
+    name: input.name,
+    dtype: loaded.kind === 'graph' ? (input as Tf.ModelTensorInfo).dtype ?? 'float32' : 'float32',
+    dims: shape.map((dim) => (dim !== null && dim > 0 ? dim : null)),
+    producer: loaded.kind === 'layers' ? 'keras' : 'tensorflow',
+    irVersion: 0,
+    opset: null,
+    metadata: {},
+  };
+}
+
+/**
+ * Runs a graph model on feeds (by node or tensor name) for the given outputs (default: the model's). Graph models
+ * with dynamic ops (NonMaxSuppression, Where, loops) only run asynchronously; that is found on the first run.
+ */
+export function graphRunner(model: Tf.GraphModel): (feeds: Tf.Tensor | Tf.NamedTensorMap, outputs?: string[]) => Promise<Tf.Tensor[]> {
+  let asynchronous = false;
+  const list = (result: Tf.Tensor | Tf.Tensor[]) => (Array.isArray(result) ? result : [result]);
+  return async (feeds, outputs) => {
+    if (!asynchronous) {
+      try {
+        return list(model.execute(feeds, outputs));
+      } catch (error) {
+        if (!/executeAsync/.test((error as Error).message)) throw error;
+        asynchronous = true;
+      }
+    }
+    return list(await model.executeAsync(feeds, outputs));
+  };
 }

@@ -1,22 +1,7 @@
 import type * as Tf from '@tensorflow/tfjs';
-import type { ModelInputFacts } from '../images/model-input';
 import { initTfjsBackend, loadTfjs } from '../tfjs/backend';
 import type { ForwardRunner, RawOutput } from './predictor';
-import { loadTfjsModel, type TfjsModel } from './tfjs-model';
-
-function inputFacts(loaded: TfjsModel): ModelInputFacts {
-  const input = loaded.model.inputs[0];
-  const shape = (input.shape ?? []) as (number | null)[];
-  return {
-    name: input.name,
-    dtype: loaded.kind === 'graph' ? (input as Tf.ModelTensorInfo).dtype ?? 'float32' : 'float32',
-    dims: shape.map((dim) => (dim !== null && dim > 0 ? dim : null)),
-    producer: loaded.kind === 'layers' ? 'keras' : 'tensorflow',
-    irVersion: 0,
-    opset: null,
-    metadata: {},
-  };
-}
+import { graphRunner, loadTfjsModel, tfjsInputFacts, type TfjsModel } from './tfjs-model';
 
 function outputNames(loaded: TfjsModel): string[] {
   return loaded.kind === 'layers' ? loaded.model.outputNames : loaded.model.outputNodes;
@@ -28,21 +13,12 @@ export async function openTfjsRunner(modelJson: string): Promise<ForwardRunner> 
   const { backend } = await initTfjsBackend();
   await tf.setBackend(backend);
   const loaded = await loadTfjsModel(tf, modelJson);
-  const facts = inputFacts(loaded);
+  const facts = tfjsInputFacts(loaded);
   const names = outputNames(loaded);
-  // Graph models with dynamic ops (NonMaxSuppression, Where, loops) only run asynchronously; found on the first run.
-  let asynchronous = false;
+  const runGraph = loaded.kind === 'graph' ? graphRunner(loaded.model) : undefined;
   const execute = async (tensor: Tf.Tensor): Promise<Tf.Tensor | Tf.Tensor[]> => {
     if (loaded.kind === 'layers') return loaded.model.predict(tensor) as Tf.Tensor | Tf.Tensor[];
-    if (!asynchronous) {
-      try {
-        return loaded.model.execute(tensor);
-      } catch (error) {
-        if (!/executeAsync/.test((error as Error).message)) throw error;
-        asynchronous = true;
-      }
-    }
-    return loaded.model.executeAsync(tensor);
+    return runGraph!(tensor);
   };
   return {
     facts,

@@ -104,7 +104,7 @@ export async function probeTfjsBackends(loaders: TfjsLoaders = defaultTfjsLoader
     loaders.loadBackendPackage('@tensorflow/tfjs-backend-wasm');
     await tryBackend('wasm', 'wasm');
     const wasm = results[results.length - 1];
-    if (wasm.name === 'wasm' && wasm.available) wasm.detail += `; backprop kernels added: ${registerWasmBackpropKernels(tf).join(', ')}`;
+    if (wasm.name === 'wasm' && wasm.available) wasm.detail += `; ${registerWasmBackpropKernels(tf)}`;
   } catch (error) {
     results.push({ name: 'wasm', available: false, detail: firstLine(error) });
   }

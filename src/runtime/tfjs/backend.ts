@@ -61,13 +61,13 @@ async function tryWasm(tf: TfModule, loaders: BackendLoaders): Promise<string> {
   if (!wasm) throw new Error('not installed');
   if (tf.engine().registry.wasm === undefined) wasm.setWasmPaths(wasmDirectory());
   await switchTo(tf, 'wasm');
-  return `initializes and runs; backprop kernels added: ${registerWasmBackpropKernels(tf).join(', ')}`;
+  return `initializes and runs; ${registerWasmBackpropKernels(tf)}`;
 }
 
 let chosen: Promise<TfjsBackendChoice> | undefined;
 
 /**
- * Picks the best working tfjs backend: tfjs-node-gpu, tfjs-node, wasm (plus the backprop kernels it lacks), cpu.
+ * Picks the best working tfjs backend: tfjs-node-gpu, tfjs-node, wasm (plus the backprop kernels it lacks or gets wrong), cpu.
  * Done once per process; later calls return the first answer.
  */
 export function initTfjsBackend(loaders: BackendLoaders = defaultBackendLoaders): Promise<TfjsBackendChoice> {

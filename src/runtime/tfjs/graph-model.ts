@@ -4,14 +4,14 @@ import { ModelJson, manifestWeights, paramTotals, stringMetadata } from './manif
 import { StoredWeight, int32Values } from './shards';
 
 /** Tensor reference "node:1" or "^control" → [the producing node's name, output index]. */
-function tensorRef(input: string): [string, number] {
+export function tensorRef(input: string): [string, number] {
   const [name, index] = input.replace(/^\^/, '').split(':');
   return [name, index === undefined ? 0 : Number(index)];
 }
-const tensorKey = (name: string, index: number) => (index === 0 ? name : `${name}:${index}`);
+export const tensorKey = (name: string, index: number) => (index === 0 ? name : `${name}:${index}`);
 
 /** Nodes in an order where each comes after its data inputs; nodes on cycles (loop back edges) come last. */
-function executionOrder(nodes: GraphNode[]): GraphNode[] {
+export function executionOrder(nodes: GraphNode[]): GraphNode[] {
   const byName = new Map(nodes.map((node) => [node.name, node]));
   const pending = new Map(nodes.map((node) => [node.name, new Set((node.input ?? []).map((i) => tensorRef(i)[0]).filter((n) => byName.has(n)))]));
   const readers = new Map<string, string[]>();
@@ -38,6 +38,30 @@ const weightCarriers = new Set(['Identity', 'Cast', 'Reshape', 'Transpose', 'Exp
 
 /** Symbolic dims (the open batch axis) are shown as tfjs shows them: unknown. */
 const shown = (shape: Shape | null | undefined): Shape | null => shape?.map((dim) => (typeof dim === 'string' ? null : dim)) ?? null;
+
+const dataInputs = (node: GraphNode) => (node.input ?? []).filter((i) => !i.startsWith('^')).map(tensorRef);
+
+function nodeFacts(node: GraphNode, inputs: TensorFact[], weightShapes: Map<string, number[]>, stored: Map<string, StoredWeight>): TensorFact[] {
+  if (node.op !== 'Const') return inferNode(node, inputs);
+  const shape = weightShapes.get(node.name) ?? attrShape(node.attr?.value as never);
+  return [{ shape: shape ?? null, values: int32Values(stored.get(node.name)) }];
+}
+
+/**
+ * Every tensor's facts ("node" or "node:i" → shape and small integer values), in execution order, with the given
+ * Placeholder shapes in place of the declared ones (open dims bound at the size an input is fed at).
+ */
+export function graphTensorFacts(json: ModelJson, stored: Map<string, StoredWeight>, inputShapes: Record<string, number[]> = {}): Map<string, TensorFact> {
+  const nodes = (json.modelTopology as { node?: GraphNode[] }).node ?? [];
+  const weightShapes = new Map(manifestWeights(json).map((w) => [w.name, w.shape]));
+  const facts = new Map<string, TensorFact>();
+  for (const node of executionOrder(nodes)) {
+    const bound = node.op === 'Placeholder' ? inputShapes[node.name] : undefined;
+    const outputs = bound ? [{ shape: bound }] : nodeFacts(node, dataInputs(node).map(([name, index]) => facts.get(tensorKey(name, index)) ?? { shape: null }), weightShapes, stored);
+    outputs.forEach((fact, index) => facts.set(tensorKey(node.name, index), fact));
+  }
+  return facts;
+}
 
 /**
  * A tfjs graph model (a TensorFlow GraphDef in JSON). Shapes come from the Placeholder shapes through every op
@@ -82,15 +106,9 @@ export function inspectGraphModel(json: ModelJson, file: string, fileSize: numbe
   const layers: LayerInfo[] = [];
   for (const node of order) {
     ops[node.op] = (ops[node.op] ?? 0) + 1;
-    const sourceRefs = (node.input ?? []).filter((i) => !i.startsWith('^')).map(tensorRef);
+    const sourceRefs = dataInputs(node);
     const inputFacts = sourceRefs.map(([name, index]) => facts.get(tensorKey(name, index)) ?? { shape: null });
-    let outputs: TensorFact[];
-    if (node.op === 'Const') {
-      const shape = weightShapes.get(node.name) ?? attrShape(node.attr?.value as never);
-      outputs = [{ shape: shape ?? null, values: int32Values(stored.get(node.name)) }];
-    } else {
-      outputs = inferNode(node, inputFacts);
-    }
+    const outputs = nodeFacts(node, inputFacts, weightShapes, stored);
     outputs.forEach((fact, index) => facts.set(tensorKey(node.name, index), fact));
     if (node.op === 'Const') continue;
     if (node.op === 'Placeholder') {

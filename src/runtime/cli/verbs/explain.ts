@@ -24,12 +24,12 @@ async function explainOnnx(model: string, image: string, method: string, layer: 
   }
 }
 
-/** TensorFlow.js layers models (model.json): every method through tfjs (gradients, scores); classes by index. */
+/** TensorFlow.js layers and graph models (model.json): every method through tfjs (gradients, scores); classes by index. */
 async function explainTfjs(model: string, image: string, method: string, layer: string | undefined, targetClass: string | undefined, overrides: Partial<Preprocessing>): Promise<VerbExplanation> {
   if (targetClass !== undefined && !/^\d+$/.test(targetClass)) throw new Error('--class takes a class index for TensorFlow.js models');
   const explanation = await explainTfjsModel(model, image, { method, layer, targetClass: targetClass === undefined ? undefined : Number(targetClass), overrides });
-  const objective = { kind: 'classification' as const, description: `the class ${explanation.targetClass} output` };
-  return { ...explanation, objective, layer: { tensor: explanation.layer, node: explanation.layer }, probability: null };
+  const target = explanation.layer === null ? null : { tensor: explanation.layer, node: explanation.layer, dims: explanation.layerDims ?? undefined };
+  return { ...explanation, layer: target, probability: null };
 }
 
 /** Largest side of the map printed in JSON: maps at the input's resolution are resampled down to it. */

@@ -13,6 +13,7 @@ export const eigenCam: AttributionMethod = {
   name: 'eigencam',
   label: 'Eigen-CAM',
   resolution: 'layer',
+  gradients: false,
   async compute(context) {
     const activation = await context.layerActivation();
     assertSpatial(activation, 'Eigen-CAM');

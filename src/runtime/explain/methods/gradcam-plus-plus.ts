@@ -9,6 +9,7 @@ export const gradCamPlusPlus: AttributionMethod = {
   name: 'gradcam++',
   label: 'Grad-CAM++',
   resolution: 'layer',
+  gradients: true,
   async compute(context) {
     const { activation, gradient } = await context.layerGradient();
     assertSpatial(activation, 'Grad-CAM++');

@@ -6,6 +6,7 @@ export const gradCam: AttributionMethod = {
   name: 'gradcam',
   label: 'Grad-CAM',
   resolution: 'layer',
+  gradients: true,
   async compute(context) {
     const { activation, gradient } = await context.layerGradient();
     assertSpatial(activation, 'Grad-CAM');

@@ -8,6 +8,8 @@ import { saliency } from './saliency';
 import { scoreCam } from './scorecam';
 import { smoothGrad } from './smoothgrad';
 import type { AttributionMethod } from './types';
+import { gradientBlocker, graphIo } from '../../tfjs/graph-gradients';
+import type { ModelJson } from '../../tfjs/manifest';
 
 /** Every attribution method, by the name the CLI and the panel use. */
 export const METHODS: Record<string, AttributionMethod> = Object.fromEntries(
@@ -15,15 +17,16 @@ export const METHODS: Record<string, AttributionMethod> = Object.fromEntries(
 );
 
 /**
- * The methods that run on a model: all of them on ONNX models and tfjs layers models; none yet on tfjs graph models
- * (their layers cannot be split for layer gradients, and their outputs are mostly detections and landmarks).
+ * The methods that run on a model: all of them on ONNX models and tfjs layers models; on tfjs graph models, the
+ * gradient methods only where tfjs can backpropagate from the input to the explained output (gradientBlocker).
  */
-export function methodsForModel(modelFile: string | null, readJson: (file: string) => { format?: string; modelTopology?: { node?: unknown } }): AttributionMethod[] {
-  if (modelFile && /\.json$/i.test(modelFile)) {
-    const json = readJson(modelFile);
-    if (json.format === 'graph-model' || json.modelTopology?.node) return [];
-  }
-  return Object.values(METHODS);
+export function methodsForModel(modelFile: string | null, readJson: (file: string) => ModelJson): AttributionMethod[] {
+  const all = Object.values(METHODS);
+  if (!modelFile || !/\.json$/i.test(modelFile)) return all;
+  const json = readJson(modelFile);
+  if (json.format !== 'graph-model' && !json.modelTopology?.node) return all;
+  const { input, output } = graphIo(json);
+  return gradientBlocker(json, input, output) ? all.filter((method) => !method.gradients) : all;
 }
 
 export function attributionMethod(name: string): AttributionMethod {

@@ -16,6 +16,7 @@ export const integratedGradients: AttributionMethod = {
   name: 'integrated-gradients',
   label: 'Integrated Gradients',
   resolution: 'input',
+  gradients: true,
   async compute(context) {
     const { gradients } = await context.inputGradients(integrationPath(context.input));
     const attribution = new Float32Array(context.input.length);

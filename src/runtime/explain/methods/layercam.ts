@@ -6,6 +6,7 @@ export const layerCam: AttributionMethod = {
   name: 'layercam',
   label: 'Layer-CAM',
   resolution: 'layer',
+  gradients: true,
   async compute(context) {
     const { activation, gradient } = await context.layerGradient();
     assertSpatial(activation, 'Layer-CAM');

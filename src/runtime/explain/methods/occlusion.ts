@@ -34,6 +34,7 @@ export const occlusion: AttributionMethod = {
   name: 'occlusion',
   label: 'Occlusion sensitivity',
   resolution: 'input',
+  gradients: false,
   async compute(context) {
     const [height, width] = inputGeometry(context.inputDims, context.layout);
     const { window, boxes } = occlusionWindows(height, width);

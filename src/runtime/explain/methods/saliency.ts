@@ -6,6 +6,7 @@ export const saliency: AttributionMethod = {
   name: 'saliency',
   label: 'Gradient saliency',
   resolution: 'input',
+  gradients: true,
   async compute(context) {
     const { gradients } = await context.inputGradients([context.input]);
     return reduceInputChannels(gradients[0], context.inputDims, context.layout, 'max-abs');

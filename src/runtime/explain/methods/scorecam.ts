@@ -13,6 +13,7 @@ export const scoreCam: AttributionMethod = {
   name: 'scorecam',
   label: 'Score-CAM',
   resolution: 'layer',
+  gradients: false,
   async compute(context) {
     const activation = await context.layerActivation();
     assertSpatial(activation, 'Score-CAM');

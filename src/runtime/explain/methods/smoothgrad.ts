@@ -23,6 +23,7 @@ export const smoothGrad: AttributionMethod = {
   name: 'smoothgrad',
   label: 'SmoothGrad',
   resolution: 'input',
+  gradients: true,
   async compute(context) {
     const { gradients } = await context.inputGradients(smoothGradInputs(context.input));
     const mean = new Float32Array(context.input.length);

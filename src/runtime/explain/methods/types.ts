@@ -31,5 +31,7 @@ export interface AttributionMethod {
   label: string;
   /** Whether the map lives at the target layer's resolution (CAM family) or the input's (pixel attributions). */
   resolution: 'layer' | 'input';
+  /** Whether it backpropagates (layer or input gradients) or needs forward passes only. */
+  gradients: boolean;
   compute(context: ExplainContext): Promise<FloatMap>;
 }

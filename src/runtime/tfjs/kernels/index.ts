@@ -2,6 +2,7 @@ import type * as Tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { depthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input';
+import { maxPoolGrad } from './max-pool-grad';
 import type { TfModule } from './geometry';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 
@@ -13,12 +14,25 @@ export const WASM_BACKPROP_KERNELS: ReadonlyArray<(tf: TfModule) => Tf.KernelCon
   unsortedSegmentSum,
 ];
 
-/** Registers each kernel of the table that the wasm backend does not have yet; returns the table's kernel names. */
-export function registerWasmBackpropKernels(tf: TfModule): string[] {
+/** Gradient kernels that the wasm backend has but computes wrongly, composed of kernels it has right. */
+export const WASM_REPLACED_KERNELS: ReadonlyArray<(tf: TfModule) => Tf.KernelConfig> = [maxPoolGrad];
+
+/**
+ * Registers each kernel of the first table that the wasm backend does not have yet, and the second table's in place
+ * of wasm's own; says which, as "backprop kernels added: …; replaced: …".
+ */
+export function registerWasmBackpropKernels(tf: TfModule): string {
   const present = new Set(tf.getKernelsForBackend('wasm').map((kernel) => kernel.kernelName));
-  return WASM_BACKPROP_KERNELS.map((make) => {
+  const added = WASM_BACKPROP_KERNELS.map((make) => {
     const config = make(tf);
     if (!present.has(config.kernelName)) tf.registerKernel(config);
     return config.kernelName;
   });
+  const replaced = WASM_REPLACED_KERNELS.map((make) => {
+    const config = make(tf);
+    if (present.has(config.kernelName)) tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+    return config.kernelName;
+  });
+  return `backprop kernels added: ${added.join(', ')}; replaced: ${replaced.join(', ')}`;
 }

@@ -1,0 +1,84 @@
+import type { GraphNode } from './graph-shapes';
+import { tensorRef } from './graph-model';
+import type { ModelJson } from './manifest';
+
+/**
+ * Graph ops whose tfjs-converter 4.22 implementation records only tfjs kernels that have a gradient (tfjs-core's
+ * registered gradients; fused convolutions and matmuls fall back to their unfused, differentiable parts while a
+ * gradient is recorded). ArgMax/ArgMin and Floor/Round/Sign have zero gradients registered, so they pass.
+ */
+const DIFFERENTIABLE_OPS = new Set([
+  'Identity', 'IdentityN', 'Snapshot', 'StopGradient', 'PlaceholderWithDefault', 'Cast', 'Reshape', 'Squeeze', 'ExpandDims',
+  'Transpose', 'ConcatV2', 'Concat', 'Pack', 'Unpack', 'Slice', 'Split', 'SplitV', 'Tile', 'GatherV2', 'Gather', 'Reverse',
+  'ReverseV2', 'Pad', 'PadV2', 'MirrorPad', 'SpaceToBatchND', 'BatchToSpaceND', 'BroadcastTo', 'ZerosLike', 'OnesLike',
+  'Add', 'AddV2', 'AddN', 'BiasAdd', 'Sub', 'Mul', 'RealDiv', 'Div', 'FloorDiv', 'FloorMod', 'Mod', 'Maximum', 'Minimum', 'Pow',
+  'SquaredDifference', 'Abs', 'Acos', 'Acosh', 'Asin', 'Asinh', 'Atan', 'Atan2', 'Atanh', 'Ceil', 'Cos', 'Cosh', 'Elu', 'Erf',
+  'Exp', 'Expm1', 'Floor', 'Log', 'Log1p', 'Neg', 'Reciprocal', 'Relu', 'Relu6', 'LeakyRelu', 'Prelu', 'Selu', 'Sigmoid', 'Sign',
+  'Sin', 'Sinh', 'Softplus', 'Sqrt', 'Square', 'Rsqrt', 'Tan', 'Tanh', 'Round', 'ClipByValue',
+  'Conv2D', '_FusedConv2D', 'DepthwiseConv2d', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative', 'Conv2DBackpropInput',
+  'Conv2dTranspose', 'Conv3D', 'AvgPool', 'MaxPool', 'AvgPool3D', 'MaxPool3D', 'MatMul', '_FusedMatMul', 'BatchMatMul',
+  'BatchMatMulV2', 'FusedBatchNorm', 'FusedBatchNormV2', 'FusedBatchNormV3', 'LRN', 'Softmax', 'LogSoftmax',
+  'Mean', 'Sum', 'Max', 'Min', 'Prod', 'ArgMax', 'ArgMin', 'Cumsum', 'ResizeBilinear', 'ResizeNearestNeighbor', 'Select', 'SelectV2',
+]);
+
+/** Ops that read only their input's shape: tfjs builds the result from numbers, so nothing is recorded through them. */
+const SHAPE_OPS = new Set(['Shape', 'ShapeN', 'Size', 'Rank']);
+
+const graphNodes = (json: ModelJson): GraphNode[] => (json.modelTopology as { node?: GraphNode[] }).node ?? [];
+const dataSources = (node: GraphNode) => (node.input ?? []).filter((input) => !input.startsWith('^')).map((input) => tensorRef(input)[0]);
+
+/**
+ * The input and output tfjs-converter runs by default (its first ones): from the signature where there is one,
+ * else the first Placeholder and the first node no other node reads. `output` is a tensor name tfjs executes.
+ */
+export function graphIo(json: ModelJson): { input: string; output: string } {
+  const nodes = graphNodes(json);
+  type Signature = { inputs?: Record<string, { name: string }>; outputs?: Record<string, { name: string }> } | undefined;
+  // tfjs-converter reads the signature from userDefinedMetadata first.
+  const signature = ((json.userDefinedMetadata as { signature?: Signature } | undefined)?.signature ?? json.signature) as Signature;
+  const first = (entries?: Record<string, { name: string }>) => (entries ? Object.values(entries)[0]?.name : undefined);
+  const read = new Set(nodes.flatMap((node) => (node.input ?? []).map((input) => tensorRef(input)[0])));
+  const input = first(signature?.inputs) ?? nodes.find((node) => node.op.startsWith('Placeholder'))?.name;
+  const output = first(signature?.outputs) ?? nodes.find((node) => !read.has(node.name) && node.op !== 'Const' && node.op !== 'NoOp')?.name;
+  if (!input || !output) throw new Error(`the graph has no ${input ? 'output' : 'input'} node`);
+  return { input: tensorRef(input)[0], output };
+}
+
+/** Names of the nodes `output` depends on (itself included). */
+export function graphAncestors(json: ModelJson, output: string): Set<string> {
+  const byName = new Map(graphNodes(json).map((node) => [node.name, node]));
+  const seen = new Set<string>();
+  const stack = [tensorRef(output)[0]];
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    stack.push(...dataSources(byName.get(name) ?? { name, op: '' }));
+  }
+  return seen;
+}
+
+export interface GradientBlocker { node: string; op: string }
+
+/**
+ * The first node, in file order, that lies between `from` (a node whose value is fed) and `output` and that tfjs
+ * cannot backpropagate through (an op without a gradient, control flow); null when every one can.
+ */
+export function gradientBlocker(json: ModelJson, from: string, output: string): GradientBlocker | null {
+  const nodes = graphNodes(json);
+  const readers = new Map<string, GraphNode[]>();
+  for (const node of nodes) for (const source of dataSources(node)) readers.set(source, [...(readers.get(source) ?? []), node]);
+  const reached = new Set<string>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    for (const reader of readers.get(name) ?? []) {
+      if (reached.has(reader.name) || SHAPE_OPS.has(reader.op)) continue;
+      reached.add(reader.name);
+      stack.push(reader.name);
+    }
+  }
+  const needed = graphAncestors(json, output);
+  const blocker = nodes.find((node) => reached.has(node.name) && needed.has(node.name) && !DIFFERENTIABLE_OPS.has(node.op));
+  return blocker ? { node: blocker.name, op: blocker.op } : null;
+}
