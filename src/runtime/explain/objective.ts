@@ -30,7 +30,8 @@ export function objectiveValue(values: ArrayLike<number>, weights: Float32Array)
 
 /**
  * What Score-CAM weighs by, for each output: for class scores, the class's probability (the output itself when the
- * model's own output `own` is a distribution, else its softmax); for the other kinds, the mean of the counted outputs.
+ * model's own output `own` is a distribution, else its softmax, or its own sigmoid for a multi-label model); for the
+ * other kinds, the mean of the counted outputs.
  */
 export function objectiveProbabilities(objective: OutputObjective, own: ArrayLike<number>, outputs: ArrayLike<number>[], multiLabel = false): number[] {
   if (objective.kind !== 'classification') {
