@@ -13,8 +13,11 @@ import { probeShapes, ShapeMap } from './shapes';
 export type Objective =
   /** One element of an output, e.g. the logit of class k: index [0, k]. */
   | { kind: 'select'; output: string; index: number[] }
-  /** The largest element of an output (the top class when none is given), chosen by ArgMax inside the graph. */
-  | { kind: 'select-argmax'; output: string }
+  /**
+   * The largest element of an output (the top class when none is given), chosen by ArgMax inside the graph; with
+   * `among`, only elements whose index on each listed axis lies in [first, end) compete (a detection's score features).
+   */
+  | { kind: 'select-argmax'; output: string; among?: { axis: number; first: number; end: number }[] }
   /** A probability: Softmax of the output over axis 1 (axis 0 for a 1-D output), then the element at index. */
   | { kind: 'softmax-prob'; output: string; index: number[] }
   /**

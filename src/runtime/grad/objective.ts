@@ -53,7 +53,14 @@ export function emitObjective(emit: Emitter, objective: Objective, shapes: Recor
     }
     case 'select-argmax': {
       // The largest element, picked in the graph (first on ties, like ArgMax), so one run both chooses and differentiates.
-      const selected = emit.node('ArgMax', [emit.node('Flatten', [output], { axis: 0 })], { axis: 1, keepdims: 0 });
+      // Elements outside `among` get the lowest float added, so they never win.
+      const competing = (objective.among ?? []).reduce((tensor, { axis, first, end }) => {
+        const shape = shapes[output];
+        if (!shape || !(shape[axis] > 0)) throw new Error(`the objective's output '${output}' needs a known size on axis ${axis}`);
+        const penalty = Array.from({ length: shape[axis] }, (_, k) => (k >= first && k < end ? 0 : -3.4e38));
+        return emit.add(tensor, emit.float(penalty, shape.map((dim, i) => (i === axis ? dim : 1))));
+      }, output);
+      const selected = emit.node('ArgMax', [emit.node('Flatten', [competing], { axis: 0 })], { axis: 1, keepdims: 0 });
       const flatMask = emit.node('OneHot', [selected, emit.node('Size', [output]), emit.float([0, 1])], { axis: -1 });
       const mask = emit.reshapeLike(flatMask, output);
       return { value: emit.reduceSum(emit.mul(output, mask), undefined, false), seed: mask, extraInputs: [], selected };
