@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { imageToTensor } from '../images';
-import { readInputFacts, type ModelInputFacts } from '../images/model-input';
+import { onnxInputFacts, type ModelInputFacts } from '../images/model-input';
 import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
 import { GradientSession, probeShapes, type Objective, type ShapeMap } from '../grad';
@@ -17,7 +17,7 @@ import { chooseTargetLayer, type LayerChoice } from './target-layer';
 import type { FloatMap } from './tensor-math';
 import { toFloat32Model } from '../onnx/float32-model';
 import { BatchedForward } from './batched-forward';
-import { checkDetectionChoice, chooseDetection, detectionLayout, detectionObjective, detectionScoreFeatures, outputObjective, type DetectedBox, type DetectionLayout, type ObjectiveKind, type OutputObjective } from './objective';
+import { checkDetectionChoice, chooseDetection, detectionLayout, detectionObjective, detectionScoreFeatures, objectiveKindOf, outputObjective, type DetectedBox, type DetectionLayout, type ObjectiveKind, type OutputObjective } from './objective';
 
 /** The graph input the objective's weights are fed through, for outputs that are not class scores. */
 const OBJECTIVE_WEIGHTS = 'cnn_studio_objective_weights';
@@ -98,9 +98,11 @@ export class Explainer {
   ) {}
 
   static async open(modelFile: string, options: { overrides?: Partial<Preprocessing>; session?: SessionOptions; sampleImage: string | Buffer }): Promise<Explainer> {
-    const facts = readInputFacts(modelFile);
+    // The file is decoded once: its input facts (dtype as stored) before the float32 conversion.
+    const stored = readModelFile(modelFile);
+    const facts = onnxInputFacts(stored);
     const preprocessing = resolvePreprocessing(modelFile, facts, options.overrides);
-    const model = toFloat32Model(readModelFile(modelFile));
+    const model = toFloat32Model(stored);
     const { data, dims } = await imageToTensor(options.sampleImage, preprocessing);
     const feeds = { [facts.name]: { data, dims } };
     const shapes = staticShapes(model, feeds) ?? await probeShapes(model, feeds, options.session);
@@ -216,21 +218,23 @@ export class Explainer {
     const method = attributionMethod(options.method);
     const input = await this.preprocessed(image);
     const outputDims = this.shapes[this.output];
-    // Class scores take the fast path: with no class given, the gradient run picks the top class itself (ArgMax in
-    // the graph), so Grad-CAM needs one run. Dense maps and sequences need the output first to choose what counts.
-    const classification = outputDims.filter((dim) => dim !== 1).length <= 1;
+    // Grad-CAM needs one run: with no class given, the gradient run picks the top class itself (ArgMax in the graph),
+    // and dense maps and sequences choose what counts in the graph too. Only the first explain of an output that may
+    // hold detections runs the model first, to tell (see detectionLayout).
+    const shapeKind = objectiveKindOf(outputDims);
+    const classification = shapeKind === 'classification';
     if (classification && options.targetClass !== undefined && !(options.targetClass >= 0 && options.targetClass < this.classCount)) {
       throw new Error(`class ${options.targetClass} is outside the output's ${this.classCount} classes`);
     }
     let output: Float32Array | undefined;
     // Detections take the fast path too once the layout is known (read from the model's first output): the top box
     // is picked by ArgMax in the graph among the score features.
-    const detection = classification ? null : this.detection !== undefined ? this.detection : this.detectionLayout(output = (await this.outputs(input)).output);
+    const detection = classification || shapeKind === 'dense' ? null : this.detection !== undefined ? this.detection : this.detectionLayout(output = (await this.outputs(input)).output);
     if (options.box !== undefined && !detection) {
       throw new Error(`--box needs a detection output; '${this.output}' [${outputDims.join(', ')}] is not one (boxes × features, or boxes and scores outputs)`);
     }
     if (detection) checkDetectionChoice(outputDims, detection, { box: options.box, targetClass: options.targetClass });
-    let objective: OutputObjective | undefined = classification || detection ? undefined : outputObjective(outputDims, output ?? (await this.outputs(input)).output, options.targetClass);
+    let objective: OutputObjective | undefined = classification || detection || !output ? undefined : outputObjective(outputDims, output, options.targetClass);
     let targetClass = objective?.targetClass ?? options.targetClass;
     /** The flat output index of the detection explained, once known. */
     let picked: number | undefined;
@@ -256,12 +260,15 @@ export class Explainer {
         if (options.box !== undefined) among.push({ axis: detection.boxAxis, first: options.box, end: options.box + 1 });
         return { kind: 'select-argmax', output: this.output, among };
       }
-      if (!classification) return { kind: 'weighted-sum', output: this.output, weightsInput: OBJECTIVE_WEIGHTS };
-      return targetClass === undefined ? { kind: 'select-argmax', output: this.output } : { kind: 'select', output: this.output, index: this.outputIndex(targetClass) };
+      if (!classification && objective) return { kind: 'weighted-sum', output: this.output, weightsInput: OBJECTIVE_WEIGHTS };
+      if (shapeKind === 'dense') return { kind: 'dense-region', output: this.output, targetClass: options.targetClass };
+      if (shapeKind === 'sequence') return { kind: 'sequence-top', output: this.output };
+      if (targetClass === undefined) return { kind: 'select-argmax', output: this.output };
+      return { kind: 'select', output: this.output, index: classification ? this.outputIndex(targetClass) : this.unflatten(targetClass) };
     };
-    const gradientFeeds = (data: Float32Array) => ({
+    const gradientFeeds = (data: Float32Array, chosen: Objective) => ({
       [this.facts.name]: { data, dims: this.inputDims },
-      ...(objective && !classification && !detection ? { [OBJECTIVE_WEIGHTS]: { data: objective.weights, dims: outputDims } } : {}),
+      ...(chosen.kind === 'weighted-sum' ? { [OBJECTIVE_WEIGHTS]: { data: objective!.weights, dims: outputDims } } : {}),
     });
     const layer = method.resolution === 'layer' || options.layer ? chooseTargetLayer(this.model, this.shapes, this.output, options.layer) : null;
     const needLayer = () => {
@@ -289,8 +296,9 @@ export class Explainer {
       },
       layerGradient: async () => {
         const tensor = needLayer();
-        const session = await this.gradientSession(tensor, sessionObjective(), input);
-        const result = await session.run(gradientFeeds(input));
+        const chosen = sessionObjective();
+        const session = await this.gradientSession(tensor, chosen, input);
+        const result = await session.run(gradientFeeds(input, chosen));
         // The gradient run returns the graph's outputs; a score output inside the graph (before a Q/DQ copy) comes
         // from a forward pass when it is needed.
         const produced = result.outputs[this.output];
@@ -307,12 +315,14 @@ export class Explainer {
         return run.exposed[tensor];
       },
       inputGradients: async (inputs) => {
-        if (classification || detection) await predicted();
-        const session = await this.gradientSession(this.facts.name, sessionObjective(), input);
+        // The objective is fixed on the image itself, so every input (noisy copies, path steps) scores the same thing.
+        await predicted();
+        const chosen = sessionObjective();
+        const session = await this.gradientSession(this.facts.name, chosen, input);
         const gradients: Float32Array[] = [];
         const scores: number[] = [];
         for (const each of inputs) {
-          const result = await session.run(gradientFeeds(each));
+          const result = await session.run(gradientFeeds(each, chosen));
           gradients.push(Float32Array.from(result.gradients[this.facts.name].data));
           scores.push(result.objective);
         }

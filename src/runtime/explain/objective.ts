@@ -177,19 +177,27 @@ export function detectionObjective(dims: readonly number[], values: ArrayLike<nu
   return { kind: 'detection', targetClass: detection.class, weights, detection, description: `detection box #${detection.box} score (class ${detection.class}; ${layout.name})` };
 }
 
+/** The objective's kind by the output's shape alone (detections are told apart by detectionLayout). */
+export function objectiveKindOf(dims: readonly number[]): Exclude<ObjectiveKind, 'detection'> {
+  if (dims.filter((dim) => dim !== 1).length <= 1) return 'classification';
+  if (dims.length === 4 && dims[0] === 1 && dims[2] >= 2 && dims[3] >= 2) return 'dense';
+  if (dims.length === 3 && dims[0] === 1 && dims[1] >= 2 && dims[2] >= 2) return 'sequence';
+  return 'element';
+}
+
 export function outputObjective(dims: readonly number[], values: ArrayLike<number>, targetClass?: number): OutputObjective {
   const weights = new Float32Array(values.length);
-  const nonUnit = dims.filter((dim) => dim !== 1);
+  const kind = objectiveKindOf(dims);
   const checkClass = (index: number, count: number) => {
     if (!(Number.isInteger(index) && index >= 0 && index < count)) throw new Error(`class ${index} is outside the output's ${count} classes`);
     return index;
   };
-  if (nonUnit.length <= 1 || values.length === 1) {
+  if (kind === 'classification') {
     const chosen = checkClass(targetClass ?? argmaxAt(values, values.length, (k) => k), values.length);
     weights[chosen] = 1;
     return { kind: 'classification', targetClass: chosen, weights, description: `the class ${chosen} output` };
   }
-  if (dims.length === 4 && dims[0] === 1 && dims[2] >= 2 && dims[3] >= 2) {
+  if (kind === 'dense') {
     const [, classes, height, width] = dims;
     const plane = height * width;
     if (classes === 1) {
@@ -216,7 +224,7 @@ export function outputObjective(dims: readonly number[], values: ArrayLike<numbe
     if (region === 0) weights.fill(1, chosen * plane, (chosen + 1) * plane);
     return { kind: 'dense', targetClass: chosen, weights, description: `class ${chosen}'s map summed over ${region === 0 ? 'the whole map (no pixel predicted as it)' : `the ${region} pixels predicted as it`}` };
   }
-  if (dims.length === 3 && dims[0] === 1 && dims[1] >= 2 && dims[2] >= 2) {
+  if (kind === 'sequence') {
     const [, steps, classes] = dims;
     let first = -1;
     for (let t = 0; t < steps; t++) {

@@ -11,34 +11,35 @@ import { sharedImage, sharedModel } from '../helpers/shared';
 import { cacheDir, referenceScripts, runPython } from '../predict/torchvision-models';
 import { assertMapsAgree, type ReferenceMap } from './reference';
 
-interface DetectionReference {
+interface ObjectiveReference {
+  score: number;
+  /** For detections. */
   box: number;
   class: number;
-  score: number;
   coordinates: number[];
   cam: ReferenceMap;
 }
 
-/** The seeded detector of detection_reference.py for a layout, exported to ONNX once per script version. */
-function detector(layout: string): string {
-  const version = crypto.createHash('sha256').update(fs.readFileSync(path.join(referenceScripts, 'detection_reference.py'))).digest('hex').slice(0, 12);
-  const file = path.join(cacheDir(), `detector-${layout}-${version}.onnx`);
+/** The seeded network of objective_reference.py for a layout, exported to ONNX once per script version. */
+function network(layout: string): string {
+  const version = crypto.createHash('sha256').update(fs.readFileSync(path.join(referenceScripts, 'objective_reference.py'))).digest('hex').slice(0, 12);
+  const file = path.join(cacheDir(), `objective-${layout}-${version}.onnx`);
   if (!fs.existsSync(file)) {
     const temporary = `${file}.${process.pid}.tmp.onnx`;
-    runPython('detection_reference.py', ['export', layout, temporary]);
+    runPython('objective_reference.py', ['export', layout, temporary]);
     fs.renameSync(temporary, file);
   }
   return file;
 }
 
-function pytorchDetection(layout: string, input: Float32Array, options: { box?: number; targetClass?: number } = {}): DetectionReference {
-  const inputFile = path.join(cacheDir(), `detector-input-${process.pid}.f32`);
+function pytorchObjective(layout: string, input: Float32Array, options: { box?: number; targetClass?: number } = {}): ObjectiveReference {
+  const inputFile = path.join(cacheDir(), `objective-input-${process.pid}.f32`);
   fs.writeFileSync(inputFile, Buffer.from(input.buffer, input.byteOffset, input.byteLength));
   try {
     const args = ['gradcam', layout, inputFile];
     if (options.box !== undefined) args.push('--box', String(options.box));
     if (options.targetClass !== undefined) args.push('--class', String(options.targetClass));
-    return JSON.parse(runPython('detection_reference.py', args)) as DetectionReference;
+    return JSON.parse(runPython('objective_reference.py', args)) as ObjectiveReference;
   } finally {
     fs.rmSync(inputFile, { force: true });
   }
@@ -49,19 +50,19 @@ function backboneLayer(file: string): string {
   return readModelFile(file).graph.node.filter((node) => node.op_type === 'Relu').at(-1)!.output[0];
 }
 
-describe('explain: detection outputs, the chosen box score against PyTorch autograd', function () {
+describe('explain: the objective by output kind (detection boxes, dense maps, sequences) against PyTorch autograd', function () {
   this.timeout(120_000);
   const image = sharedImage('cat.jpg');
 
   for (const layout of ['rows', 'columns', 'ssd']) {
     it(`${layout}: the top box by default, a given box and a given class; Grad-CAM maps match`, async () => {
-      const file = detector(layout);
+      const file = network(layout);
       const explainer = await Explainer.open(file, { sampleImage: image });
       try {
         const { data: input } = await imageToTensor(image, explainer.preprocessing);
         const layer = backboneLayer(file);
         const check = async (label: string, options: { box?: number; targetClass?: number }) => {
-          const reference = pytorchDetection(layout, input, options);
+          const reference = pytorchObjective(layout, input, options);
           const explanation = await explainer.explain(image, { method: 'gradcam', layer, ...options });
           assert.equal(explanation.objective.kind, 'detection');
           assert.match(explanation.objective.description, new RegExp(`^detection box #${reference.box} score`));
@@ -85,10 +86,35 @@ describe('explain: detection outputs, the chosen box score against PyTorch autog
     });
   }
 
+  // The first explain of a [1, T, C] output runs the model once to tell a sequence from detections; later ones (and
+  // dense maps always) choose what counts inside the gradient run. Both must give PyTorch's objective and map.
+  for (const [layout, kind, pattern] of [['dense1', 'dense', /^the map summed over the \d+ pixels above 0.5/], ['dense', 'dense', /^class \d+'s map summed over the \d+ pixels predicted as it/], ['sequence', 'sequence', /^the sum over 16 steps/]] as const) {
+    it(`${layout}: the ${kind} objective chosen in the gradient run; score and Grad-CAM map match`, async () => {
+      const file = network(layout);
+      const explainer = await Explainer.open(file, { sampleImage: image });
+      try {
+        const { data: input } = await imageToTensor(image, explainer.preprocessing);
+        const layer = backboneLayer(file);
+        // A class other than the default one, where classes compete.
+        for (const options of [{}, {}, ...(layout === 'dense' ? [{ targetClass: 1 }] : [])]) {
+          const reference = pytorchObjective(layout, input, options);
+          const explanation = await explainer.explain(image, { method: 'gradcam', layer, ...options });
+          assert.equal(explanation.objective.kind, kind);
+          assert.match(explanation.objective.description, pattern);
+          assert.ok(Math.abs(explanation.score - reference.score) <= 1e-4 * Math.abs(reference.score), `score ${explanation.score} vs ${reference.score}`);
+          const agreement = assertMapsAgree(`${layout} ${JSON.stringify(options)}`, explanation.cam, reference.cam);
+          console.log(`      ${layout} ${JSON.stringify(options)}: ${explanation.objective.description}, cosine ${agreement.cosine.toFixed(6)}`);
+        }
+      } finally {
+        await explainer.release();
+      }
+    });
+  }
+
   it('the CLI takes --box, says which box it explained, and refuses --box where the output holds no boxes', () => {
     const cli = path.resolve(__dirname, '../../../dist/cli.js');
     const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'explain', ...args], { encoding: 'utf8' });
-    const file = detector('columns');
+    const file = network('columns');
     const text = run(file, image, '--layer', backboneLayer(file), '--box', '5');
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /objective: detection box #5 score \d/);
