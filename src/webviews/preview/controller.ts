@@ -153,7 +153,7 @@ export class PreviewController implements vscode.Disposable {
     if (!this.model) return;
     const label = METHODS[message.method]?.label ?? message.method;
     const response = await this.run(message.requestId, `${label} on ${path.basename(message.image)}`, {
-      action: 'explain', model: this.model, image: message.image, method: message.method, layer: message.layer, targetClass: message.targetClass, overrides: this.overrides,
+      action: 'explain', model: this.model, image: message.image, method: message.method, layer: message.layer, targetClass: message.targetClass, box: message.box, overrides: this.overrides,
     });
     if (response?.action === 'explain') await this.post({ type: 'explanation', requestId: message.requestId, response });
   }

@@ -26,7 +26,7 @@ export type PageMessage = { requestId: RequestId } & (
   | { type: 'addImages'; uris?: string[] }
   | { type: 'removeImage'; image: string }
   | { type: 'predict' }
-  | { type: 'explain'; image: string; method: string; layer?: string; targetClass?: string }
+  | { type: 'explain'; image: string; method: string; layer?: string; targetClass?: string; /** Detection models: a box index. */ box?: string }
   | { type: 'setPreprocessing'; preprocessing: Partial<Preprocessing>; remember: boolean }
   | { type: 'exportPng'; name: string; dataUrl: string }
 );
@@ -85,8 +85,11 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
     case 'removeImage':
       return typeof value.image === 'string' ? { type: 'removeImage', requestId, image: value.image } : undefined;
     case 'explain':
-      if (typeof value.image !== 'string' || typeof value.method !== 'string' || !optionalString(value.layer) || !optionalString(value.targetClass)) return undefined;
-      return { type: 'explain', requestId, image: value.image, method: value.method, layer: (value.layer as string | undefined) || undefined, targetClass: (value.targetClass as string | undefined) || undefined };
+      if (typeof value.image !== 'string' || typeof value.method !== 'string' || !optionalString(value.layer) || !optionalString(value.targetClass) || !optionalString(value.box)) return undefined;
+      return {
+        type: 'explain', requestId, image: value.image, method: value.method, layer: (value.layer as string | undefined) || undefined,
+        targetClass: (value.targetClass as string | undefined) || undefined, box: (value.box as string | undefined) || undefined,
+      };
     case 'setPreprocessing': {
       const preprocessing = parsePreprocessing(value.preprocessing);
       return preprocessing && typeof value.remember === 'boolean' ? { type: 'setPreprocessing', requestId, preprocessing, remember: value.remember } : undefined;

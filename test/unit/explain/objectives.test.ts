@@ -7,6 +7,8 @@ import { Explainer } from '../../../src/runtime/explain';
 import { detectionLayout } from '../../../src/runtime/explain/objective';
 import { imageToTensor } from '../../../src/runtime/images';
 import { readModelFile } from '../../../src/runtime/onnx/codec';
+import { runPreviewRequest } from '../../../src/runtime/preview/jobs';
+import { parsePageMessage } from '../../../src/webviews/preview/protocol';
 import { sharedImage, sharedModel } from '../helpers/shared';
 import { cacheDir, referenceScripts, runPython } from '../predict/torchvision-models';
 import { assertMapsAgree, type ReferenceMap } from './reference';
@@ -125,6 +127,21 @@ describe('explain: the objective by output kind (detection boxes, dense maps, se
     const refused = run(sharedModel('mnist.onnx'), sharedImage('mnist_28.png'), '--box', '0');
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /--box needs a detection output/);
+  });
+});
+
+describe('preview panel: the box field of a detection model', function () {
+  this.timeout(60_000);
+  it('the page message carries the box, and the explain job explains that box and names it', async () => {
+    const message = parsePageMessage({ type: 'explain', requestId: 4, image: 'a.png', method: 'gradcam', box: '5' });
+    assert.equal(message?.type === 'explain' && message.box, '5');
+    assert.equal(parsePageMessage({ type: 'explain', requestId: 4, image: 'a.png', method: 'gradcam', box: 5 }), undefined);
+    const response = await runPreviewRequest({ action: 'explain', model: network('columns'), image: sharedImage('cat.jpg'), method: 'gradcam', box: '5' });
+    assert.equal(response.action, 'explain');
+    if (response.action !== 'explain') return;
+    assert.equal(response.detection?.box, 5);
+    assert.match(response.objective, /^detection box #5 score/);
+    await assert.rejects(runPreviewRequest({ action: 'explain', model: network('columns'), image: sharedImage('cat.jpg'), method: 'gradcam', box: 'top' }), /the box to explain is an index/);
   });
 });
 

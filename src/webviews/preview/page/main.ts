@@ -120,11 +120,16 @@ function renderCard(result: PreviewPrediction): HTMLElement {
   methodSelect.title = 'Attribution method';
   const classInput = h('input', { class: 'class-input', placeholder: 'class: top', title: 'Class to explain: an index or a label (default: the top prediction)' });
   const layerInput = h('input', { class: 'layer-input', placeholder: 'layer: auto', title: 'Target layer (default: the last layer with spatial extent)' });
+  // Detection outputs show as plain tensors: their cards also take the box whose score is explained.
+  const boxInput = result.outputs.some((output) => output.kind === 'tensor')
+    ? h('input', { class: 'box-input', placeholder: 'box: top', title: 'Detection models: the box whose score is explained, an index (default: the highest-scoring box)' })
+    : null;
   const explain = button('Explain', `explain-${result.name}`, () => {
     // One run per card at a time: the button stays disabled until this request's answer (or error) arrives.
     explain.setAttribute('disabled', '');
     const requestId = request({
       type: 'explain', image: result.image, method: methodSelect.value, targetClass: classInput.value.trim() || undefined, layer: layerInput.value.trim() || undefined,
+      box: boxInput?.value.trim() || undefined,
     });
     runningExplains.set(requestId, explain);
   }, 'eye');
@@ -134,7 +139,7 @@ function renderCard(result: PreviewPrediction): HTMLElement {
     h('header', {}, h('strong', { title: result.image }, result.name), h('span', { class: 'muted' }, result.error ? '' : `${result.latencyMs.toFixed(1)} ms`),
       button('', `remove-${result.name}`, () => request({ type: 'removeImage', image: result.image }), 'close')),
     methods.length > 0
-      ? h('div', { class: 'explain-row' }, methodSelect, explain, classInput, layerInput)
+      ? h('div', { class: 'explain-row' }, methodSelect, explain, classInput, boxInput, layerInput)
       : h('p', { class: 'muted explain-row' }, 'No attribution method runs on this model yet (TensorFlow.js graph model).'),
     result.error ? h('p', { class: 'error' }, result.error) : null,
     h('div', { class: 'card-body' },
@@ -173,7 +178,7 @@ async function showExplanation(response: ExplainResponse): Promise<void> {
   opacity.addEventListener('input', draw);
   colormapSelect.addEventListener('change', draw);
   draw();
-  const title = `${methodLabel(response.method)} · ${response.label ?? `class ${response.targetClass}`}`;
+  const title = `${methodLabel(response.method)} · ${response.detection ? `box #${response.detection.box} · ` : ''}${response.label ?? `class ${response.targetClass}`}`;
   const exportName = `${baseName(response.image).replace(/\.[^.]+$/, '')}-${response.method}-${response.targetClass}`;
   const figure = h('figure', { class: 'explanation', 'data-method': response.method },
     canvas,
