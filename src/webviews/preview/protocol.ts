@@ -88,7 +88,7 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
       if (typeof value.image !== 'string' || typeof value.method !== 'string' || !optionalString(value.layer) || !optionalString(value.targetClass) || !optionalString(value.box)) return undefined;
       return {
         type: 'explain', requestId, image: value.image, method: value.method, layer: (value.layer as string | undefined) || undefined,
-        targetClass: (value.targetClass as string | undefined) || undefined, box: (value.box as string | undefined) || undefined,
+        targetClass: (value.targetClass as string | undefined) || undefined, ...(value.box ? { box: value.box as string } : {}),
       };
     case 'setPreprocessing': {
       const preprocessing = parsePreprocessing(value.preprocessing);
