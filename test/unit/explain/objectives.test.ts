@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -114,7 +114,9 @@ describe('explain: the objective by output kind (detection boxes, dense maps, se
   }
 
   it('the CLI takes --box, says which box it explained, and refuses --box where the output holds no boxes', () => {
-    const cli = path.resolve(__dirname, '../../../dist/cli.js');
+    const root = path.resolve(__dirname, '../../..');
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+    const cli = path.join(root, 'dist', 'cli.js');
     const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'explain', ...args], { encoding: 'utf8' });
     const file = network('columns');
     const text = run(file, image, '--layer', backboneLayer(file), '--box', '5');
