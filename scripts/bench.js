@@ -152,13 +152,14 @@ function heavyRequireCost() {
 
 const { gradients } = require('./bench/grad');
 const { gradcam, scoreCam } = require('./bench/gradcam');
+const { largeFp16 } = require('./bench/large-fp16');
 const { knowledgeHover } = require('./bench/knowledge-hover');
 const { tfjsGradcam } = require('./bench/tfjs-gradcam');
 const { quantize } = require('./bench/quantize');
 const { tfjsTrain } = require('./bench/tfjs-train');
 const { training } = require('./bench/train');
 
-const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover, gradcam, scoreCam, tfjsGradcam, quantize, training, tfjsTrain];
+const BENCHMARKS = [bundleSize, activation, heavyRequireCost, gradients, knowledgeHover, gradcam, scoreCam, largeFp16, tfjsGradcam, quantize, training, tfjsTrain];
 
 function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');

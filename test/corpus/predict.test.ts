@@ -3,7 +3,9 @@ import { applyPreset, decodeImage, guessPreprocessing, pixelsToTensor } from '..
 import { Predictor } from '../../src/runtime/predict/predictor';
 import { readTfjsArtifacts } from '../../src/runtime/predict/tfjs-model';
 import { loadSharp } from '../../src/runtime/images/decode';
-import { sharedImage } from '../unit/helpers/shared';
+import * as fs from 'node:fs';
+import { createSession, runSession } from '../../src/runtime/onnx/session';
+import { sharedImage, sharedModel } from '../unit/helpers/shared';
 import { corpus, corpusAvailable, corpusFile } from './corpus';
 import { recordResult } from './results';
 import { tfjs } from './tfjs-profile';
@@ -36,6 +38,28 @@ describe('corpus: predict', function () {
       graph.dispose();
       assert.deepEqual([...outputs[0].values], [...expected]);
     } finally {
+      await predictor.release();
+    }
+  });
+
+  it('a channels-first tfjs layers model (MNIST weights) reads NCHW input, and its outputs equal the ONNX original run in onnxruntime', async function () {
+    const model = byId('mnist-nchw');
+    if (!corpusAvailable(model)) this.skip();
+    const predictor = await Predictor.open(corpusFile(model));
+    const session = await createSession(fs.readFileSync(sharedModel('mnist.onnx')));
+    try {
+      assert.deepEqual(predictor.facts.dims, [null, 1, 28, 28]);
+      assert.equal(predictor.preprocessing.layout, 'nchw');
+      const image = sharedImage('mnist_28.png');
+      const input = pixelsToTensor(await decodeImage(image, predictor.preprocessing), predictor.preprocessing);
+      const { outputs } = await predictor.forward(image);
+      const expected = (await runSession(session, { Input3: { data: input, dims: [1, 1, 28, 28] } })).Plus214_Output_0.data as Float32Array;
+      assert.equal(outputs[0].values.length, 10);
+      const scale = Math.max(...expected.map(Math.abs));
+      expected.forEach((value, k) => assert.ok(Math.abs(outputs[0].values[k] - value) <= 1e-4 * scale, `logit ${k}: ${outputs[0].values[k]} vs onnxruntime ${value}`));
+      assert.equal(expected.indexOf(Math.max(...expected)), 8, 'the digit in the picture');
+    } finally {
+      await session.release();
       await predictor.release();
     }
   });

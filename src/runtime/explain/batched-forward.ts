@@ -3,8 +3,12 @@ import type { OnnxModel } from '../onnx/codec';
 import { withDynamicBatch } from '../onnx/graph';
 import { createSession, runSession, type SessionOptions } from '../onnx/session';
 
-/** Inputs per onnxruntime run when many are scored (Score-CAM's masked copies, occlusion's windows). */
-export const SCORING_BATCH = 16;
+/**
+ * Inputs per onnxruntime run when many are scored (Score-CAM's masked copies, occlusion's windows), fewer where the
+ * inputs are large: at most BATCH_INPUT_BYTES of input per run (a 1024×1024 RGB image holds 12 MiB).
+ */
+export const SCORING_BATCH = 32;
+const BATCH_INPUT_BYTES = 32 * 2 ** 20;
 
 /** One forward pass of the model: its (first) output for one input. */
 export type SingleForward = (input: Float32Array) => Promise<Float32Array>;
@@ -67,7 +71,9 @@ export class BatchedForward {
       for (const each of inputs) outputs.push(await this.single(each));
       return outputs;
     }
-    for (let start = 0; start < inputs.length; start += SCORING_BATCH) outputs.push(...(await this.batch.run(inputs.slice(start, start + SCORING_BATCH))));
+    if (inputs.length === 0) return outputs;
+    const batch = Math.max(1, Math.min(SCORING_BATCH, Math.floor(BATCH_INPUT_BYTES / (inputs[0].length * 4))));
+    for (let start = 0; start < inputs.length; start += batch) outputs.push(...(await this.batch.run(inputs.slice(start, start + batch))));
     return outputs;
   }
 
@@ -76,9 +82,11 @@ export class BatchedForward {
   }
 }
 
-/** The inputs stacked on the batch axis. */
+/** The inputs stacked on the batch axis; inputs that already lie side by side in one buffer (Score-CAM writes them so) are used as they are. */
 export function stackInputs(inputs: Float32Array[]): Float32Array {
   const size = inputs[0].length;
+  const adjacent = inputs.every((each, index) => each.buffer === inputs[0].buffer && each.byteOffset === inputs[0].byteOffset + index * size * 4 && each.length === size);
+  if (adjacent) return new Float32Array(inputs[0].buffer, inputs[0].byteOffset, size * inputs.length);
   const data = new Float32Array(size * inputs.length);
   inputs.forEach((each, index) => data.set(each, index * size));
   return data;

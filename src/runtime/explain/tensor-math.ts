@@ -13,25 +13,47 @@ export interface FloatMap {
  * torch.nn.functional.interpolate(mode='bilinear', align_corners=False) and onnxruntime's Resize.
  */
 export function resizeBilinear(plane: ArrayLike<number>, from: [number, number], to: [number, number]): Float32Array {
+  return bilinearResizer(from, to)(plane, new Float32Array(to[0] * to[1]));
+}
+
+/**
+ * resizeBilinear for many planes of one size: the taps of each axis are computed once, and each call writes into
+ * the given output.
+ */
+export function bilinearResizer(from: [number, number], to: [number, number]): (plane: ArrayLike<number>, out: Float32Array) => Float32Array {
   const [inH, inW] = from;
   const [outH, outW] = to;
-  const out = new Float32Array(outH * outW);
-  const axis = (outIndex: number, inSize: number, outSize: number) => {
-    const source = Math.max(0, (outIndex + 0.5) * (inSize / outSize) - 0.5);
-    const low = Math.min(Math.floor(source), inSize - 1);
-    const high = Math.min(low + 1, inSize - 1);
-    return { low, high, weight: source - low };
-  };
-  for (let y = 0; y < outH; y++) {
-    const row = axis(y, inH, outH);
-    for (let x = 0; x < outW; x++) {
-      const column = axis(x, inW, outW);
-      const top = plane[row.low * inW + column.low] * (1 - column.weight) + plane[row.low * inW + column.high] * column.weight;
-      const bottom = plane[row.high * inW + column.low] * (1 - column.weight) + plane[row.high * inW + column.high] * column.weight;
-      out[y * outW + x] = top * (1 - row.weight) + bottom * row.weight;
+  const taps = (inSize: number, outSize: number) => {
+    const low = new Int32Array(outSize);
+    const high = new Int32Array(outSize);
+    const weight = new Float64Array(outSize);
+    for (let i = 0; i < outSize; i++) {
+      const source = Math.max(0, (i + 0.5) * (inSize / outSize) - 0.5);
+      low[i] = Math.min(Math.floor(source), inSize - 1);
+      high[i] = Math.min(low[i] + 1, inSize - 1);
+      weight[i] = source - low[i];
     }
-  }
-  return out;
+    return { low, high, weight };
+  };
+  const rows = taps(inH, outH);
+  const columns = taps(inW, outW);
+  // Separable: each source row is interpolated along x once, then output rows blend two of those.
+  const across = new Float64Array(inH * outW);
+  return (plane, out) => {
+    for (let y = 0; y < inH; y++) {
+      for (let x = 0; x < outW; x++) {
+        const weight = columns.weight[x];
+        across[y * outW + x] = plane[y * inW + columns.low[x]] * (1 - weight) + plane[y * inW + columns.high[x]] * weight;
+      }
+    }
+    for (let y = 0; y < outH; y++) {
+      const upper = rows.low[y] * outW;
+      const lower = rows.high[y] * outW;
+      const weight = rows.weight[y];
+      for (let x = 0; x < outW; x++) out[y * outW + x] = across[upper + x] * (1 - weight) + across[lower + x] * weight;
+    }
+    return out;
+  };
 }
 
 export function minMaxNormalize(values: ArrayLike<number>): Float32Array {

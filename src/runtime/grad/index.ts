@@ -13,8 +13,19 @@ import { probeShapes, ShapeMap } from './shapes';
 export type Objective =
   /** One element of an output, e.g. the logit of class k: index [0, k]. */
   | { kind: 'select'; output: string; index: number[] }
-  /** The largest element of an output (the top class when none is given), chosen by ArgMax inside the graph. */
-  | { kind: 'select-argmax'; output: string }
+  /**
+   * The largest element of an output (the top class when none is given), chosen by ArgMax inside the graph; with
+   * `among`, only elements whose index on each listed axis lies in [first, end) compete (a detection's score features).
+   */
+  | { kind: 'select-argmax'; output: string; among?: { axis: number; first: number; end: number }[] }
+  /**
+   * A dense map [1, K, H, W] summed over its predicted region, chosen in the graph: for K = 1 the pixels above 0.5
+   * (a map in [0, 1]) or above 0; for K ≥ 2 class k's map (by default the most frequent class other than 0 among the
+   * pixels' argmax, else 0) over the pixels whose argmax is k; the whole map (class k's) when the region is empty.
+   */
+  | { kind: 'dense-region'; output: string; targetClass?: number }
+  /** A sequence [1, T, C]: the sum over the steps of each step's largest element, chosen in the graph. */
+  | { kind: 'sequence-top'; output: string }
   /** A probability: Softmax of the output over axis 1 (axis 0 for a 1-D output), then the element at index. */
   | { kind: 'softmax-prob'; output: string; index: number[] }
   /**

@@ -53,10 +53,26 @@ export function emitObjective(emit: Emitter, objective: Objective, shapes: Recor
     }
     case 'select-argmax': {
       // The largest element, picked in the graph (first on ties, like ArgMax), so one run both chooses and differentiates.
-      const selected = emit.node('ArgMax', [emit.node('Flatten', [output], { axis: 0 })], { axis: 1, keepdims: 0 });
+      // Elements outside `among` get the lowest float added, so they never win.
+      const competing = (objective.among ?? []).reduce((tensor, { axis, first, end }) => {
+        const shape = shapes[output];
+        if (!shape || !(shape[axis] > 0)) throw new Error(`the objective's output '${output}' needs a known size on axis ${axis}`);
+        const penalty = Array.from({ length: shape[axis] }, (_, k) => (k >= first && k < end ? 0 : -3.4e38));
+        return emit.add(tensor, emit.float(penalty, shape.map((dim, i) => (i === axis ? dim : 1))));
+      }, output);
+      const selected = emit.node('ArgMax', [emit.node('Flatten', [competing], { axis: 0 })], { axis: 1, keepdims: 0 });
       const flatMask = emit.node('OneHot', [selected, emit.node('Size', [output]), emit.float([0, 1])], { axis: -1 });
       const mask = emit.reshapeLike(flatMask, output);
       return { value: emit.reduceSum(emit.mul(output, mask), undefined, false), seed: mask, extraInputs: [], selected };
+    }
+    case 'dense-region':
+      return denseRegion(emit, output, shapes[output], objective.targetClass);
+    case 'sequence-top': {
+      const shape = shapes[output];
+      if (!shape || shape.length !== 3 || !(shape[2] > 0)) throw new Error(`the sequence objective needs a [1, T, C] output with known C; '${output}' is [${shape ?? '?'}]`);
+      const top = emit.node('ArgMax', [output], { axis: 2, keepdims: 0 });
+      const weights = emit.node('OneHot', [top, emit.int64([shape[2]]), emit.float([0, 1])], { axis: -1 });
+      return { value: emit.reduceSum(emit.mul(output, weights), undefined, false), seed: weights, extraInputs: [] };
     }
     case 'softmax-prob': {
       const rank = requireRank(shapes, output);
@@ -128,4 +144,40 @@ function crossEntropy(emit: Emitter, output: string, labels: string, axis: numbe
   const probabilities = emit.node('Exp', [logProbabilities]);
   const seed = emit.div(emit.sub(emit.mul(probabilities, labelMass), labels), positions);
   return { value, seed };
+}
+
+/** The dense-region objective (see Objective): the region's mask, chosen in the graph, is the seed. */
+function denseRegion(emit: Emitter, output: string, shape: number[] | undefined, targetClass: number | undefined): EmittedObjective {
+  if (!shape || shape.length !== 4 || !(shape[1] > 0)) throw new Error(`the dense objective needs a [1, K, H, W] output with known K; '${output}' is [${shape ?? '?'}]`);
+  const classes = shape[1];
+  let region: string;
+  let fallback: string;
+  let selected: string | undefined;
+  if (classes === 1) {
+    const low = emit.node('ReduceMin', [output], { keepdims: 0 });
+    const high = emit.node('ReduceMax', [output], { keepdims: 0 });
+    const unit = emit.node('And', [emit.node('Not', [emit.node('Less', [low, emit.float(0)])]), emit.node('Not', [emit.node('Greater', [high, emit.float(1)])])]);
+    const threshold = emit.node('Where', [unit, emit.float(0.5), emit.float(0)]);
+    region = emit.mask(emit.node('Greater', [output, threshold]));
+    fallback = emit.float([1], [1, 1, 1, 1]);
+  } else {
+    if (targetClass !== undefined && !(Number.isInteger(targetClass) && targetClass >= 0 && targetClass < classes)) throw new Error(`class ${targetClass} is outside the output's ${classes} classes`);
+    const ids = emit.int64(Array.from({ length: classes }, (_, k) => k), [1, classes, 1, 1]);
+    const predicted = emit.node('Equal', [emit.node('ArgMax', [output], { axis: 1, keepdims: 1 }), ids]);
+    if (targetClass === undefined) {
+      // The most frequent class other than 0 among the pixels' argmax, if any shows; else 0.
+      const counts = emit.reduceSum(emit.mask(predicted), [0, 2, 3], false);
+      const foreground = emit.slice(counts, [1], [classes], [0]);
+      const shows = emit.node('Greater', [emit.node('ReduceMax', [foreground], { keepdims: 0 }), emit.float(0)]);
+      const best = emit.add(emit.node('ArgMax', [foreground], { axis: 0, keepdims: 1 }), emit.int64([1]));
+      selected = emit.node('Where', [shows, best, emit.int64([0])]);
+    } else {
+      selected = emit.int64([targetClass]);
+    }
+    fallback = emit.mask(emit.node('Equal', [ids, selected]));
+    region = emit.mul(fallback, emit.mask(predicted));
+  }
+  const empty = emit.node('Equal', [emit.reduceSum(region, undefined, false), emit.float(0)]);
+  const weights = emit.node('Where', [empty, emit.node('Expand', [fallback, emit.shapeOf(output)]), region]);
+  return { value: emit.reduceSum(emit.mul(output, weights), undefined, false), seed: weights, extraInputs: [], selected };
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Explainer } from '../explain/explainer';
+import type { DetectedBox } from '../explain/objective';
 import { decodeImage } from '../images/decode';
 import type { Preprocessing } from '../images/types';
 import { readLabels } from '../predict/labels';
@@ -10,7 +11,7 @@ import { explainTfjsForPreview } from './tfjs-explain';
 /** What the Preview and Explain panel asks its worker for. */
 export type PreviewRequest =
   | { action: 'predict'; model: string; images: string[]; labels?: string; top?: number; overrides?: Partial<Preprocessing> }
-  | { action: 'explain'; model: string; image: string; method: string; layer?: string; /** An index or a label. */ targetClass?: string; labels?: string; overrides?: Partial<Preprocessing> };
+  | { action: 'explain'; model: string; image: string; method: string; layer?: string; /** An index or a label. */ targetClass?: string; /** A box index (detection models). */ box?: string; labels?: string; overrides?: Partial<Preprocessing> };
 
 /** A PNG as base64, for data: URLs in the page. */
 type Base64Png = string;
@@ -52,6 +53,8 @@ export interface ExplainResponse {
   /** What the score sums, by the output's kind (see outputObjective). */
   objective: string;
   targetClass: number;
+  /** For detection models: the box explained. */
+  detection?: DetectedBox;
   label: string | null;
   score: number;
   probability: number;
@@ -102,7 +105,9 @@ export async function runPreviewRequest(request: PreviewRequest, progress: (mess
     }
   }
   progress(`${request.method} on ${path.basename(request.image)}`);
+  if (request.box !== undefined && !/^\d+$/.test(request.box)) throw new Error(`the box to explain is an index (0, 1, …), not '${request.box}'`);
   if (isTfjsModelFile(request.model)) {
+    if (request.box !== undefined) throw new Error(`a box is explained on ONNX detection models; ${path.basename(request.model)} is a TensorFlow.js model`);
     const { explanation, label, timeMs } = await explainTfjsForPreview(request);
     return {
       action: 'explain',
@@ -124,7 +129,7 @@ export async function runPreviewRequest(request: PreviewRequest, progress: (mess
   const explainer = await Explainer.open(request.model, { overrides: request.overrides, sampleImage: request.image });
   try {
     const targetClass = request.targetClass === undefined ? undefined : explainer.resolveClass(request.targetClass, request.labels);
-    const explanation = await explainer.explain(request.image, { method: request.method, layer: request.layer, targetClass });
+    const explanation = await explainer.explain(request.image, { method: request.method, layer: request.layer, targetClass, box: request.box === undefined ? undefined : Number(request.box) });
     const labelsFile = explainer.labelsFile(request.labels);
     return {
       action: 'explain',
@@ -134,6 +139,7 @@ export async function runPreviewRequest(request: PreviewRequest, progress: (mess
       layer: explanation.layer && { tensor: explanation.layer.tensor, node: explanation.layer.node, dims: explanation.layer.dims },
       objective: explanation.objective.description,
       targetClass: explanation.targetClass,
+      ...(explanation.detection ? { detection: explanation.detection } : {}),
       label: labelsFile ? readLabels(labelsFile)[explanation.targetClass] ?? null : null,
       score: explanation.score,
       probability: explanation.probability,

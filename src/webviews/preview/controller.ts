@@ -154,7 +154,7 @@ export class PreviewController implements vscode.Disposable {
     if (!this.model) return;
     const label = METHODS[message.method]?.label ?? message.method;
     const response = await this.run(message.requestId, vscode.l10n.t('{0} on {1}', label, path.basename(message.image)), {
-      action: 'explain', model: this.model, image: message.image, method: message.method, layer: message.layer, targetClass: message.targetClass, overrides: this.overrides,
+      action: 'explain', model: this.model, image: message.image, method: message.method, layer: message.layer, targetClass: message.targetClass, box: message.box, overrides: this.overrides,
     });
     if (response?.action === 'explain') await this.post({ type: 'explanation', requestId: message.requestId, response });
   }

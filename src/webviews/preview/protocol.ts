@@ -9,7 +9,7 @@ export const PREVIEW_VIEW_TYPE = 'cnnStudio.preview';
 /** The page's text, translated by the host (preview/strings.ts) and checked by the page against these keys. */
 export const PREVIEW_STRINGS = [
   ...PREPROCESSING_FORM_STRINGS, 'explanations', 'noModel', 'oneImage', 'images', 'pickModel', 'addImages', 'pickLabels', 'runAgain', 'apply',
-  'preprocessing', 'chosenBy', 'settingsSource', 'remember', 'classIndex', 'noSoftmax', 'multiLabelNote', 'tensorSummary', 'methodTitle', 'classPlaceholder',
+  'preprocessing', 'chosenBy', 'settingsSource', 'remember', 'classIndex', 'noSoftmax', 'multiLabelNote', 'tensorSummary', 'methodTitle', 'classPlaceholder', 'boxPlaceholder', 'boxTitle', 'boxNumber',
   'classTitle', 'layerPlaceholder', 'layerTitle', 'explain', 'removeImage', 'noMethods', 'tfjsBackend', 'executionProvider', 'inputStatus',
   'labelsStatus', 'doneIn', 'explainsObjective', 'explanationDetails', 'layerDetail', 'inputGradients', 'opacity', 'colormap', 'exportPng',
   'remove', 'addImagesHint', 'chooseModel',
@@ -37,7 +37,7 @@ export type PageMessage = { requestId: RequestId } & (
   | { type: 'addImages'; uris?: string[] }
   | { type: 'removeImage'; image: string }
   | { type: 'predict' }
-  | { type: 'explain'; image: string; method: string; layer?: string; targetClass?: string }
+  | { type: 'explain'; image: string; method: string; layer?: string; targetClass?: string; /** Detection models: a box index. */ box?: string }
   | { type: 'setPreprocessing'; preprocessing: Partial<Preprocessing>; remember: boolean }
   | { type: 'exportPng'; name: string; dataUrl: string }
 );
@@ -96,8 +96,11 @@ export function parsePageMessage(value: unknown): PageMessage | undefined {
     case 'removeImage':
       return typeof value.image === 'string' ? { type: 'removeImage', requestId, image: value.image } : undefined;
     case 'explain':
-      if (typeof value.image !== 'string' || typeof value.method !== 'string' || !optionalString(value.layer) || !optionalString(value.targetClass)) return undefined;
-      return { type: 'explain', requestId, image: value.image, method: value.method, layer: (value.layer as string | undefined) || undefined, targetClass: (value.targetClass as string | undefined) || undefined };
+      if (typeof value.image !== 'string' || typeof value.method !== 'string' || !optionalString(value.layer) || !optionalString(value.targetClass) || !optionalString(value.box)) return undefined;
+      return {
+        type: 'explain', requestId, image: value.image, method: value.method, layer: (value.layer as string | undefined) || undefined,
+        targetClass: (value.targetClass as string | undefined) || undefined, ...(value.box ? { box: value.box as string } : {}),
+      };
     case 'setPreprocessing': {
       const preprocessing = parsePreprocessing(value.preprocessing);
       return preprocessing && typeof value.remember === 'boolean' ? { type: 'setPreprocessing', requestId, preprocessing, remember: value.remember } : undefined;

@@ -8,17 +8,17 @@ import { resizeBilinear, type FloatMap } from '../../explain/tensor-math';
 import { PREPROCESSING_FLAGS, PREPROCESSING_USAGE, preprocessingOverrides } from '../../images/flags';
 import { writeFileAtomic } from '../../images/sidecar';
 
-export const EXPLAIN_USAGE = `explain MODEL(.onnx|model.json) IMAGE --method ${Object.keys(METHODS).join('|')} [--layer NAME] [--class K|NAME] [--labels FILE] [--out PNG] [--opacity 0.5] ${PREPROCESSING_USAGE} --json`;
+export const EXPLAIN_USAGE = `explain MODEL(.onnx|model.json) IMAGE --method ${Object.keys(METHODS).join('|')} [--layer NAME] [--class K|NAME] [--box N] [--labels FILE] [--out PNG] [--opacity 0.5] ${PREPROCESSING_USAGE} --json`;
 
-type VerbExplanation = Pick<Explanation, 'method' | 'objective' | 'targetClass' | 'score' | 'cam' | 'preprocessing'> & {
+type VerbExplanation = Pick<Explanation, 'method' | 'objective' | 'targetClass' | 'detection' | 'score' | 'cam' | 'preprocessing'> & {
   layer: { tensor: string; node: string; opType?: string; dims?: number[] } | null;
   probability: number | null;
 };
 
-async function explainOnnx(model: string, image: string, method: string, layer: string | undefined, targetClass: string | undefined, labels: string | undefined, overrides: Partial<Preprocessing>): Promise<VerbExplanation> {
+async function explainOnnx(model: string, image: string, method: string, layer: string | undefined, targetClass: string | undefined, box: number | undefined, labels: string | undefined, overrides: Partial<Preprocessing>): Promise<VerbExplanation> {
   const explainer = await Explainer.open(model, { overrides, sampleImage: image });
   try {
-    return await explainer.explain(image, { method, layer, targetClass: targetClass === undefined ? undefined : explainer.resolveClass(targetClass, labels) });
+    return await explainer.explain(image, { method, layer, box, targetClass: targetClass === undefined ? undefined : explainer.resolveClass(targetClass, labels) });
   } finally {
     await explainer.release();
   }
@@ -53,6 +53,7 @@ export async function explainVerb(argv: string[]): Promise<number> {
       method: { type: 'string', default: 'gradcam' },
       layer: { type: 'string' },
       class: { type: 'string' },
+      box: { type: 'string' },
       labels: { type: 'string' },
       out: { type: 'string' },
       opacity: { type: 'string' },
@@ -64,11 +65,15 @@ export async function explainVerb(argv: string[]): Promise<number> {
     console.error(`usage: ${EXPLAIN_USAGE}`);
     return 2;
   }
+  if (values.box !== undefined && !/^\d+$/.test(values.box)) throw new Error(`--box takes a box index (0, 1, …), not '${values.box}'`);
+  const box = values.box === undefined ? undefined : Number(values.box);
+  const tfjs = model.toLowerCase().endsWith('.json');
+  if (tfjs && box !== undefined) throw new Error(`--box explains a box of an ONNX detection model; ${model} is a TensorFlow.js model`);
   const overrides = preprocessingOverrides(values);
   const started = performance.now();
-  const explanation = model.toLowerCase().endsWith('.json')
+  const explanation = tfjs
     ? await explainTfjs(model, image, values.method!, values.layer, values.class, overrides)
-    : await explainOnnx(model, image, values.method!, values.layer, values.class, values.labels, overrides);
+    : await explainOnnx(model, image, values.method!, values.layer, values.class, box, values.labels, overrides);
   if (values.out) {
     const opacity = values.opacity === undefined ? 0.5 : Number(values.opacity);
     writeFileAtomic(values.out, await renderOverlay(image, explanation.preprocessing, explanation.cam, explanation.method, { opacity }));
@@ -80,6 +85,7 @@ export async function explainVerb(argv: string[]): Promise<number> {
     objective: explanation.objective,
     layer: explanation.layer,
     class: explanation.targetClass,
+    detection: explanation.detection ?? null,
     score: explanation.score,
     probability: explanation.probability,
     cam: compactCam(explanation.cam),
@@ -88,6 +94,10 @@ export async function explainVerb(argv: string[]): Promise<number> {
     timeMs: performance.now() - started,
   };
   if (values.json) console.log(JSON.stringify(report));
-  else console.log(`${report.method} on ${report.layer?.tensor ?? 'input'} for ${report.objective.description} (score ${report.score.toFixed(4)})${values.out ? ` → ${values.out}` : ''}`);
+  else {
+    console.log(`${report.method} on ${report.layer?.tensor ?? 'input'} for ${report.objective.description} (score ${report.score.toFixed(4)})${values.out ? ` → ${values.out}` : ''}`);
+    const found = report.detection;
+    if (found) console.log(`objective: detection box #${found.box} score ${found.score.toFixed(4)}, class ${found.class}${found.coordinates ? `, box [${found.coordinates.map((value) => value.toFixed(1)).join(', ')}]` : ''}`);
+  }
   return 0;
 }

@@ -1,4 +1,4 @@
-import { inputGeometry, resizeBilinear } from '../tensor-math';
+import { bilinearResizer, inputGeometry } from '../tensor-math';
 import { assertSpatial, weightedChannelSum } from './cam-weights';
 import type { AttributionMethod } from './types';
 
@@ -22,19 +22,28 @@ export const scoreCam: AttributionMethod = {
     const [inputHeight, inputWidth, inputChannels] = inputGeometry(context.inputDims, context.layout);
     const weights = new Float64Array(channels);
     const inputPlane = inputHeight * inputWidth;
+    const inputSize = context.input.length;
+    const resize = bilinearResizer([height, width], [inputHeight, inputWidth]);
+    const mask = new Float32Array(inputPlane);
     const scale = new Float64Array(inputPlane);
-    const maskedInput = (mask: Float32Array, min: number, max: number): Float32Array => {
+    const input = context.input;
+    const nchw = context.layout === 'nchw';
+    // Masked copies are written side by side into one buffer and scored MASKS_PER_CALL at a time, so the model runs
+    // them in batches without further copies.
+    const batch = new Float32Array(MASKS_PER_CALL * inputSize);
+    const writeMasked = (slot: number, min: number, max: number): Float32Array => {
+      const masked = batch.subarray(slot * inputSize, (slot + 1) * inputSize);
       for (let p = 0; p < inputPlane; p++) scale[p] = (mask[p] - min) / (max - min);
-      const masked = new Float32Array(context.input.length);
       for (let c = 0; c < inputChannels; c++) {
-        for (let p = 0; p < inputPlane; p++) {
-          const i = context.layout === 'nchw' ? c * inputPlane + p : p * inputChannels + c;
-          masked[i] = context.input[i] * scale[p];
+        if (nchw) {
+          const offset = c * inputPlane;
+          for (let p = 0; p < inputPlane; p++) masked[offset + p] = input[offset + p] * scale[p];
+        } else {
+          for (let p = 0; p < inputPlane; p++) masked[p * inputChannels + c] = input[p * inputChannels + c] * scale[p];
         }
       }
       return masked;
     };
-    // Masked copies are scored MASKS_PER_CALL at a time, so the model can run them in batches.
     let pending: { channel: number; input: Float32Array }[] = [];
     const scorePending = async () => {
       const probabilities = await context.probabilities(pending.map((each) => each.input));
@@ -42,15 +51,15 @@ export const scoreCam: AttributionMethod = {
       pending = [];
     };
     for (let k = 0; k < channels; k++) {
-      const mask = resizeBilinear(activation.data.subarray(k * plane, (k + 1) * plane), [height, width], [inputHeight, inputWidth]);
+      resize(activation.data.subarray(k * plane, (k + 1) * plane), mask);
       let min = Infinity;
       let max = -Infinity;
-      for (const value of mask) {
-        min = Math.min(min, value);
-        max = Math.max(max, value);
+      for (let p = 0; p < inputPlane; p++) {
+        if (mask[p] < min) min = mask[p];
+        if (mask[p] > max) max = mask[p];
       }
       if (!(max > min)) continue;
-      pending.push({ channel: k, input: maskedInput(mask, min, max) });
+      pending.push({ channel: k, input: writeMasked(pending.length, min, max) });
       if (pending.length === MASKS_PER_CALL) await scorePending();
     }
     if (pending.length > 0) await scorePending();

@@ -125,11 +125,16 @@ function renderCard(result: PreviewPrediction): HTMLElement {
   methodSelect.title = strings.methodTitle;
   const classInput = h('input', { class: 'class-input', placeholder: strings.classPlaceholder, title: strings.classTitle });
   const layerInput = h('input', { class: 'layer-input', placeholder: strings.layerPlaceholder, title: strings.layerTitle });
+  // Detection outputs show as plain tensors: their cards also take the box whose score is explained.
+  const boxInput = result.outputs.some((output) => output.kind === 'tensor')
+    ? h('input', { class: 'box-input', placeholder: strings.boxPlaceholder, title: strings.boxTitle })
+    : null;
   const explain = button(strings.explain, `explain-${result.name}`, () => {
     // One run per card at a time: the button stays disabled until this request's answer (or error) arrives.
     explain.setAttribute('disabled', '');
     const requestId = request({
       type: 'explain', image: result.image, method: methodSelect.value, targetClass: classInput.value.trim() || undefined, layer: layerInput.value.trim() || undefined,
+      box: boxInput?.value.trim() || undefined,
     });
     runningExplains.set(requestId, explain);
   }, 'eye');
@@ -141,7 +146,7 @@ function renderCard(result: PreviewPrediction): HTMLElement {
     h('header', {}, h('strong', { title: result.image }, result.name), h('span', { class: 'muted' }, result.error ? '' : `${result.latencyMs.toFixed(1)} ms`),
       removeButton),
     methods.length > 0
-      ? h('div', { class: 'explain-row' }, methodSelect, explain, classInput, layerInput)
+      ? h('div', { class: 'explain-row' }, methodSelect, explain, classInput, boxInput, layerInput)
       : h('p', { class: 'muted explain-row' }, strings.noMethods),
     result.error ? h('p', { class: 'error' }, result.error) : null,
     h('div', { class: 'card-body' },
@@ -186,7 +191,7 @@ async function showExplanation(response: ExplainResponse): Promise<void> {
   opacity.addEventListener('input', draw);
   colormapSelect.addEventListener('change', draw);
   draw();
-  const title = `${methodLabel(response.method)} · ${response.label ?? format(strings.classIndex, response.targetClass)}`;
+  const title = `${methodLabel(response.method)} · ${response.detection ? `${format(strings.boxNumber, response.detection.box)} · ` : ''}${response.label ?? format(strings.classIndex, response.targetClass)}`;
   const exportName = `${baseName(response.image).replace(/\.[^.]+$/, '')}-${response.method}-${response.targetClass}`;
   const figure = h('figure', { class: 'explanation', 'data-method': response.method },
     canvas,
