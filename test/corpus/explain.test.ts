@@ -7,8 +7,10 @@ import { readTfjsArtifacts } from '../../src/runtime/predict/tfjs-model';
 import type * as Tf from '@tensorflow/tfjs';
 import { tfjs } from './tfjs-profile';
 import { explainTfjsModel } from '../../src/runtime/explain/tfjs-gradcam';
+import { Explainer } from '../../src/runtime/explain/explainer';
+import { readModelFile } from '../../src/runtime/onnx/codec';
 import { Predictor } from '../../src/runtime/predict/predictor';
-import { sharedImage } from '../unit/helpers/shared';
+import { sharedImage, sharedModel } from '../unit/helpers/shared';
 import { corpus, corpusAvailable, corpusFile } from './corpus';
 import { recordResult } from './results';
 
@@ -47,6 +49,28 @@ describe('corpus: explain TensorFlow.js models', function () {
     assert.ok(layerDims.slice(1, 3).every((d) => d >= 40), layerDims.join('×'));
     assert.deepEqual(explanation.cam.size, layerDims.slice(1, 3));
     recordResult(model.id, { explain: `eigencam at ${layerDims.slice(1, 3).join('×')}` });
+  });
+  it('a channels-first layers model (MNIST weights): Grad-CAM at its last pool equals the ONNX engine\'s on the original model', async function () {
+    const model = byId('mnist-nchw');
+    if (!corpusAvailable(model)) this.skip();
+    const image = sharedImage('mnist_28.png');
+    const ours = await explainTfjsModel(corpusFile(model), image, { method: 'gradcam' });
+    assert.equal(ours.layer, 'pool2', 'the last layer with spatial extent, read channels-first');
+    assert.deepEqual(ours.layerDims, [1, 16, 4, 4]);
+    assert.deepEqual(ours.cam.size, [4, 4]);
+    const original = readModelFile(sharedModel('mnist.onnx'));
+    const pools = original.graph.node.filter((node) => node.op_type === 'MaxPool');
+    const explainer = await Explainer.open(sharedModel('mnist.onnx'), { sampleImage: image, overrides: ours.preprocessing });
+    try {
+      const reference = await explainer.explain(image, { method: 'gradcam', layer: pools[pools.length - 1].output[0] });
+      assert.equal(ours.targetClass, reference.targetClass);
+      assert.deepEqual(reference.cam.size, [4, 4]);
+      const scale = Math.max(...reference.cam.data.map(Math.abs));
+      ours.cam.data.forEach((value, i) => assert.ok(Math.abs(value - reference.cam.data[i]) <= 1e-4 * scale, `cell ${i}: ${value} vs ONNX ${reference.cam.data[i]}`));
+    } finally {
+      await explainer.release();
+    }
+    recordResult(model.id, { explain: 'gradcam = ONNX engine\'s' });
   });
 });
 

@@ -9,7 +9,7 @@ import { attributionMethod } from './methods';
 import type { ObjectiveKind } from './objective';
 import { explainGraphModel } from './tfjs-graph';
 import { nhwcToNchw, type FloatMap } from './tensor-math';
-import type { ExplainContext } from './methods/types';
+import type { Activation, ExplainContext } from './methods/types';
 
 type TfModule = typeof Tf;
 
@@ -24,24 +24,56 @@ export async function loadLayersModelFile(tf: TfModule, modelJson: string): Prom
 }
 
 /**
- * The last layer with spatial extent ([N, H, W, C], H and W > 1), or the named one. `bound` gives the output shapes
- * of layers whose declared shapes leave H or W open (a fully convolutional model), measured at the input's size.
+ * Whether the layer's output is channels-first (NCHW): its own data format, or the nearest one upstream (an
+ * Activation, Dropout or BatchNormalization after a channels-first Conv2D keeps its layout).
+ */
+export function isChannelsFirst(layer: Tf.layers.Layer): boolean {
+  const seen = new Set<Tf.layers.Layer>();
+  const queue = [layer];
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    const format = (current.getConfig() as { dataFormat?: string }).dataFormat;
+    if (format) return format === 'channelsFirst';
+    for (const node of current.inboundNodes) queue.push(...node.inboundLayers);
+  }
+  return false;
+}
+
+/** The H and W axes of a 4-D layer output. */
+function spatialAxes(layer: Tf.layers.Layer): [number, number] {
+  return isChannelsFirst(layer) ? [2, 3] : [1, 2];
+}
+
+/**
+ * The last layer with spatial extent (H and W > 1, in its own layout), or the named one. `bound` gives the output
+ * shapes of layers whose declared shapes leave H or W open (a fully convolutional model), measured at the input's size.
  */
 export function tfjsTargetLayer(model: Tf.LayersModel, name?: string, bound: Map<string, number[]> = new Map()): Tf.layers.Layer {
   if (name) return model.getLayer(name);
   const spatial = model.layers.filter((layer) => {
     const shape = bound.get(layer.name) ?? (layer.outputShape as (number | null)[]);
-    return Array.isArray(shape) && shape.length === 4 && (shape[1] ?? 0) > 1 && (shape[2] ?? 0) > 1;
+    if (!Array.isArray(shape) || shape.length !== 4) return false;
+    const [h, w] = spatialAxes(layer);
+    return (shape[h] ?? 0) > 1 && (shape[w] ?? 0) > 1;
   });
   if (spatial.length === 0) throw new Error('the model has no layer with spatial extent to explain');
   return spatial[spatial.length - 1];
+}
+
+/** A layer output as the methods take it, NCHW: channels-first outputs as they are, channels-last ones transposed. */
+function asNchw(data: Float32Array, dims: number[], channelsFirst: boolean): Activation {
+  return channelsFirst ? { data, dims } : nhwcToNchw(data, dims);
 }
 
 /** Output shapes, at this input, of the 4-D layers whose declared H or W is open (one forward pass of them all). */
 function boundLayerShapes(tf: TfModule, model: Tf.LayersModel, input: Tf.Tensor): Map<string, number[]> {
   const open = model.layers.filter((layer) => {
     const shape = layer.outputShape as (number | null)[];
-    return Array.isArray(shape) && shape.length === 4 && (shape[1] === null || shape[2] === null) && layer.getClassName() !== 'InputLayer';
+    if (!Array.isArray(shape) || shape.length !== 4 || layer.getClassName() === 'InputLayer') return false;
+    const [h, w] = spatialAxes(layer);
+    return shape[h] === null || shape[w] === null;
   });
   if (open.length === 0) return new Map();
   const probe = tf.model({ inputs: model.inputs, outputs: open.map((layer) => layer.output as Tf.SymbolicTensor) });
@@ -75,7 +107,7 @@ export interface TfjsExplanation {
   backend: string;
   /** The target layer (a node of a graph model); null for a graph model's pixel methods, which need none. */
   layer: string | null;
-  /** The target layer's output shape, as the model computes it (NHWC unless the graph is NCHW). */
+  /** The target layer's output shape, as the model computes it (NHWC unless the layer or graph is channels-first). */
   layerDims: number[] | null;
   /** What the score is, by the output's kind (see outputObjective); class outputs for layers models. */
   objective: { kind: ObjectiveKind; description: string };
@@ -130,7 +162,8 @@ export async function explainTfjsModel(
     const probabilityOf = (values: ArrayLike<number>) => (distribution ? values[targetClass] : softmax(Float32Array.from(values))[targetClass]);
     const activation = trunk.predict(input) as Tf.Tensor;
     const layerDims = activation.shape;
-    const activationNchw = nhwcToNchw(await activation.data() as Float32Array, activation.shape);
+    const channelsFirst = isChannelsFirst(target);
+    const activationNchw = asNchw(await activation.data() as Float32Array, activation.shape, channelsFirst);
     const classScore = (x: Tf.Tensor) => predict(x).slice([0, targetClass], [1, 1]).sum();
     const each = async <T>(inputs: Float32Array[], run: (x: Tf.Tensor) => Promise<T>) => {
       const results: T[] = [];
@@ -146,7 +179,7 @@ export async function explainTfjsModel(
       layerGradient: async () => {
         const head = headChain(model, target);
         const gradient = tf.grad((x: Tf.Tensor) => head.reduce((tensor, layer) => layer.apply(tensor) as Tf.Tensor, x).slice([0, targetClass], [1, 1]).sum())(activation);
-        try { return { activation: activationNchw, gradient: nhwcToNchw(await gradient.data() as Float32Array, gradient.shape) }; } finally { gradient.dispose(); }
+        try { return { activation: activationNchw, gradient: asNchw(await gradient.data() as Float32Array, gradient.shape, channelsFirst) }; } finally { gradient.dispose(); }
       },
       layerActivation: async () => activationNchw,
       inputGradients: async (inputs) => {
