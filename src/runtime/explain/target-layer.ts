@@ -19,12 +19,18 @@ export function hasSpatialExtent(dims: number[] | undefined, layout: 'nchw' | 'n
 
 /**
  * The default layer to explain: the last of the candidates (given in topological order) with spatial extent whose
- * tensor the output depends on (`needed`).
+ * tensor the output depends on (`needed`). When the output is itself a map (segmentation, a text-probability map,
+ * a super-resolved image), the tensors of the head that already hold the output's channels (the classifier's map,
+ * its upsampling, the output itself) are passed over for the last feature map before them, as pytorch-grad-cam's
+ * segmentation examples pick the backbone's last stage rather than the logits.
  */
-export function lastSpatialLayer(candidates: LayerChoice[], needed: Set<string>, layout: 'nchw' | 'nhwc'): LayerChoice {
+export function lastSpatialLayer(candidates: LayerChoice[], needed: Set<string>, layout: 'nchw' | 'nhwc', outputDims?: readonly number[]): LayerChoice {
   const spatial = candidates.filter((candidate) => needed.has(candidate.tensor) && hasSpatialExtent(candidate.dims, layout));
   if (spatial.length === 0) throw new Error('the model has no layer with spatial extent to explain');
-  return spatial[spatial.length - 1];
+  const channelAxis = layout === 'nchw' ? 1 : 3;
+  const outputChannels = outputDims && hasSpatialExtent([...outputDims], layout) ? outputDims[channelAxis] : undefined;
+  const features = outputChannels === undefined ? [] : spatial.filter((candidate) => candidate.dims[channelAxis] !== outputChannels);
+  return features.length > 0 ? features[features.length - 1] : spatial[spatial.length - 1];
 }
 
 /** Tensors the given output depends on. */
@@ -44,7 +50,7 @@ function ancestors(model: OnnxModel, output: string): Set<string> {
 
 /**
  * The layer to explain: `requested` as a tensor name or a node name; by default the last node output (in
- * topological order) with spatial extent ([N, C, H, W], H and W > 1) that the output depends on.
+ * topological order) with spatial extent ([N, C, H, W], H and W > 1) that the output depends on (see lastSpatialLayer).
  */
 export function chooseTargetLayer(model: OnnxModel, shapes: ShapeMap, output: string, requested?: string): LayerChoice {
   const order = topologicalOrder(model.graph);
@@ -64,5 +70,5 @@ export function chooseTargetLayer(model: OnnxModel, shapes: ShapeMap, output: st
     throw new Error(`no node or tensor named "${requested}"`);
   }
   const candidates = order.flatMap((node) => node.output.map((tensor) => ({ tensor, node: nodeLabel(node), opType: node.op_type, dims: shapes[tensor] })));
-  return lastSpatialLayer(candidates, ancestors(model, output), 'nchw');
+  return lastSpatialLayer(candidates, ancestors(model, output), 'nchw', shapes[output]);
 }

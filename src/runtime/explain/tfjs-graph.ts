@@ -4,7 +4,7 @@ import { imageToTensor } from '../images';
 import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
 import { graphRunner, tfjsInputFacts } from '../predict/tfjs-model';
-import { executionOrder, graphTensorFacts, tensorRef } from '../tfjs/graph-model';
+import { executionOrder, graphTensorFacts, tensorKey, tensorRef } from '../tfjs/graph-model';
 import { gradientBlocker, graphAncestors, graphIo } from '../tfjs/graph-gradients';
 import type { GraphNode } from '../tfjs/graph-shapes';
 import { attrText } from '../tfjs/graph-shapes';
@@ -40,7 +40,7 @@ function graphLayout(nodes: GraphNode[]): 'nchw' | 'nhwc' {
 }
 
 /** The layer to explain: the named node, or the last node with spatial extent that the output depends on. */
-function graphTargetLayer(nodes: GraphNode[], facts: ReturnType<typeof graphTensorFacts>, needed: Set<string>, layout: 'nchw' | 'nhwc', requested?: string): LayerChoice {
+function graphTargetLayer(nodes: GraphNode[], facts: ReturnType<typeof graphTensorFacts>, output: string, needed: Set<string>, layout: 'nchw' | 'nhwc', requested?: string): LayerChoice {
   const candidates = executionOrder(nodes).flatMap((node) => {
     const shape = facts.get(node.name)?.shape;
     const dims = shape?.every((dim) => typeof dim === 'number') ? (shape as number[]) : undefined;
@@ -51,7 +51,8 @@ function graphTargetLayer(nodes: GraphNode[], facts: ReturnType<typeof graphTens
     if (!named) throw new Error(`no node named "${shortName(requested)}" in the graph`);
     return named;
   }
-  return lastSpatialLayer(candidates, needed, layout);
+  const outputShape = facts.get(tensorKey(...tensorRef(output)))?.shape;
+  return lastSpatialLayer(candidates, needed, layout, outputShape?.every((dim) => typeof dim === 'number') ? (outputShape as number[]) : undefined);
 }
 
 /**
@@ -98,7 +99,7 @@ async function explainGraph(
   const toTensor = (values: Float32Array, shape = dims) => (feed.dtype === 'int32' ? tf.tensor(Int32Array.from(values, Math.round), shape, 'int32') : tf.tensor(values, shape, 'float32'));
   const needed = graphAncestors(json, output);
   const layer = method.resolution === 'layer' || options.layer
-    ? graphTargetLayer(nodes, graphTensorFacts(json, readShards(json, modelJson).weights, { [input]: dims }), needed, layout, options.layer)
+    ? graphTargetLayer(nodes, graphTensorFacts(json, readShards(json, modelJson).weights, { [input]: dims }), output, needed, layout, options.layer)
     : null;
 
   // The output as the objective reads it: 4-D outputs of an NHWC graph are taken as [1, C, H, W], as ONNX's are.

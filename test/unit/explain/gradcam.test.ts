@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Explainer } from '../../../src/runtime/explain';
 import { imageToTensor } from '../../../src/runtime/images';
+import { readModelFile } from '../../../src/runtime/onnx/codec';
 import { sharedImage } from '../helpers/shared';
 import { torchvisionModel } from '../predict/torchvision-models';
 import { assertMapsAgree, pytorchReference } from './reference';
@@ -37,4 +38,27 @@ describe('explain: Grad-CAM and Grad-CAM++ against PyTorch autograd', function (
       }
     });
   }
+});
+
+describe('explain: the default layer of a model whose output is a map', function () {
+  this.timeout(300000);
+  it('segmentation (lraspp_mobilenet_v3_large): the last feature map before the classifier, not the class maps or the output', async () => {
+    const file = torchvisionModel('lraspp_mobilenet_v3_large');
+    const image = sharedImage('cat.jpg');
+    const explainer = await Explainer.open(file, { sampleImage: image });
+    try {
+      const explanation = await explainer.explain(image, { method: 'gradcam' });
+      const layer = explanation.layer!;
+      assert.equal(layer.dims.length, 4);
+      assert.notEqual(layer.dims[1], 21, `${layer.tensor} holds the 21 class maps`);
+      assert.ok(layer.dims[2] > 1 && layer.dims[3] > 1);
+      const model = readModelFile(file);
+      const weightDims = new Map(model.graph.initializer.map((tensor) => [tensor.name, tensor.dims.map(Number)]));
+      const classifiers = model.graph.node.filter((node) => node.op_type === 'Conv' && node.input[0] === layer.tensor && weightDims.get(node.input[1])?.[0] === 21);
+      assert.equal(classifiers.length, 1, `${layer.tensor} feeds the high-resolution branch's 1×1 classifier`);
+      assert.deepEqual(explanation.cam.size, layer.dims.slice(2));
+    } finally {
+      await explainer.release();
+    }
+  });
 });
