@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
 import { resolveAcceleratedPackage } from '../onnx/execution';
+import { registerMissingGradients } from './gradients';
 import { registerWasmBackpropKernels } from './kernels';
 
 type TfModule = typeof Tf;
@@ -20,7 +21,9 @@ export interface BackendLoaders {
 /** @tensorflow/tfjs, loaded on first use: it is external to the bundles and slow to load (esbuild.js). */
 export function loadTfjs(): TfModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; an import would load tfjs at activation
-  return require('@tensorflow/tfjs') as TfModule;
+  const tf = require('@tensorflow/tfjs') as TfModule;
+  registerMissingGradients(tf);
+  return tf;
 }
 
 /** An optional package's exports (the accelerator folder's copy when it holds one), or undefined when it is absent. */

@@ -5,11 +5,12 @@ import type { ModelJson } from './manifest';
 /**
  * Graph ops whose tfjs-converter 4.22 implementation records only tfjs kernels that have a gradient (tfjs-core's
  * registered gradients; fused convolutions and matmuls fall back to their unfused, differentiable parts while a
- * gradient is recorded). ArgMax/ArgMin and Floor/Round/Sign have zero gradients registered, so they pass.
+ * gradient is recorded). ArgMax/ArgMin and Floor/Round/Sign have zero gradients registered, so they pass. GatherNd's
+ * gradient is ours (tfjs/gradients), registered whenever tfjs is loaded.
  */
 const DIFFERENTIABLE_OPS = new Set([
   'Identity', 'IdentityN', 'Snapshot', 'StopGradient', 'PlaceholderWithDefault', 'Cast', 'Reshape', 'Squeeze', 'ExpandDims',
-  'Transpose', 'ConcatV2', 'Concat', 'Pack', 'Unpack', 'Slice', 'Split', 'SplitV', 'Tile', 'GatherV2', 'Gather', 'Reverse',
+  'Transpose', 'ConcatV2', 'Concat', 'Pack', 'Unpack', 'Slice', 'Split', 'SplitV', 'Tile', 'GatherV2', 'Gather', 'GatherNd', 'Reverse',
   'ReverseV2', 'Pad', 'PadV2', 'MirrorPad', 'SpaceToBatchND', 'BatchToSpaceND', 'BroadcastTo', 'ZerosLike', 'OnesLike',
   'Add', 'AddV2', 'AddN', 'BiasAdd', 'Sub', 'Mul', 'RealDiv', 'Div', 'FloorDiv', 'FloorMod', 'Mod', 'Maximum', 'Minimum', 'Pow',
   'SquaredDifference', 'Abs', 'Acos', 'Acosh', 'Asin', 'Asinh', 'Atan', 'Atan2', 'Atanh', 'Ceil', 'Cos', 'Cosh', 'Elu', 'Erf',
