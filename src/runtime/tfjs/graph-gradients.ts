@@ -1,5 +1,5 @@
 import type { GraphNode } from './graph-shapes';
-import { tensorRef } from './graph-model';
+import { graphSignature, tensorRef } from './graph-model';
 import type { ModelJson } from './manifest';
 
 /**
@@ -34,10 +34,8 @@ const dataSources = (node: GraphNode) => (node.input ?? []).filter((input) => !i
  */
 export function graphIo(json: ModelJson): { input: string; output: string } {
   const nodes = graphNodes(json);
-  type Signature = { inputs?: Record<string, { name: string }>; outputs?: Record<string, { name: string }> } | undefined;
-  // tfjs-converter reads the signature from userDefinedMetadata first.
-  const signature = ((json.userDefinedMetadata as { signature?: Signature } | undefined)?.signature ?? json.signature) as Signature;
-  const first = (entries?: Record<string, { name: string }>) => (entries ? Object.values(entries)[0]?.name : undefined);
+  const signature = graphSignature(json);
+  const first = (entries?: Record<string, { name?: string }>) => (entries ? Object.values(entries)[0]?.name : undefined);
   const read = new Set(nodes.flatMap((node) => (node.input ?? []).map((input) => tensorRef(input)[0])));
   const input = first(signature?.inputs) ?? nodes.find((node) => node.op.startsWith('Placeholder'))?.name;
   const output = first(signature?.outputs) ?? nodes.find((node) => !read.has(node.name) && node.op !== 'Const' && node.op !== 'NoOp')?.name;

@@ -10,6 +10,14 @@ export function tensorRef(input: string): [string, number] {
 }
 export const tensorKey = (name: string, index: number) => (index === 0 ? name : `${name}:${index}`);
 
+interface SignatureEntry { name?: string; dtype?: string; tensorShape?: { dim?: { size: string }[] } }
+export interface GraphSignature { inputs?: Record<string, SignatureEntry>; outputs?: Record<string, SignatureEntry> }
+
+/** The signature as tfjs-converter reads it: the one in userDefinedMetadata first, then the top-level one. */
+export function graphSignature(json: ModelJson): GraphSignature | undefined {
+  return ((json.userDefinedMetadata as { signature?: GraphSignature } | undefined)?.signature ?? json.signature) as GraphSignature | undefined;
+}
+
 /** Nodes in an order where each comes after its data inputs; nodes on cycles (loop back edges) come last. */
 export function executionOrder(nodes: GraphNode[]): GraphNode[] {
   const byName = new Map(nodes.map((node) => [node.name, node]));
@@ -126,7 +134,7 @@ export function inspectGraphModel(json: ModelJson, file: string, fileSize: numbe
   }
   macs = macsKnown;
 
-  const signature = (json.signature as { outputs?: Record<string, { name?: string; dtype?: string; tensorShape?: { dim?: { size: string }[] } }> } | undefined)?.outputs;
+  const signature = graphSignature(json)?.outputs;
   const outputs: TensorInfo[] = signature
     ? Object.entries(signature).map(([key, output]) => {
       const [name, index] = tensorRef(output.name ?? key);
