@@ -94,13 +94,14 @@ describe('corpus: graph-model gradients against finite differences (tfjs run dir
 
   // Grad-CAM's weight α_k is the spatial mean of ∂score/∂A_k: shifting channel k of the fed activation by ε everywhere
   // changes the score by about ε·H·W·α_k. The map ReLU(Σ α_k A_k) is rebuilt from those differences and compared.
-  // MoveNet's keypoints come out through GatherNd, whose gradient tfjs lacks and we register (tfjs/gradients).
-  for (const id of ['emotion', 'facemesh', 'movenet']) {
+  // MoveNet's keypoint scores come out through GatherNd, whose gradient tfjs lacks and we register (tfjs/gradients);
+  // its [1, 1, 17, 3] output is read as [1, 3, 1, 17] (4-D outputs of NHWC graphs are), so element 36 is keypoint 2's score.
+  for (const { id, targetClass } of [{ id: 'emotion' }, { id: 'facemesh' }, { id: 'movenet', targetClass: 36 }]) {
     it(`${id}: the Grad-CAM map equals the one built from central differences of the score through the head`, async function () {
       const model = byId(id);
       if (!corpusAvailable(model)) this.skip();
       const file = corpusFile(model);
-      const explanation = await explainTfjsModel(file, image, { method: 'gradcam' });
+      const explanation = await explainTfjsModel(file, image, { method: 'gradcam', targetClass });
       const { tf, model: direct, input, output } = await loadDirect(file);
       const { data, dims } = await imageToTensor(image, explanation.preprocessing);
       const x = direct.inputs[0].dtype === 'int32' ? tf.tensor(Int32Array.from(data, Math.round), dims, 'int32') : tf.tensor(data, dims);
@@ -111,8 +112,9 @@ describe('corpus: graph-model gradients against finite differences (tfjs run dir
       const score = async (channel: number, shift: number) => {
         const fed = tf.tidy(() => activation.add(tf.oneHot([channel], channels).reshape([1, 1, 1, channels]).mul(shift)));
         const result = direct.execute({ [input]: x, [explanation.layer!]: fed }, output) as Tf.Tensor;
-        const value = (await result.data())[explanation.targetClass];
-        tf.dispose([fed, result]);
+        const read = result.rank === 4 ? result.transpose([0, 3, 1, 2]) : result;
+        const value = (await read.data())[explanation.targetClass];
+        tf.dispose([fed, result, read]);
         return value;
       };
       const epsilon = 1e-3 * scale;

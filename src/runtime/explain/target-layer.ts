@@ -33,8 +33,24 @@ export function lastSpatialLayer(candidates: LayerChoice[], needed: Set<string>,
   return features.length > 0 ? features[features.length - 1] : spatial[spatial.length - 1];
 }
 
-/** Tensors the given output depends on. */
-function ancestors(model: OnnxModel, output: string): Set<string> {
+/** Ops whose outputs do not change with a small change of their inputs (indices, comparisons, rounding, shapes). */
+const ZERO_GRADIENT_OPS = new Set([
+  'ArgMax', 'ArgMin', 'Shape', 'Size', 'NonZero', 'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'Not', 'And',
+  'Or', 'Xor', 'Floor', 'Ceil', 'Round', 'Sign', 'IsNaN', 'IsInf', 'ConstantOfShape', 'EyeLike', 'RandomNormalLike', 'RandomUniformLike',
+]);
+
+/** Ops whose gradient flows to their first input only (the others are indices, shapes, sizes, axes or scales). */
+const FIRST_INPUT_GRADIENT_OPS = new Set([
+  'Gather', 'GatherND', 'GatherElements', 'Reshape', 'Expand', 'Tile', 'Slice', 'Pad', 'Squeeze', 'Unsqueeze', 'Resize',
+  'Upsample', 'TopK', 'ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL2', 'Split', 'CumSum',
+]);
+
+/**
+ * Tensors the given output depends on through a nonzero gradient: those that reach it only as indices (an ArgMax
+ * feeding a Gather's positions, TopK's indices), through a comparison or through a shape are left out, so a layer
+ * chosen among them has a gradient to explain.
+ */
+function gradientAncestors(model: OnnxModel, output: string): Set<string> {
   const producers = producerMap(model.graph);
   const seen = new Set<string>();
   const stack = [output];
@@ -43,14 +59,18 @@ function ancestors(model: OnnxModel, output: string): Set<string> {
     if (seen.has(name)) continue;
     seen.add(name);
     const producer = producers.get(name);
-    if (producer) stack.push(...producer.node.input.filter(Boolean));
+    if (!producer || ZERO_GRADIENT_OPS.has(producer.node.op_type)) continue;
+    if (producer.node.op_type === 'TopK' && producer.outputIndex === 1) continue;
+    const inputs = producer.node.input.filter(Boolean);
+    stack.push(...(FIRST_INPUT_GRADIENT_OPS.has(producer.node.op_type) ? inputs.slice(0, 1) : inputs));
   }
   return seen;
 }
 
 /**
  * The layer to explain: `requested` as a tensor name or a node name; by default the last node output (in
- * topological order) with spatial extent ([N, C, H, W], H and W > 1) that the output depends on (see lastSpatialLayer).
+ * topological order) with spatial extent ([N, C, H, W], H and W > 1) that the output depends on through a gradient
+ * (see gradientAncestors and lastSpatialLayer).
  */
 export function chooseTargetLayer(model: OnnxModel, shapes: ShapeMap, output: string, requested?: string): LayerChoice {
   const order = topologicalOrder(model.graph);
@@ -70,5 +90,5 @@ export function chooseTargetLayer(model: OnnxModel, shapes: ShapeMap, output: st
     throw new Error(`no node or tensor named "${requested}"`);
   }
   const candidates = order.flatMap((node) => node.output.map((tensor) => ({ tensor, node: nodeLabel(node), opType: node.op_type, dims: shapes[tensor] })));
-  return lastSpatialLayer(candidates, ancestors(model, output), 'nchw', shapes[output]);
+  return lastSpatialLayer(candidates, gradientAncestors(model, output), 'nchw', shapes[output]);
 }

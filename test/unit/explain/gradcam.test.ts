@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Explainer } from '../../../src/runtime/explain';
 import { imageToTensor } from '../../../src/runtime/images';
 import { readModelFile } from '../../../src/runtime/onnx/codec';
 import { sharedImage } from '../helpers/shared';
-import { torchvisionModel } from '../predict/torchvision-models';
+import { cacheDir, runPython, torchvisionModel } from '../predict/torchvision-models';
 import { assertMapsAgree, pytorchReference } from './reference';
 
 const cases = [
@@ -59,6 +61,24 @@ describe('explain: the default layer of a model whose output is a map', function
       assert.deepEqual(explanation.cam.size, layer.dims.slice(2));
     } finally {
       await explainer.release();
+    }
+  });
+});
+
+describe('explain: the default layer is one the output depends on through a gradient', function () {
+  this.timeout(120000);
+  it('a map read only by an ArgMax (a keypoint decoder\'s centre-weighted scores) is passed over for the scores themselves', async () => {
+    const file = path.join(cacheDir(), `argmax-decoder-${process.pid}.onnx`);
+    runPython('argmax_decoder.py', [file]);
+    const image = sharedImage('kitten_224.png');
+    const explainer = await Explainer.open(file, { sampleImage: image, overrides: { size: [8, 8] } });
+    try {
+      const explanation = await explainer.explain(image, { method: 'gradcam', targetClass: 1 });
+      assert.equal(explanation.layer!.tensor, 'scores', 'not "weighted", which reaches the output only as ArgMax indices');
+      assert.ok(Math.max(...explanation.cam.data) > 0, 'a map with a gradient behind it');
+    } finally {
+      await explainer.release();
+      fs.rmSync(file, { force: true });
     }
   });
 });
