@@ -1,4 +1,5 @@
 import type * as Tf from '@tensorflow/tfjs';
+import { CLASS_NAMES_METADATA_KEY } from '../predict/labels';
 import { loadTfjsModel } from '../predict/tfjs-model';
 import { initTfjsBackend } from '../tfjs/backend';
 import type { ManifestWeight } from '../tfjs/manifest';
@@ -17,6 +18,8 @@ const EPSILON = 1e-7;
 export interface TfjsEngineOptions {
   /** Per-class loss weights, resolved by the caller (config.classWeights 'balanced' needs the class counts). */
   classWeights?: number[];
+  /** The data's class names, one per class: the saved model.json records them in its userDefinedMetadata (see CLASS_NAMES_METADATA_KEY). */
+  classNames?: readonly string[];
 }
 
 /** Layers up to and including `name` stop training; the error lists the layers when the name is not one of them. */
@@ -146,6 +149,9 @@ export async function createTfjsEngine(config: TrainConfig, classes: number, opt
   const classWeights = options.classWeights ?? (Array.isArray(config.classWeights) ? config.classWeights : undefined);
   if (config.classWeights === 'balanced' && !options.classWeights) throw new Error('balanced class weights need the class counts: pass them resolved as options.classWeights');
   if (classWeights && classWeights.length !== classes) throw new Error(`${classWeights.length} class weights for ${classes} classes`);
+  if (options.classNames && options.classNames.length !== classes) throw new Error(`${options.classNames.length} class names for ${classes} classes`);
+  // tfjs keeps a layers model's userDefinedMetadata through save and load: the class names go there, as a JSON array.
+  if (options.classNames) saved.setUserDefinedMetadata({ ...(saved.getUserDefinedMetadata() ?? {}), [CLASS_NAMES_METADATA_KEY]: [...options.classNames] });
   const optimizer = new Optimizer(tf, config);
   // A layer weight's read() is its tf.Variable itself, named like the weight.
   const trainable = () => training.trainableWeights.map((weight) => weight.read() as Tf.Variable);
@@ -223,7 +229,10 @@ export async function createTfjsEngine(config: TrainConfig, classes: number, opt
         bytes.set(new Uint8Array(buffer), offset);
         offset += buffer.byteLength;
       }
-      const json = { format: 'layers-model', generatedBy: artifacts!.generatedBy, convertedBy: artifacts!.convertedBy ?? null, modelTopology: artifacts!.modelTopology as Record<string, unknown> };
+      const json = {
+        format: 'layers-model', generatedBy: artifacts!.generatedBy, convertedBy: artifacts!.convertedBy ?? null, modelTopology: artifacts!.modelTopology as Record<string, unknown>,
+        ...(artifacts!.userDefinedMetadata ? { userDefinedMetadata: artifacts!.userDefinedMetadata } : {}),
+      };
       writeTfjsModel(file, json, (artifacts!.weightSpecs ?? []) as ManifestWeight[], bytes);
     },
     async release() {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Explainer, type Explanation } from '../../explain/explainer';
-import { explainTfjsModel } from '../../explain/tfjs-gradcam';
+import { explainTfjsWithLabels } from '../../preview/tfjs-explain';
 import type { Preprocessing } from '../../images/types';
 import { METHODS } from '../../explain/methods';
 import { renderOverlay } from '../../explain/overlay';
@@ -24,10 +24,9 @@ async function explainOnnx(model: string, image: string, method: string, layer: 
   }
 }
 
-/** TensorFlow.js layers and graph models (model.json): every method through tfjs (gradients, scores); classes by index. */
-async function explainTfjs(model: string, image: string, method: string, layer: string | undefined, targetClass: string | undefined, overrides: Partial<Preprocessing>): Promise<VerbExplanation> {
-  if (targetClass !== undefined && !/^\d+$/.test(targetClass)) throw new Error('--class takes a class index for TensorFlow.js models');
-  const explanation = await explainTfjsModel(model, image, { method, layer, targetClass: targetClass === undefined ? undefined : Number(targetClass), overrides });
+/** TensorFlow.js layers and graph models (model.json): every method through tfjs (gradients, scores); classes by index or label. */
+async function explainTfjs(model: string, image: string, method: string, layer: string | undefined, targetClass: string | undefined, labels: string | undefined, overrides: Partial<Preprocessing>): Promise<VerbExplanation> {
+  const { explanation } = await explainTfjsWithLabels({ model, image, method, layer, targetClass, labels, overrides });
   const target = explanation.layer === null ? null : { tensor: explanation.layer, node: explanation.layer, dims: explanation.layerDims ?? undefined };
   return { ...explanation, layer: target, probability: null };
 }
@@ -72,7 +71,7 @@ export async function explainVerb(argv: string[]): Promise<number> {
   const overrides = preprocessingOverrides(values);
   const started = performance.now();
   const explanation = tfjs
-    ? await explainTfjs(model, image, values.method!, values.layer, values.class, overrides)
+    ? await explainTfjs(model, image, values.method!, values.layer, values.class, values.labels, overrides)
     : await explainOnnx(model, image, values.method!, values.layer, values.class, box, values.labels, overrides);
   if (values.out) {
     const opacity = values.opacity === undefined ? 0.5 : Number(values.opacity);
