@@ -10,6 +10,7 @@ import { runPreviewRequest } from '../../../src/runtime/preview/jobs';
 import { stepEngineFactory } from '../../../src/runtime/train/engines';
 import { writeSampleDataset } from '../../../src/runtime/train/sample-dataset';
 import { train } from '../../../src/runtime/train/trainer';
+import { loadSavedLayersModel, saveLayersModel } from './helpers/tfjs-models';
 import { pythonMissing, systemPython } from '../runtime/reference';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- tfjs and onnxruntime load lazily in the runtime too
@@ -137,20 +138,13 @@ describe('trained models carry their class names', function () {
         tf.layers.dense({ units: 10, activation: 'softmax' }),
       ],
     });
-    await model.save(tf.io.withSaveHandler(async (artifacts) => {
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
-      fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] }));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    const tiny = await saveLayersModel(model, dir);
     model.dispose();
     const out = path.join(tmp, 'tfjs-trained', 'model.json');
     fs.mkdirSync(path.dirname(out));
-    await train({ model: path.join(dir, 'model.json'), data, out, epochs: 1, batchSize: 16, seed: 3, newHead: true }, { createEngine: stepEngineFactory() });
+    await train({ model: tiny, data, out, epochs: 1, batchSize: 16, seed: 3, newHead: true }, { createEngine: stepEngineFactory() });
 
-    const json = JSON.parse(fs.readFileSync(out, 'utf8')) as { modelTopology: object; weightsManifest: { paths: string[]; weights: Tf.io.WeightsManifestEntry[] }[]; userDefinedMetadata?: object };
-    const weightData = new Uint8Array(Buffer.concat(json.weightsManifest.flatMap((group) => group.paths.map((file) => fs.readFileSync(path.join(path.dirname(out), file)))))).buffer;
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((group) => group.weights), weightData, userDefinedMetadata: json.userDefinedMetadata }));
+    const loaded = await loadSavedLayersModel(out);
     const sorted = [...WORDS].sort();
     assert.deepEqual(loaded.getUserDefinedMetadata(), { 'cnnStudio.classNames': sorted });
     loaded.dispose();
