@@ -86,8 +86,10 @@ describe('trained models carry their class names', function () {
     assert.equal(top.length, 3);
     for (const entry of top) assert.equal(entry.label, sorted[entry.index]);
 
-    const explained = JSON.parse(runCli('explain', out, image, '--class', 'two', '--json').stdout) as { class: number };
+    const explained = JSON.parse(runCli('explain', out, image, '--class', 'two', '--json').stdout) as { class: number; label: string };
     assert.equal(explained.class, sorted.indexOf('two'), '--class resolves a folder name');
+    assert.equal(explained.label, 'two');
+    assert.match(runCli('explain', out, image, '--class', '0').stdout, /for the class 0 output \(one\)/, 'the text names the class');
     const preview = await runPreviewRequest({ action: 'predict', model: out, images: [image], top: 3 });
     assert.ok(preview.action === 'predict' && preview.labelsFile === out, 'the Preview panel names the model as the labels\' source');
     const previewTop = preview.results[0].outputs[0];
@@ -152,7 +154,8 @@ describe('trained models carry their class names', function () {
     const predicted = JSON.parse(runCli('predict', out, image, '--json', '--top', '3').stdout) as PredictJson;
     assert.equal(predicted.labelSource, 'model');
     for (const entry of predicted.results[0].outputs[0].top) assert.equal(entry.label, sorted[entry.index]);
-    const explained = JSON.parse(runCli('explain', out, image, '--class', 'zero', '--json').stdout) as { class: number };
+    const explained = JSON.parse(runCli('explain', out, image, '--class', 'zero', '--json').stdout) as { class: number; label: string };
     assert.equal(explained.class, sorted.indexOf('zero'));
+    assert.equal(explained.label, 'zero');
   });
 });
