@@ -7,6 +7,7 @@ import type * as Tf from '@tensorflow/tfjs';
 import type * as Ort from 'onnxruntime-node';
 import { resolveLabels } from '../../../src/runtime/predict/labels';
 import { runPreviewRequest } from '../../../src/runtime/preview/jobs';
+import { quantizeTfjsModel } from '../../../src/runtime/quantize/tfjs-weights';
 import { stepEngineFactory } from '../../../src/runtime/train/engines';
 import { writeSampleDataset } from '../../../src/runtime/train/sample-dataset';
 import { train } from '../../../src/runtime/train/trainer';
@@ -157,5 +158,11 @@ describe('trained models carry their class names', function () {
     const explained = JSON.parse(runCli('explain', out, image, '--class', 'zero', '--json').stdout) as { class: number; label: string };
     assert.equal(explained.class, sorted.indexOf('zero'));
     assert.equal(explained.label, 'zero');
+
+    const quantized = path.join(tmp, 'tfjs-uint8', 'model.json');
+    await quantizeTfjsModel({ model: out, mode: 'static', tfjsDtype: 'uint8', out: quantized });
+    const reloaded = await loadSavedLayersModel(quantized);
+    assert.deepEqual(reloaded.getUserDefinedMetadata(), { 'cnnStudio.classNames': sorted }, 'weight quantization keeps the names');
+    reloaded.dispose();
   });
 });
