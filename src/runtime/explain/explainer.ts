@@ -10,7 +10,7 @@ import { readModelFile, type OnnxModel } from '../onnx/codec';
 import { exposeTensors } from '../onnx/graph';
 import { createSession, runSession, type SessionOptions } from '../onnx/session';
 import { isMultiLabelModel } from '../predict/classify';
-import { resolveClass, resolveLabelsFile } from '../predict/labels';
+import { resolveClass, resolveLabels, type ModelLabels } from '../predict/labels';
 import { attributionMethod } from './methods';
 import type { Activation, ExplainContext } from './methods/types';
 import { chooseTargetLayer, type LayerChoice } from './target-layer';
@@ -184,14 +184,14 @@ export class Explainer {
     return this.shapes[this.output].reduce((product, dim) => product * dim, 1);
   }
 
-  /** The labels file for this model's classes (see resolveLabelsFile); null when none. */
-  labelsFile(given?: string): string | null {
-    return resolveLabelsFile(this.modelFile, this.classCount, given);
+  /** The labels of this model's classes (see resolveLabels): a given file, the settings', the model's own, a nearby file. */
+  labels(given?: string): ModelLabels {
+    return resolveLabels(this.modelFile, this.classCount, { given, metadata: this.facts.metadata });
   }
 
   /** A class named by index or by label. */
   resolveClass(text: string, labelsFile?: string): number {
-    return resolveClass(text, this.labelsFile(labelsFile), this.classCount);
+    return resolveClass(text, this.labels(labelsFile), this.classCount);
   }
 
   get inputDims(): number[] {

@@ -2,8 +2,8 @@ import type * as Tf from '@tensorflow/tfjs';
 import { imageToTensor } from '../images';
 import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
-import { isDistribution, softmax } from '../predict/classify';
-import { loadTfjsModel } from '../predict/tfjs-model';
+import { classProbabilities, isMultiLabelModel } from '../predict/classify';
+import { loadTfjsModel, tfjsInputFacts } from '../predict/tfjs-model';
 import { initTfjsBackend, loadTfjs } from '../tfjs/backend';
 import { attributionMethod } from './methods';
 import type { ObjectiveKind } from './objective';
@@ -112,7 +112,7 @@ export interface TfjsExplanation {
   /** What the score is, by the output's kind (see outputObjective); class outputs for layers models. */
   objective: { kind: ObjectiveKind; description: string };
   targetClass: number;
-  /** The model output at the class; probability is that value when the output is a distribution, else its softmax. */
+  /** The model output at the class; probability is its sigmoid for a multi-label model, that value when the output is a distribution, else its softmax. */
   score: number;
   probability: number;
   cam: FloatMap;
@@ -145,8 +145,7 @@ export async function explainTfjsModel(
   }
   const model = loaded.model;
   try {
-    const inputShape = model.inputs[0].shape;
-    const facts = { name: model.inputs[0].name, dtype: 'float32', dims: inputShape.map((dim) => dim ?? null), producer: 'keras', irVersion: 0, opset: null, metadata: {} };
+    const facts = tfjsInputFacts(loaded);
     const preprocessing = resolvePreprocessing(modelJson, facts, options.overrides);
     const { data, dims } = await imageToTensor(image, preprocessing);
     const input = tf.tensor(data, dims);
@@ -158,8 +157,8 @@ export async function explainTfjsModel(
     tf.dispose(output);
     const targetClass = options.targetClass ?? scores.indexOf(Math.max(...scores));
     if (!(targetClass >= 0 && targetClass < scores.length)) throw new Error(`class ${targetClass} is outside the output's ${scores.length} classes`);
-    const distribution = isDistribution(scores);
-    const probabilityOf = (values: ArrayLike<number>) => (distribution ? values[targetClass] : softmax(Float32Array.from(values))[targetClass]);
+    const multiLabel = isMultiLabelModel(facts.metadata);
+    const probabilityOf = (values: ArrayLike<number>) => classProbabilities(values, multiLabel).probabilities[targetClass];
     const activation = trunk.predict(input) as Tf.Tensor;
     const layerDims = activation.shape;
     const channelsFirst = isChannelsFirst(target);

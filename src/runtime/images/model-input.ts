@@ -23,8 +23,6 @@ export function onnxInputFacts(model: OnnxModel): ModelInputFacts {
     if (dim.dim_value !== undefined && dim.dim_value !== null && toNumber(dim.dim_value as number) > 0) return toNumber(dim.dim_value as number);
     return dim.dim_param ? dim.dim_param : null;
   });
-  const metadata: Record<string, string> = {};
-  for (const entry of model.metadata_props ?? []) metadata[entry.key] = entry.value;
   return {
     name: input.name,
     dtype: dtypeName(tensorType?.elem_type ?? 1),
@@ -32,8 +30,13 @@ export function onnxInputFacts(model: OnnxModel): ModelInputFacts {
     producer: [model.producer_name, model.producer_version].filter(Boolean).join(' '),
     irVersion: toNumber(model.ir_version),
     opset: defaultOpset(model) || null,
-    metadata,
+    metadata: onnxMetadata(model),
   };
+}
+
+/** An ONNX model's metadata_props as a record. */
+export function onnxMetadata(model: OnnxModel): Record<string, string> {
+  return Object.fromEntries((model.metadata_props ?? []).map((entry) => [entry.key, entry.value]));
 }
 
 export function readInputFacts(modelFile: string): ModelInputFacts {

@@ -6,6 +6,7 @@ import { InferenceOptions, TensorFacts, declaredFacts, inferShapes } from '../on
 import { macRules } from './macs';
 import type { LayerInfo, ModelSummary, Shape, TensorInfo } from './types';
 import { isArgumentSlot, isWeightCarrier, isWeightType } from './weights';
+import { onnxMetadata } from '../images/model-input';
 
 const textDecoder = new TextDecoder();
 
@@ -174,6 +175,6 @@ export function summarize(model: OnnxModel, file: string, fileSize: number, opti
     macsKnown,
     ops,
     layers,
-    metadata: Object.fromEntries((model.metadata_props ?? []).map((entry) => [entry.key, entry.value])),
+    metadata: onnxMetadata(model),
   };
 }

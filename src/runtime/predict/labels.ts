@@ -62,21 +62,78 @@ export function classIndexByName(labels: readonly string[], text: string): numbe
 }
 
 /**
- * The one rule for which labels file names a model's classes: the file given (CLI flag), else the one remembered in
- * the model's settings file (`<model>.cnnstudio.json`, chosen in the Preview panel), else one found next to the model
- * with `classCount` labels; null when none.
+ * The model metadata entry (ONNX metadata_props, tfjs userDefinedMetadata) naming a trained model's classes: a JSON
+ * array of strings, one per output class, in output order (the trainer writes the data's class folder names).
  */
-export function resolveLabelsFile(modelFile: string, classCount: number | undefined, given?: string): string | null {
-  if (given) return given;
-  const remembered = readSettings(modelFile).labels;
-  if (remembered) return path.resolve(path.dirname(modelFile), remembered);
-  return classCount === undefined ? null : findLabelsFile(modelFile, classCount) ?? null;
+export const CLASS_NAMES_METADATA_KEY = 'cnnStudio.classNames';
+
+/** The metadata entry that records `names` (see CLASS_NAMES_METADATA_KEY). */
+export function classNamesMetadata(names: readonly string[]): { key: string; value: string } {
+  return { key: CLASS_NAMES_METADATA_KEY, value: JSON.stringify(names) };
 }
 
-/** A class the user names by index, or by a label of `labelsFile` (see classIndexByName). */
-export function resolveClass(text: string, labelsFile: string | null, classCount?: number): number {
+/** The class names a model's metadata embeds, or undefined (absent, or not a JSON array of strings). */
+export function embeddedClassNames(metadata: Record<string, string> | undefined): string[] | undefined {
+  const text = metadata?.[CLASS_NAMES_METADATA_KEY];
+  if (text === undefined) return undefined;
+  try {
+    const names = JSON.parse(text) as unknown;
+    return Array.isArray(names) && names.every((name) => typeof name === 'string') ? names : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a model's labels came from: a file given (CLI flag, request), the model's settings file, the model's own metadata, or a file found next to it. */
+export type LabelSource = 'given' | 'settings' | 'model' | 'nearby';
+
+export interface ModelLabels {
+  /** One name per class, or null when nothing names the classes. */
+  labels: string[] | null;
+  /** The labels file, or the model file itself when the names are embedded in it; null when none. */
+  file: string | null;
+  source: LabelSource | null;
+  /** Labels that were there but not used, each with why (a count that does not match the output's classes). */
+  ignored: string[];
+}
+
+/**
+ * The one rule for which labels name a model's classes: the file given (CLI flag), else the one remembered in the
+ * model's settings file (`<model>.cnnstudio.json`, chosen in the Preview panel), else the class names embedded in the
+ * model's metadata (a model this extension trained), else a file found next to the model with `classCount` labels.
+ * A given or remembered file, or embedded names, with a count other than `classCount` are skipped with the reason.
+ * `metadata`: the model's metadata (ONNX metadata_props, tfjs userDefinedMetadata).
+ */
+export function resolveLabels(modelFile: string, classCount: number | undefined, options: { given?: string; metadata?: Record<string, string> } = {}): ModelLabels {
+  const ignored: string[] = [];
+  const fits = (labels: string[], what: string): boolean => {
+    if (classCount === undefined || labels.length === classCount) return true;
+    ignored.push(`${what} names ${labels.length} classes, the output has ${classCount}`);
+    return false;
+  };
+  const fromFile = (file: string, source: LabelSource, what: string): ModelLabels | undefined => {
+    if (!fs.existsSync(file)) throw new Error(`labels file ${file} (${what}) does not exist`);
+    const labels = readLabels(file);
+    return fits(labels, `${what} ${file}`) ? { labels, file, source, ignored } : undefined;
+  };
+  const given = options.given && fromFile(options.given, 'given', 'the labels file given');
+  if (given) return given;
+  const remembered = readSettings(modelFile).labels;
+  const settings = remembered && fromFile(path.resolve(path.dirname(modelFile), remembered), 'settings', "the model's settings file's labels file");
+  if (settings) return settings;
+  const embedded = embeddedClassNames(options.metadata);
+  if (embedded && fits(embedded, `the model's metadata ${CLASS_NAMES_METADATA_KEY}`)) return { labels: embedded, file: modelFile, source: 'model', ignored };
+  const nearby = classCount === undefined ? undefined : findLabelsFile(modelFile, classCount);
+  return nearby ? { labels: readLabels(nearby), file: nearby, source: 'nearby', ignored } : { labels: null, file: null, source: null, ignored };
+}
+
+/** A class the user names by index, or by one of the model's labels (see resolveLabels, classIndexByName). */
+export function resolveClass(text: string, labels: ModelLabels, classCount?: number): number {
   const trimmed = text.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  if (!labelsFile) throw new Error(`class "${trimmed}": no labels file with ${classCount ?? "the output's"} labels next to the model; give one`);
-  return classIndexByName(readLabels(labelsFile), trimmed);
+  if (!labels.labels) {
+    const why = labels.ignored.length ? ` (${labels.ignored.join('; ')})` : '';
+    throw new Error(`class "${trimmed}": the model embeds no class names and no labels file with ${classCount ?? "the output's"} labels lies next to it${why}; give one`);
+  }
+  return classIndexByName(labels.labels, trimmed);
 }

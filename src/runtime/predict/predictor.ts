@@ -7,13 +7,13 @@ import { inputDims, pixelsToTensor } from '../images/tensor';
 import type { Preprocessing } from '../images/types';
 import { classify, isMultiLabelModel, type Classification } from './classify';
 import { maskOverlay, outputKind, outputToPixels, segmentationMask, summarizeTensor, type ImageRange, type LegendEntry, type TensorSummary } from './dense';
-import { readLabels, resolveLabelsFile } from './labels';
+import { resolveLabels, type ModelLabels } from './labels';
 import { floatTensor, loadOnnxRuntime, openSession, tensorToFloat32 } from './onnx-runtime';
 import { encodePng } from './png';
 import { openTfjsRunner } from './tfjs-runner';
 
 export interface PredictorOptions {
-  /** Labels file; default: the sidecar's, else one found next to the model with the right class count. */
+  /** Labels file; default: the sidecar's, else the model's embedded class names, else a file found next to the model with the right class count. */
   labels?: string;
   top?: number;
   overrides?: Partial<Preprocessing>;
@@ -81,7 +81,7 @@ export class Predictor {
     readonly preprocessing: Preprocessing,
     private readonly runner: ForwardRunner,
     private readonly options: PredictorOptions,
-    private labelsByCount = new Map<number, { file: string | null; labels?: string[] }>(),
+    private labelsByCount = new Map<number, ModelLabels>(),
   ) {}
 
   static async open(modelFile: string, options: PredictorOptions = {}): Promise<Predictor> {
@@ -102,12 +102,11 @@ export class Predictor {
     return this.runner.providerFallback;
   }
 
-  /** The labels file used for outputs of `classCount` classes, or null. */
-  labelsFor(classCount: number): { file: string | null; labels?: string[] } {
+  /** The labels of outputs of `classCount` classes (see resolveLabels). */
+  labelsFor(classCount: number): ModelLabels {
     const cached = this.labelsByCount.get(classCount);
     if (cached) return cached;
-    const file = resolveLabelsFile(this.modelFile, classCount, this.options.labels);
-    const entry = file ? { file, labels: readLabels(file) } : { file: null };
+    const entry = resolveLabels(this.modelFile, classCount, { given: this.options.labels, metadata: this.facts.metadata });
     this.labelsByCount.set(classCount, entry);
     return entry;
   }
@@ -131,13 +130,13 @@ export class Predictor {
     for (const { name, dims, values } of outputs) {
       const kind = outputKind(dims);
       if (kind === 'classification') {
-        described.push({ name, dims, kind, ...classify(values, top, this.labelsFor(values.length).labels, isMultiLabelModel(this.facts.metadata)) });
+        described.push({ name, dims, kind, ...classify(values, top, this.labelsFor(values.length).labels ?? undefined, isMultiLabelModel(this.facts.metadata)) });
       } else if (kind === 'image') {
         const { pixels, range } = outputToPixels(dims, values);
         const png = this.options.renderImages ? await encodePng(pixels) : undefined;
         described.push({ name, dims, kind, summary: summarizeTensor(dims, values), range, png });
       } else if (kind === 'segmentation') {
-        const mask = segmentationMask(dims, values, this.labelsFor(dims[1]).labels);
+        const mask = segmentationMask(dims, values, this.labelsFor(dims[1]).labels ?? undefined);
         let png: Buffer | undefined;
         if (this.options.renderImages) {
           const picture = await decodeImage(image, { size: [mask.height, mask.width], resize: this.preprocessing.resize, channels: 'rgb' });

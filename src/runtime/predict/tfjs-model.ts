@@ -2,6 +2,7 @@ import type * as Tf from '@tensorflow/tfjs';
 import { conciseMessage } from '../errors';
 import type { ModelInputFacts } from '../images/model-input';
 import { readModelJson } from '../tfjs/inspect';
+import { userMetadataStrings } from '../tfjs/manifest';
 import { readShards } from '../tfjs/shards';
 
 type TfModule = typeof Tf;
@@ -35,7 +36,7 @@ export async function loadTfjsModel(tf: TfModule, modelJson: string): Promise<Tf
   }
 }
 
-/** The first input of a loaded tfjs model, as preprocessing resolution reads model inputs. */
+/** The first input of a loaded tfjs model, as preprocessing resolution reads model inputs, and its userDefinedMetadata. */
 export function tfjsInputFacts(loaded: TfjsModel): ModelInputFacts {
   const input = loaded.model.inputs[0];
   const shape = (input.shape ?? []) as (number | null)[];
@@ -46,7 +47,7 @@ export function tfjsInputFacts(loaded: TfjsModel): ModelInputFacts {
     producer: loaded.kind === 'layers' ? 'keras' : 'tensorflow',
     irVersion: 0,
     opset: null,
-    metadata: {},
+    metadata: userMetadataStrings(loaded.kind === 'layers' ? loaded.model.getUserDefinedMetadata() : loaded.model.metadata),
   };
 }
 

@@ -3,10 +3,9 @@ import { Explainer } from '../explain/explainer';
 import type { DetectedBox } from '../explain/objective';
 import { decodeImage } from '../images/decode';
 import type { Preprocessing } from '../images/types';
-import { readLabels } from '../predict/labels';
 import { encodePng } from '../predict/png';
 import { isTfjsModelFile, Predictor, type OutputResult } from '../predict/predictor';
-import { explainTfjsForPreview } from './tfjs-explain';
+import { explainTfjsWithLabels } from './tfjs-explain';
 
 /** What the Preview and Explain panel asks its worker for. */
 export type PreviewRequest =
@@ -40,6 +39,7 @@ export interface PredictResponse {
   providerFallback?: string;
   preprocessing: Preprocessing;
   input: { name: string; dtype: string; dims: (number | string | null)[] };
+  /** Where the labels come from: the labels file, or the model file itself when its metadata names the classes; null when none. */
   labelsFile: string | null;
   results: PreviewPrediction[];
 }
@@ -108,7 +108,7 @@ export async function runPreviewRequest(request: PreviewRequest, progress: (mess
   if (request.box !== undefined && !/^\d+$/.test(request.box)) throw new Error(`the box to explain is an index (0, 1, …), not '${request.box}'`);
   if (isTfjsModelFile(request.model)) {
     if (request.box !== undefined) throw new Error(`a box is explained on ONNX detection models; ${path.basename(request.model)} is a TensorFlow.js model`);
-    const { explanation, label, timeMs } = await explainTfjsForPreview(request);
+    const { explanation, label, timeMs } = await explainTfjsWithLabels(request);
     return {
       action: 'explain',
       model: request.model,
@@ -130,7 +130,7 @@ export async function runPreviewRequest(request: PreviewRequest, progress: (mess
   try {
     const targetClass = request.targetClass === undefined ? undefined : explainer.resolveClass(request.targetClass, request.labels);
     const explanation = await explainer.explain(request.image, { method: request.method, layer: request.layer, targetClass, box: request.box === undefined ? undefined : Number(request.box) });
-    const labelsFile = explainer.labelsFile(request.labels);
+    const labels = explainer.labels(request.labels).labels;
     return {
       action: 'explain',
       model: request.model,
@@ -140,7 +140,7 @@ export async function runPreviewRequest(request: PreviewRequest, progress: (mess
       objective: explanation.objective.description,
       targetClass: explanation.targetClass,
       ...(explanation.detection ? { detection: explanation.detection } : {}),
-      label: labelsFile ? readLabels(labelsFile)[explanation.targetClass] ?? null : null,
+      label: labels?.[explanation.targetClass] ?? null,
       score: explanation.score,
       probability: explanation.probability,
       cam: { size: explanation.cam.size, values: Array.from(explanation.cam.data) },

@@ -4,7 +4,7 @@ import type { OnnxModel } from '../onnx/codec';
 import { DataType, float32ToFloat16 } from '../onnx/dtypes';
 import { realInputs } from '../onnx/graph';
 import { createSession, onnxruntime } from '../onnx/session';
-import { classIndexByName, findLabelsFile, readLabels } from '../predict/labels';
+import { classIndexByName, resolveLabels } from '../predict/labels';
 import { tensorToFloat32 } from '../predict/onnx-runtime';
 import { AgreementTally, argmax, median } from './agreement';
 import type { PreparedImage } from './image-folder';
@@ -71,13 +71,13 @@ export async function measureLatency(a: ModelRunner, b: ModelRunner, input: { da
 
 /**
  * Class index of each class subfolder: its number when every folder is named by a number (0…9), else its label's
- * index in the model's labels file (found next to the model), else its position in name order.
+ * index in the model's labels (see resolveLabels: its settings, its embedded class names, a file next to it), else
+ * its position in name order.
  */
-export function classIndices(classes: string[], modelFile: string, classCount: number): Map<string, number> {
+export function classIndices(classes: string[], modelFile: string, classCount: number, metadata: Record<string, string>): Map<string, number> {
   if (classes.every((name) => /^\d+$/.test(name))) return new Map(classes.map((name) => [name, Number(name)]));
-  const labelsFile = findLabelsFile(modelFile, classCount);
-  if (labelsFile) {
-    const labels = readLabels(labelsFile);
+  const { labels } = resolveLabels(modelFile, classCount, { metadata });
+  if (labels) {
     try {
       return new Map(classes.map((name) => [name, classIndexByName(labels, name.replace(/_/g, ' '))]));
     } catch {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { encodeModel, readModelFile, type OnnxModel } from '../onnx/codec';
-import { onnxInputFacts } from '../images/model-input';
+import { onnxInputFacts, onnxMetadata } from '../images/model-input';
 import { resolvePreprocessing } from '../images/resolve';
 import { writeFileAtomic } from '../images/sidecar';
 import { inputDims } from '../images/tensor';
@@ -158,7 +158,7 @@ async function compareWithFloat(context: RunContext, floatRunner: ModelRunner, m
     return await compareOnImages(floatRunner, runner, imagesOf(context, folder, config.evaluationLimit),
       (image) => {
         if (image.label === undefined) return undefined;
-        indices ??= classIndices(folder.classes, config.model, context.classCount);
+        indices ??= classIndices(folder.classes, config.model, context.classCount, onnxMetadata(model));
         return indices.get(image.label);
       },
       (done) => emit({ type: 'progress', done, total, message: `evaluation image ${done} of ${total}` }));

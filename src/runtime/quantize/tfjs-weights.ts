@@ -165,7 +165,7 @@ async function greyImage(size: [number, number]): Promise<Buffer> {
 }
 
 /** The class index an evaluation subfolder names (digits, or a label of the model's labels file), else undefined. */
-function labelIndex(label: string, labels: string[] | undefined): number | undefined {
+function labelIndex(label: string, labels: readonly string[] | null): number | undefined {
   if (/^\d+$/.test(label)) return Number(label);
   if (!labels) return undefined;
   try {

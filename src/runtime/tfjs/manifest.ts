@@ -38,7 +38,11 @@ export function paramTotals(weights: ManifestWeight[]): { params: number; paramB
 export function stringMetadata(json: ModelJson): Record<string, string> {
   const metadata: Record<string, string> = {};
   for (const key of ['format', 'generatedBy', 'convertedBy']) if (typeof json[key] === 'string') metadata[key] = json[key] as string;
-  const userDefined = json.userDefinedMetadata as Record<string, unknown> | undefined;
-  for (const [key, value] of Object.entries(userDefined ?? {})) metadata[key] = typeof value === 'string' ? value : JSON.stringify(value);
-  return metadata;
+  return { ...metadata, ...userMetadataStrings(json.userDefinedMetadata) };
+}
+
+/** A tfjs model's userDefinedMetadata as strings, as ONNX metadata_props hold them: strings as they are, other values as JSON. */
+export function userMetadataStrings(userDefined: unknown): Record<string, string> {
+  const entries = Object.entries((userDefined ?? {}) as Record<string, unknown>);
+  return Object.fromEntries(entries.map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
 }

@@ -6,6 +6,7 @@ import { createSession, onnxruntime, sessionExecution, SessionOptions } from '..
 import { makeTensor } from '../grad/emitter';
 import { writeFileAtomic } from '../images/sidecar';
 import { MULTI_LABEL_METADATA } from '../predict/classify';
+import { CLASS_NAMES_METADATA_KEY, classNamesMetadata } from '../predict/labels';
 import { seededRandom } from '../random';
 import { buildSmallCnn, SMALL_CNN_NAME } from './builtin-small-cnn';
 import { findClassifierHead, HeadMismatchError, replaceClassifierHead } from './head';
@@ -25,6 +26,8 @@ export interface OnnxStepEngineOptions {
   seed?: number;
   /** Per-class loss weights, for `classWeights: 'balanced'` resolved from the data's class counts. */
   classWeights?: number[];
+  /** The data's class names, one per class: the saved model records them (see CLASS_NAMES_METADATA_KEY). */
+  classNames?: readonly string[];
   session?: SessionOptions;
 }
 
@@ -139,7 +142,7 @@ export class OnnxStepEngine implements StepEngine {
     private readonly optimizer: OptimizerSpec,
     private readonly graph: { lossName: string; updatedWeights: Record<string, string>; updatedStates: Record<string, string>; updatedStatistics: Record<string, string> },
     private readonly session: Ort.InferenceSession,
-    private readonly settings: { smoothing: number; classWeights?: number[]; sessionOptions: SessionOptions },
+    private readonly settings: { smoothing: number; classWeights?: number[]; classNames?: readonly string[]; sessionOptions: SessionOptions },
   ) {
     ({ provider: this.provider, fallback: this.providerFallback } = sessionExecution(session));
     const stored = new Map(model.graph.initializer.map((tensor) => [tensor.name ?? '', tensor]));
@@ -177,9 +180,11 @@ export class OnnxStepEngine implements StepEngine {
     const smoothing = config.labelSmoothing ?? 0;
     const classWeights = options.classWeights ?? (Array.isArray(config.classWeights) ? config.classWeights : undefined);
     if (classWeights && classWeights.length !== classes) throw new Error(`class weights: ${classWeights.length} given for ${classes} classes`);
+    const classNames = options.classNames;
+    if (classNames && classNames.length !== classes) throw new Error(`class names: ${classNames.length} given for ${classes} classes`);
     return new OnnxStepEngine(classes, model, inputName, logitsName, loss, optimizer,
       { lossName: training.lossName, updatedWeights: withUpdate.updatedWeights, updatedStates: withUpdate.updatedStates, updatedStatistics: training.statisticNames },
-      session, { smoothing, classWeights, sessionOptions });
+      session, { smoothing, classWeights, classNames, sessionOptions });
   }
 
   /** The weights a step updates (the frozen ones stay stored in the model). */
@@ -248,7 +253,10 @@ export class OnnxStepEngine implements StepEngine {
     this.step = state[OPTIMIZER_STEP_KEY]?.data[0] ?? 0;
   }
 
-  /** The inference model with the trained weights and running statistics (BatchNormalization and Dropout in inference form), and whether its outputs are sigmoid logits. */
+  /**
+   * The inference model with the trained weights and running statistics (BatchNormalization and Dropout in inference
+   * form), whether its outputs are sigmoid logits and the names of its classes.
+   */
   trainedModel(): OnnxModel {
     const replaced = new Map([...this.weights, ...this.statistics]);
     const initializer = this.model.graph.initializer.map((tensor) => {
@@ -256,9 +264,11 @@ export class OnnxStepEngine implements StepEngine {
       return buffer ? makeTensor(tensor.name!, DataType.FLOAT, buffer.dims, buffer.current) : tensor;
     });
     // A model trained with binary cross-entropy outputs independent per-class logits: recorded so that predict and
-    // explain read them through sigmoids.
-    const metadata = (this.model.metadata_props ?? []).filter((entry) => entry.key !== MULTI_LABEL_METADATA.key);
+    // explain read them through sigmoids. The data's class names replace any the model carried.
+    const names = this.settings.classNames;
+    const metadata = (this.model.metadata_props ?? []).filter((entry) => entry.key !== MULTI_LABEL_METADATA.key && !(names && entry.key === CLASS_NAMES_METADATA_KEY));
     if (this.loss.kind === 'binary-cross-entropy') metadata.push({ ...MULTI_LABEL_METADATA });
+    if (names) metadata.push(classNamesMetadata(names));
     return { ...this.model, metadata_props: metadata, graph: { ...this.model.graph, initializer } };
   }
 

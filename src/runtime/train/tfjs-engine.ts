@@ -1,4 +1,6 @@
 import type * as Tf from '@tensorflow/tfjs';
+import { MULTI_LABEL_METADATA } from '../predict/classify';
+import { CLASS_NAMES_METADATA_KEY } from '../predict/labels';
 import { loadTfjsModel } from '../predict/tfjs-model';
 import { initTfjsBackend } from '../tfjs/backend';
 import type { ManifestWeight } from '../tfjs/manifest';
@@ -17,6 +19,8 @@ const EPSILON = 1e-7;
 export interface TfjsEngineOptions {
   /** Per-class loss weights, resolved by the caller (config.classWeights 'balanced' needs the class counts). */
   classWeights?: number[];
+  /** The data's class names, one per class: the saved model.json records them in its userDefinedMetadata (see CLASS_NAMES_METADATA_KEY). */
+  classNames?: readonly string[];
 }
 
 /** Layers up to and including `name` stop training; the error lists the layers when the name is not one of them. */
@@ -32,14 +36,19 @@ function freezeUntil(model: Tf.LayersModel, name: string, modelFile: string): vo
 /**
  * The model as trained (its output: logits) and as saved (its output: what the user's model gives, probabilities when
  * it ended in softmax). A new head is a Dense layer of `classes` units on the input of the model's last Dense layer;
- * the saved model puts a softmax on it.
+ * the saved model puts a softmax on it, or, for multi-label training (binary cross-entropy), keeps its logits: the
+ * saved model then records that its outputs are read through a sigmoid each (MULTI_LABEL_METADATA), as ONNX models do.
  */
 function withHead(tf: TfModule, model: Tf.LayersModel, config: TrainConfig, classes: number, modelFile: string): { training: Tf.LayersModel; saved: Tf.LayersModel; logitsOut: boolean; newLayers: Tf.layers.Layer[] } {
   const last = model.layers[model.layers.length - 1];
   const lastConfig = last.getConfig() as { activation?: string; units?: number };
+  const multiLabel = config.loss === 'binary-cross-entropy';
   if (!config.newHead) {
     const outputs = (model.outputs[0].shape as (number | null)[]).at(-1);
     if (outputs !== classes) throw new Error(`${modelFile}: the head has ${outputs} outputs but the data has ${classes} classes; train a new head (newHead / --new-head)`);
+    if (multiLabel && (lastConfig.activation ?? 'linear') !== 'linear') {
+      throw new Error(`${modelFile}: multi-label training needs a model that outputs logits, but its last layer "${last.name}" ends in ${lastConfig.activation}; train a new head (newHead / --new-head)`);
+    }
     return { training: model, saved: model, logitsOut: lastConfig.activation !== 'softmax', newLayers: [] };
   }
   if (last.getClassName() !== 'Dense') throw new Error(`${modelFile}: a new head replaces the last layer, which must be Dense (it is ${last.getClassName()} "${last.name}")`);
@@ -50,14 +59,11 @@ function withHead(tf: TfModule, model: Tf.LayersModel, config: TrainConfig, clas
   const kernelInitializer = tf.initializers.glorotUniform({ seed: config.seed ?? 0 });
   const head = tf.layers.dense({ units: classes, name, kernelInitializer, biasInitializer: 'zeros' });
   const logits = head.apply(features) as Tf.SymbolicTensor;
+  const training = tf.model({ inputs: model.inputs, outputs: logits });
+  if (multiLabel) return { training, saved: tf.model({ inputs: model.inputs, outputs: logits, name: model.name }), logitsOut: true, newLayers: [head] };
   const softmax = tf.layers.activation({ activation: 'softmax', name: `${name}_softmax` });
   const probabilities = softmax.apply(logits) as Tf.SymbolicTensor;
-  return {
-    training: tf.model({ inputs: model.inputs, outputs: logits }),
-    saved: tf.model({ inputs: model.inputs, outputs: probabilities, name: model.name }),
-    logitsOut: true,
-    newLayers: [head, softmax],
-  };
+  return { training, saved: tf.model({ inputs: model.inputs, outputs: probabilities, name: model.name }), logitsOut: true, newLayers: [head, softmax] };
 }
 
 /** The optimizers as PyTorch defines them: SGD (momentum, Nesterov, L2 weight decay), Adam (L2), AdamW (decoupled). */
@@ -146,6 +152,13 @@ export async function createTfjsEngine(config: TrainConfig, classes: number, opt
   const classWeights = options.classWeights ?? (Array.isArray(config.classWeights) ? config.classWeights : undefined);
   if (config.classWeights === 'balanced' && !options.classWeights) throw new Error('balanced class weights need the class counts: pass them resolved as options.classWeights');
   if (classWeights && classWeights.length !== classes) throw new Error(`${classWeights.length} class weights for ${classes} classes`);
+  if (options.classNames && options.classNames.length !== classes) throw new Error(`${options.classNames.length} class names for ${classes} classes`);
+  // tfjs keeps a layers model's userDefinedMetadata through save and load: the class names go there, as a JSON array,
+  // and for multi-label training the sigmoid reading of its logits (the key ONNX models carry in metadata_props).
+  const { [MULTI_LABEL_METADATA.key]: _activation, ...metadata } = (saved.getUserDefinedMetadata() ?? {}) as Record<string, unknown>;
+  if (options.classNames) metadata[CLASS_NAMES_METADATA_KEY] = [...options.classNames];
+  if (config.loss === 'binary-cross-entropy') metadata[MULTI_LABEL_METADATA.key] = MULTI_LABEL_METADATA.value;
+  saved.setUserDefinedMetadata(metadata);
   const optimizer = new Optimizer(tf, config);
   // A layer weight's read() is its tf.Variable itself, named like the weight.
   const trainable = () => training.trainableWeights.map((weight) => weight.read() as Tf.Variable);
@@ -223,7 +236,10 @@ export async function createTfjsEngine(config: TrainConfig, classes: number, opt
         bytes.set(new Uint8Array(buffer), offset);
         offset += buffer.byteLength;
       }
-      const json = { format: 'layers-model', generatedBy: artifacts!.generatedBy, convertedBy: artifacts!.convertedBy ?? null, modelTopology: artifacts!.modelTopology as Record<string, unknown> };
+      const json = {
+        format: 'layers-model', generatedBy: artifacts!.generatedBy, convertedBy: artifacts!.convertedBy ?? null, modelTopology: artifacts!.modelTopology as Record<string, unknown>,
+        ...(artifacts!.userDefinedMetadata ? { userDefinedMetadata: artifacts!.userDefinedMetadata } : {}),
+      };
       writeTfjsModel(file, json, (artifacts!.weightSpecs ?? []) as ManifestWeight[], bytes);
     },
     async release() {

@@ -173,7 +173,6 @@ async function evaluate(engine: StepEngine, set: ImageSet, batchSize: number, bi
 
 /** A run on multi-label data trains with binary cross-entropy; the options that only mean something for one class per image are refused. */
 function multiLabelConfig(config: TrainConfig, data: string): TrainConfig {
-  if (config.model.toLowerCase().endsWith('.json')) throw new Error(`${data} is multi-label data; multi-label training takes an ONNX model or ${SMALL_CNN_NAME}, not a TensorFlow.js model (${path.basename(config.model)})`);
   if (config.loss && config.loss !== 'binary-cross-entropy') throw new Error(`${data} is multi-label data: it trains with binary cross-entropy, not ${config.loss}`);
   const refused = ([['labelSmoothing', config.labelSmoothing], ['classWeights', config.classWeights], ['oversample', config.oversample], ['teacher', config.teacher]] as const)
     .filter(([, value]) => value !== undefined && value !== false && value !== 0).map(([name]) => name);

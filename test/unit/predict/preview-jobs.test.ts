@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeSettings } from '../../../src/runtime/images/sidecar';
-import { resolveLabelsFile } from '../../../src/runtime/predict/labels';
+import { resolveLabels } from '../../../src/runtime/predict/labels';
 import { runPreviewRequest } from '../../../src/runtime/preview/jobs';
 import { sharedImage, sharedModel } from '../helpers/shared';
 import { loadSharp } from '../../../src/runtime/images/decode';
@@ -50,10 +50,12 @@ describe('preview panel jobs', function () {
       fs.writeFileSync(path.join(folder, 'names', 'digits.txt'), `${names.join('\n')}\n`);
       // A 10-line file next to the model that the remembered one must win over.
       fs.writeFileSync(path.join(folder, 'labels.txt'), `${names.map((name) => name.toUpperCase()).join('\n')}\n`);
-      assert.equal(resolveLabelsFile(model, 10), path.join(folder, 'labels.txt'));
+      assert.equal(resolveLabels(model, 10).file, path.join(folder, 'labels.txt'));
       writeSettings(model, { labels: path.join('names', 'digits.txt') });
-      assert.equal(resolveLabelsFile(model, 10), path.join(folder, 'names', 'digits.txt'));
-      assert.equal(resolveLabelsFile(model, 10, '/given.txt'), '/given.txt', 'a file given on the command line wins');
+      assert.equal(resolveLabels(model, 10).file, path.join(folder, 'names', 'digits.txt'));
+      const given = path.join(folder, 'given.txt');
+      fs.writeFileSync(given, `${names.map((name) => `${name}!`).join('\n')}\n`);
+      assert.deepEqual(resolveLabels(model, 10, { given }), { labels: names.map((name) => `${name}!`), file: given, source: 'given', ignored: [] }, 'a file given on the command line wins');
 
       const predicted = await runPreviewRequest({ action: 'predict', model, images: [sharedImage('mnist_28.png')] });
       assert.ok(predicted.action === 'predict');

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Explainer, type Explanation } from '../../explain/explainer';
-import { explainTfjsModel } from '../../explain/tfjs-gradcam';
+import { explainTfjsWithLabels } from '../../preview/tfjs-explain';
 import type { Preprocessing } from '../../images/types';
 import { METHODS } from '../../explain/methods';
 import { renderOverlay } from '../../explain/overlay';
@@ -13,23 +13,25 @@ export const EXPLAIN_USAGE = `explain MODEL(.onnx|model.json) IMAGE --method ${O
 type VerbExplanation = Pick<Explanation, 'method' | 'objective' | 'targetClass' | 'detection' | 'score' | 'cam' | 'preprocessing'> & {
   layer: { tensor: string; node: string; opType?: string; dims?: number[] } | null;
   probability: number | null;
+  /** The target class's label (see resolveLabels), null when nothing names the classes. */
+  label: string | null;
 };
 
 async function explainOnnx(model: string, image: string, method: string, layer: string | undefined, targetClass: string | undefined, box: number | undefined, labels: string | undefined, overrides: Partial<Preprocessing>): Promise<VerbExplanation> {
   const explainer = await Explainer.open(model, { overrides, sampleImage: image });
   try {
-    return await explainer.explain(image, { method, layer, box, targetClass: targetClass === undefined ? undefined : explainer.resolveClass(targetClass, labels) });
+    const explanation = await explainer.explain(image, { method, layer, box, targetClass: targetClass === undefined ? undefined : explainer.resolveClass(targetClass, labels) });
+    return { ...explanation, label: explainer.labels(labels).labels?.[explanation.targetClass] ?? null };
   } finally {
     await explainer.release();
   }
 }
 
-/** TensorFlow.js layers and graph models (model.json): every method through tfjs (gradients, scores); classes by index. */
-async function explainTfjs(model: string, image: string, method: string, layer: string | undefined, targetClass: string | undefined, overrides: Partial<Preprocessing>): Promise<VerbExplanation> {
-  if (targetClass !== undefined && !/^\d+$/.test(targetClass)) throw new Error('--class takes a class index for TensorFlow.js models');
-  const explanation = await explainTfjsModel(model, image, { method, layer, targetClass: targetClass === undefined ? undefined : Number(targetClass), overrides });
+/** TensorFlow.js layers and graph models (model.json): every method through tfjs (gradients, scores); classes by index or label. */
+async function explainTfjs(model: string, image: string, method: string, layer: string | undefined, targetClass: string | undefined, labels: string | undefined, overrides: Partial<Preprocessing>): Promise<VerbExplanation> {
+  const { explanation, label } = await explainTfjsWithLabels({ model, image, method, layer, targetClass, labels, overrides });
   const target = explanation.layer === null ? null : { tensor: explanation.layer, node: explanation.layer, dims: explanation.layerDims ?? undefined };
-  return { ...explanation, layer: target, probability: null };
+  return { ...explanation, layer: target, probability: null, label };
 }
 
 /** Largest side of the map printed in JSON: maps at the input's resolution are resampled down to it. */
@@ -72,7 +74,7 @@ export async function explainVerb(argv: string[]): Promise<number> {
   const overrides = preprocessingOverrides(values);
   const started = performance.now();
   const explanation = tfjs
-    ? await explainTfjs(model, image, values.method!, values.layer, values.class, overrides)
+    ? await explainTfjs(model, image, values.method!, values.layer, values.class, values.labels, overrides)
     : await explainOnnx(model, image, values.method!, values.layer, values.class, box, values.labels, overrides);
   if (values.out) {
     const opacity = values.opacity === undefined ? 0.5 : Number(values.opacity);
@@ -85,6 +87,7 @@ export async function explainVerb(argv: string[]): Promise<number> {
     objective: explanation.objective,
     layer: explanation.layer,
     class: explanation.targetClass,
+    label: explanation.label,
     detection: explanation.detection ?? null,
     score: explanation.score,
     probability: explanation.probability,
@@ -95,7 +98,7 @@ export async function explainVerb(argv: string[]): Promise<number> {
   };
   if (values.json) console.log(JSON.stringify(report));
   else {
-    console.log(`${report.method} on ${report.layer?.tensor ?? 'input'} for ${report.objective.description} (score ${report.score.toFixed(4)})${values.out ? ` → ${values.out}` : ''}`);
+    console.log(`${report.method} on ${report.layer?.tensor ?? 'input'} for ${report.objective.description}${report.label === null ? '' : ` (${report.label})`} (score ${report.score.toFixed(4)})${values.out ? ` → ${values.out}` : ''}`);
     const found = report.detection;
     if (found) console.log(`objective: detection box #${found.box} score ${found.score.toFixed(4)}, class ${found.class}${found.coordinates ? `, box [${found.coordinates.map((value) => value.toFixed(1)).join(', ')}]` : ''}`);
   }

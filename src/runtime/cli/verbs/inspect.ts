@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { inspectModel } from '../../inspect';
+import { CLASS_NAMES_METADATA_KEY, embeddedClassNames } from '../../predict/labels';
 import type { ModelSummary, Shape, TensorInfo } from '../../inspect/types';
 
 export const INSPECT_USAGE = 'inspect MODEL [--dim NAME=VALUE]... [--json]   (MODEL: .onnx, or a TensorFlow.js model.json; --dim binds a symbolic input dim)';
@@ -17,6 +18,21 @@ function table(rows: string[][], rightAligned: Set<number>): string {
 }
 
 /** The summary as text for a terminal: facts, inputs and outputs, the layer table with totals, the op histogram. */
+/** Class names shown in a summary line; the rest are counted. */
+const SUMMARY_CLASS_NAMES = 8;
+/** Longest metadata value shown in full. */
+const SUMMARY_METADATA_CHARS = 200;
+
+/** A metadata value for the summary: class names as a count and the first few, other long values cut. */
+function metadataText(key: string, value: string, metadata: Record<string, string>): string {
+  const names = key === CLASS_NAMES_METADATA_KEY ? embeddedClassNames(metadata) : undefined;
+  if (names) {
+    const more = names.length > SUMMARY_CLASS_NAMES ? `, … (${names.length - SUMMARY_CLASS_NAMES} more)` : '';
+    return `${names.length} classes: ${names.slice(0, SUMMARY_CLASS_NAMES).map((name) => JSON.stringify(name)).join(', ')}${more}`;
+  }
+  return value.length > SUMMARY_METADATA_CHARS ? `${value.slice(0, SUMMARY_METADATA_CHARS)}… (${value.length} characters)` : value;
+}
+
 export function formatSummary(summary: ModelSummary): string {
   const tensor = (info: TensorInfo) => `  ${info.name}: ${info.dtype} ${formatShape(info.shape)}`;
   const bytes = Object.entries(summary.paramBytesByDtype).map(([dtype, entry]) => `${dtype} ${count(entry.count)} (${count(entry.bytes)} bytes)`).join(', ');
@@ -27,7 +43,7 @@ export function formatSummary(summary: ModelSummary): string {
     'inputs', ...summary.inputs.map(tensor),
     'outputs', ...summary.outputs.map(tensor),
   ];
-  for (const [key, value] of Object.entries(summary.metadata)) lines.push(`metadata ${key} = ${value}`);
+  for (const [key, value] of Object.entries(summary.metadata)) lines.push(`metadata ${key} = ${metadataText(key, value, summary.metadata)}`);
   lines.push('');
   const rows = [['name', 'type', 'output shape', 'params', 'MACs']];
   for (const layer of summary.layers) rows.push([layer.name, layer.type, formatShape(layer.outputShape), count(layer.params), count(layer.macs)]);

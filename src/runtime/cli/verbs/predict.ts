@@ -43,7 +43,9 @@ export async function predictVerb(argv: string[]): Promise<number> {
       });
       results.push({ ...prediction, outputs });
     }
-    const labels = [...new Set(results.flatMap((result) => result.outputs.filter((output) => output.kind === 'classification').map((output) => predictor.labelsFor(output.classCount).file)))];
+    const resolved = [...new Set(results.flatMap((result) => result.outputs.flatMap((output) => (output.kind === 'classification' ? [predictor.labelsFor(output.classCount)] : []))))];
+    const labels = resolved.map((entry) => entry.file);
+    const labelsIgnored = resolved.flatMap((entry) => entry.ignored);
     const report = {
       model,
       provider: predictor.provider,
@@ -51,11 +53,14 @@ export async function predictVerb(argv: string[]): Promise<number> {
       input: { name: predictor.facts.name, dtype: predictor.facts.dtype, dims: predictor.facts.dims },
       preprocessing: predictor.preprocessing,
       labels: labels.length === 1 ? labels[0] : labels,
+      labelSource: resolved.length === 1 ? resolved[0].source : resolved.map((entry) => entry.source),
+      labelsIgnored,
       results,
     };
     if (values.json) {
       console.log(JSON.stringify(report, null, 2));
     } else {
+      for (const reason of labelsIgnored) console.error(`labels ignored: ${reason}`);
       for (const result of results) {
         console.log(`${result.image}  (${result.latencyMs.toFixed(1)} ms on ${predictor.provider})`);
         for (const output of result.outputs) {
