@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
 import { resolveAcceleratedPackage } from '../onnx/execution';
 import { registerMissingGradients } from './gradients';
-import { registerWasmBackpropKernels } from './kernels';
+import { CPU_REPLACED_KERNELS, registerWasmBackpropKernels, replaceKernels } from './kernels';
 
 type TfModule = typeof Tf;
 
@@ -101,6 +101,6 @@ export async function chooseTfjsBackend(loaders: BackendLoaders = defaultBackend
     tried.push({ name: 'wasm', ok: false, reason: reasonOf(error) });
   }
   await switchTo(tf, 'cpu');
-  tried.push({ name: 'cpu', ok: true, reason: 'initializes and runs' });
+  tried.push({ name: 'cpu', ok: true, reason: `initializes and runs; replaced: ${replaceKernels(tf, 'cpu', CPU_REPLACED_KERNELS).join(', ')}` });
   return { backend: 'cpu', tried };
 }

@@ -3,6 +3,7 @@ import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { depthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input';
 import { maxPoolGrad } from './max-pool-grad';
+import { resizeBilinearGrad } from './resize-bilinear-grad';
 import type { TfModule } from './geometry';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 
@@ -15,7 +16,10 @@ export const WASM_BACKPROP_KERNELS: ReadonlyArray<(tf: TfModule) => Tf.KernelCon
 ];
 
 /** Gradient kernels that the wasm backend has but computes wrongly, composed of kernels it has right. */
-export const WASM_REPLACED_KERNELS: ReadonlyArray<(tf: TfModule) => Tf.KernelConfig> = [maxPoolGrad];
+export const WASM_REPLACED_KERNELS: ReadonlyArray<(tf: TfModule) => Tf.KernelConfig> = [maxPoolGrad, (tf) => resizeBilinearGrad(tf, 'wasm')];
+
+/** Gradient kernels that the cpu backend (the last resort) computes wrongly. */
+export const CPU_REPLACED_KERNELS: ReadonlyArray<(tf: TfModule) => Tf.KernelConfig> = [(tf) => resizeBilinearGrad(tf, 'cpu')];
 
 /**
  * Registers each kernel of the first table that the wasm backend does not have yet, and the second table's in place
@@ -28,11 +32,16 @@ export function registerWasmBackpropKernels(tf: TfModule): string {
     if (!present.has(config.kernelName)) tf.registerKernel(config);
     return config.kernelName;
   });
-  const replaced = WASM_REPLACED_KERNELS.map((make) => {
+  return `backprop kernels added: ${added.join(', ')}; replaced: ${replaceKernels(tf, 'wasm', WASM_REPLACED_KERNELS).join(', ')}`;
+}
+
+/** Registers each kernel of the table in place of the backend's own; returns their names. */
+export function replaceKernels(tf: TfModule, backend: string, table: ReadonlyArray<(tf: TfModule) => Tf.KernelConfig>): string[] {
+  const present = new Set(tf.getKernelsForBackend(backend).map((kernel) => kernel.kernelName));
+  return table.map((make) => {
     const config = make(tf);
-    if (present.has(config.kernelName)) tf.unregisterKernel(config.kernelName, 'wasm');
+    if (present.has(config.kernelName)) tf.unregisterKernel(config.kernelName, backend);
     tf.registerKernel(config);
     return config.kernelName;
   });
-  return `backprop kernels added: ${added.join(', ')}; replaced: ${replaced.join(', ')}`;
 }
