@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
 import { resolveAcceleratedPackage } from '../onnx/execution';
-import { registerMissingGradients } from './gradients';
+import { registerGradients } from './gradients';
 import { CPU_REPLACED_KERNELS, registerWasmBackpropKernels, replaceKernels } from './kernels';
 
 type TfModule = typeof Tf;
@@ -22,7 +22,7 @@ export interface BackendLoaders {
 export function loadTfjs(): TfModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; an import would load tfjs at activation
   const tf = require('@tensorflow/tfjs') as TfModule;
-  registerMissingGradients(tf);
+  registerGradients(tf);
   return tf;
 }
 

@@ -28,4 +28,24 @@ describe('tfjs gradients the project registers', function () {
     }
     await tf.setBackend(backend);
   });
+
+  it('SquaredDifference: each input\'s gradient summed back over the axes it was broadcast along (cpu and wasm)', async () => {
+    const tf = loadTfjs();
+    const { backend } = await initTfjsBackend();
+    // a [2, 3, 4] against b [1, 4] (broadcast over the first two axes), as MoveNet's decoder does; loss Σ w·(a − b)².
+    const a = Array.from({ length: 24 }, (_, i) => Math.sin(i) * 2);
+    const b = [0.5, -1, 2, 0.25];
+    const w = Array.from({ length: 24 }, (_, i) => 1 + (i % 5) / 4);
+    const expectedA = a.map((value, i) => 2 * (value - b[i % 4]) * w[i]);
+    const expectedB = b.map((value, k) => a.reduce((sum, av, i) => (i % 4 === k ? sum - 2 * (av - value) * w[i] : sum), 0));
+    for (const name of [...new Set(['cpu', backend])]) {
+      assert.ok(await tf.setBackend(name), name);
+      const [gradA, gradB] = tf.grads((x: Tf.Tensor, y: Tf.Tensor) => tf.squaredDifference(x, y).mul(tf.tensor3d(w, [2, 3, 4])).sum())([tf.tensor3d(a, [2, 3, 4]), tf.tensor2d([b])]);
+      assert.deepEqual(gradB.shape, [1, 4], name);
+      (await gradA.data()).forEach((value, i) => assert.ok(Math.abs(value - expectedA[i]) < 1e-4, `${name} a[${i}]`));
+      (await gradB.data()).forEach((value, k) => assert.ok(Math.abs(value - expectedB[k]) < 1e-3, `${name} b[${k}]: ${value} against ${expectedB[k]}`));
+      tf.dispose([gradA, gradB]);
+    }
+    await tf.setBackend(backend);
+  });
 });
