@@ -19,13 +19,14 @@ export function hasSpatialExtent(dims: number[] | undefined, layout: 'nchw' | 'n
 
 /**
  * The default layer to explain: the last of the candidates (given in topological order) with spatial extent whose
- * tensor the output depends on (`needed`). When the output is itself a map (segmentation, a text-probability map,
+ * tensor the output depends on (`needed`: the sets to try, in order; the first holding such a tensor decides). When the output is itself a map (segmentation, a text-probability map,
  * a super-resolved image), the tensors of the head that already hold the output's channels (the classifier's map,
  * its upsampling, the output itself) are passed over for the last feature map before them, as pytorch-grad-cam's
  * segmentation examples pick the backbone's last stage rather than the logits.
  */
-export function lastSpatialLayer(candidates: LayerChoice[], needed: Set<string>, layout: 'nchw' | 'nhwc', outputDims?: readonly number[]): LayerChoice {
-  const spatial = candidates.filter((candidate) => needed.has(candidate.tensor) && hasSpatialExtent(candidate.dims, layout));
+export function lastSpatialLayer(candidates: LayerChoice[], needed: Set<string>[], layout: 'nchw' | 'nhwc', outputDims?: readonly number[]): LayerChoice {
+  const spatialIn = (set: Set<string>) => candidates.filter((candidate) => set.has(candidate.tensor) && hasSpatialExtent(candidate.dims, layout));
+  const spatial = needed.map(spatialIn).find((found) => found.length > 0) ?? [];
   if (spatial.length === 0) throw new Error('the model has no layer with spatial extent to explain');
   const channelAxis = layout === 'nchw' ? 1 : 3;
   const outputChannels = outputDims && hasSpatialExtent([...outputDims], layout) ? outputDims[channelAxis] : undefined;
@@ -46,11 +47,11 @@ const FIRST_INPUT_GRADIENT_OPS = new Set([
 ]);
 
 /**
- * Tensors the given output depends on through a nonzero gradient: those that reach it only as indices (an ArgMax
- * feeding a Gather's positions, TopK's indices), through a comparison or through a shape are left out, so a layer
- * chosen among them has a gradient to explain.
+ * Tensors the given output depends on; with `throughGradient`, only through a nonzero gradient: those that reach it
+ * only as indices (an ArgMax feeding a Gather's positions, TopK's indices), through a comparison or through a shape
+ * are left out, so a layer chosen among them has a gradient to explain.
  */
-function gradientAncestors(model: OnnxModel, output: string): Set<string> {
+function ancestors(model: OnnxModel, output: string, throughGradient: boolean): Set<string> {
   const producers = producerMap(model.graph);
   const seen = new Set<string>();
   const stack = [output];
@@ -59,10 +60,11 @@ function gradientAncestors(model: OnnxModel, output: string): Set<string> {
     if (seen.has(name)) continue;
     seen.add(name);
     const producer = producers.get(name);
-    if (!producer || ZERO_GRADIENT_OPS.has(producer.node.op_type)) continue;
-    if (producer.node.op_type === 'TopK' && producer.outputIndex === 1) continue;
+    if (!producer) continue;
     const inputs = producer.node.input.filter(Boolean);
-    stack.push(...(FIRST_INPUT_GRADIENT_OPS.has(producer.node.op_type) ? inputs.slice(0, 1) : inputs));
+    if (!throughGradient) stack.push(...inputs);
+    else if (ZERO_GRADIENT_OPS.has(producer.node.op_type) || (producer.node.op_type === 'TopK' && producer.outputIndex === 1)) continue;
+    else stack.push(...(FIRST_INPUT_GRADIENT_OPS.has(producer.node.op_type) ? inputs.slice(0, 1) : inputs));
   }
   return seen;
 }
@@ -70,7 +72,7 @@ function gradientAncestors(model: OnnxModel, output: string): Set<string> {
 /**
  * The layer to explain: `requested` as a tensor name or a node name; by default the last node output (in
  * topological order) with spatial extent ([N, C, H, W], H and W > 1) that the output depends on through a gradient
- * (see gradientAncestors and lastSpatialLayer).
+ * (see ancestors and lastSpatialLayer); failing that, any it depends on.
  */
 export function chooseTargetLayer(model: OnnxModel, shapes: ShapeMap, output: string, requested?: string): LayerChoice {
   const order = topologicalOrder(model.graph);
@@ -90,5 +92,5 @@ export function chooseTargetLayer(model: OnnxModel, shapes: ShapeMap, output: st
     throw new Error(`no node or tensor named "${requested}"`);
   }
   const candidates = order.flatMap((node) => node.output.map((tensor) => ({ tensor, node: nodeLabel(node), opType: node.op_type, dims: shapes[tensor] })));
-  return lastSpatialLayer(candidates, gradientAncestors(model, output), 'nchw', shapes[output]);
+  return lastSpatialLayer(candidates, [ancestors(model, output, true), ancestors(model, output, false)], 'nchw', shapes[output]);
 }

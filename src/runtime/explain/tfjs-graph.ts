@@ -5,7 +5,7 @@ import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
 import { graphRunner, tfjsInputFacts } from '../predict/tfjs-model';
 import { executionOrder, graphTensorFacts, tensorKey, tensorRef } from '../tfjs/graph-model';
-import { gradientAncestors, gradientBlocker, graphIo } from '../tfjs/graph-gradients';
+import { gradientAncestors, gradientBlocker, graphAncestors, graphIo } from '../tfjs/graph-gradients';
 import type { GraphNode } from '../tfjs/graph-shapes';
 import { attrText } from '../tfjs/graph-shapes';
 import { readModelJson } from '../tfjs/inspect';
@@ -39,8 +39,8 @@ function graphLayout(nodes: GraphNode[]): 'nchw' | 'nhwc' {
   return nodes.some((node) => attrText(node.attr?.data_format) === 'NCHW') ? 'nchw' : 'nhwc';
 }
 
-/** The layer to explain: the named node, or the last node with spatial extent that the output depends on through a gradient. */
-function graphTargetLayer(nodes: GraphNode[], facts: ReturnType<typeof graphTensorFacts>, output: string, needed: Set<string>, layout: 'nchw' | 'nhwc', requested?: string): LayerChoice {
+/** The layer to explain: the named node, or the last node with spatial extent that the output depends on (through a gradient where one does). */
+function graphTargetLayer(nodes: GraphNode[], facts: ReturnType<typeof graphTensorFacts>, output: string, needed: Set<string>[], layout: 'nchw' | 'nhwc', requested?: string): LayerChoice {
   const candidates = executionOrder(nodes).flatMap((node) => {
     const shape = facts.get(node.name)?.shape;
     const dims = shape?.every((dim) => typeof dim === 'number') ? (shape as number[]) : undefined;
@@ -97,7 +97,7 @@ async function explainGraph(
   const layout = graphLayout(nodes);
   const run = graphRunner(model);
   const toTensor = (values: Float32Array, shape = dims) => (feed.dtype === 'int32' ? tf.tensor(Int32Array.from(values, Math.round), shape, 'int32') : tf.tensor(values, shape, 'float32'));
-  const needed = gradientAncestors(json, output);
+  const needed = [gradientAncestors(json, output), graphAncestors(json, output)];
   const layer = method.resolution === 'layer' || options.layer
     ? graphTargetLayer(nodes, graphTensorFacts(json, readShards(json, modelJson).weights, { [input]: dims }), output, needed, layout, options.layer)
     : null;

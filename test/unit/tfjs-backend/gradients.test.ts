@@ -48,4 +48,12 @@ describe('tfjs gradients the project registers', function () {
     }
     await tf.setBackend(backend);
   });
+
+  it('Unpack of an axis of one: the single output\'s gradient stacked back (tfjs\'s own gradient fails: it stacks a bare tensor)', async () => {
+    const tf = loadTfjs();
+    await initTfjsBackend();
+    const gradient = tf.grad((x: Tf.Tensor) => tf.unstack(x, 0)[0].mul(tf.tensor2d([[3, -2, 1], [0.5, 4, -1]])).sum())(tf.tensor3d([[[1, 2, 3], [4, 5, 6]]]));
+    assert.deepEqual(gradient.arraySync(), [[[3, -2, 1], [0.5, 4, -1]]]);
+    gradient.dispose();
+  });
 });

@@ -2,12 +2,13 @@ import type * as Tf from '@tensorflow/tfjs';
 import type { TfModule } from '../kernels/geometry';
 import { gatherNdGradient } from './gather-nd';
 import { squaredDifferenceGradient } from './squared-difference';
+import { unpackGradient } from './unpack';
 
 /** Gradients that tfjs 4.22 lacks for ops that converted CNNs use (on every backend). */
 const MISSING_GRADIENTS: ReadonlyArray<(tf: TfModule) => Tf.GradConfig> = [gatherNdGradient];
 
 /** Gradients that tfjs 4.22 has but computes wrongly. */
-const REPLACED_GRADIENTS: ReadonlyArray<(tf: TfModule) => Tf.GradConfig> = [squaredDifferenceGradient];
+const REPLACED_GRADIENTS: ReadonlyArray<(tf: TfModule) => Tf.GradConfig> = [squaredDifferenceGradient, unpackGradient];
 
 const registered = new WeakSet<TfModule>();
 
