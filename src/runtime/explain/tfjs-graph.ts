@@ -5,7 +5,7 @@ import { resolvePreprocessing } from '../images/resolve';
 import type { Preprocessing } from '../images/types';
 import { graphRunner, tfjsInputFacts } from '../predict/tfjs-model';
 import { executionOrder, graphTensorFacts, tensorKey, tensorRef } from '../tfjs/graph-model';
-import { gradientAncestors, gradientBlocker, graphAncestors, graphIo } from '../tfjs/graph-gradients';
+import { gradientBlocker, graphAncestors, graphIo } from '../tfjs/graph-gradients';
 import type { GraphNode } from '../tfjs/graph-shapes';
 import { attrText } from '../tfjs/graph-shapes';
 import { readModelJson } from '../tfjs/inspect';
@@ -97,7 +97,7 @@ async function explainGraph(
   const layout = graphLayout(nodes);
   const run = graphRunner(model);
   const toTensor = (values: Float32Array, shape = dims) => (feed.dtype === 'int32' ? tf.tensor(Int32Array.from(values, Math.round), shape, 'int32') : tf.tensor(values, shape, 'float32'));
-  const needed = [gradientAncestors(json, output), graphAncestors(json, output)];
+  const needed = [graphAncestors(json, output, true), graphAncestors(json, output)];
   const layer = method.resolution === 'layer' || options.layer
     ? graphTargetLayer(nodes, graphTensorFacts(json, readShards(json, modelJson).weights, { [input]: dims }), output, needed, layout, options.layer)
     : null;

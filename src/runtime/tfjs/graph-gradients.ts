@@ -43,20 +43,6 @@ export function graphIo(json: ModelJson): { input: string; output: string } {
   return { input: tensorRef(input)[0], output };
 }
 
-/** Names of the nodes `output` depends on (itself included). */
-export function graphAncestors(json: ModelJson, output: string): Set<string> {
-  const byName = new Map(graphNodes(json).map((node) => [node.name, node]));
-  const seen = new Set<string>();
-  const stack = [tensorRef(output)[0]];
-  while (stack.length > 0) {
-    const name = stack.pop()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    stack.push(...dataSources(byName.get(name) ?? { name, op: '' }));
-  }
-  return seen;
-}
-
 /** Ops whose gradient is zero: the output does not change with a small change of their inputs. */
 const ZERO_GRADIENT_OPS = new Set([
   'ArgMax', 'ArgMin', 'Floor', 'Ceil', 'Round', 'Sign', 'FloorDiv', 'FloorMod', 'Equal', 'NotEqual', 'Less', 'LessEqual',
@@ -67,15 +53,16 @@ const ZERO_GRADIENT_OPS = new Set([
 const FIRST_INPUT_GRADIENT_OPS = new Set([
   'GatherV2', 'Gather', 'GatherNd', 'Reshape', 'Tile', 'Slice', 'StridedSlice', 'Pad', 'PadV2', 'MirrorPad', 'ExpandDims',
   'Squeeze', 'Transpose', 'ResizeBilinear', 'ResizeNearestNeighbor', 'BroadcastTo', 'Sum', 'Mean', 'Max', 'Min', 'Prod',
-  'Cumsum', 'SpaceToBatchND', 'BatchToSpaceND', 'ReverseV2', 'Split', 'SplitV',
+  'Cumsum', 'SpaceToBatchND', 'BatchToSpaceND', 'ReverseV2', 'SplitV',
 ]);
 
 /**
- * Names of the nodes whose value changes `output` through a nonzero gradient (itself included): the ancestors that
- * reach it only as indices (an ArgMax feeding a GatherNd's positions, as in MoveNet's keypoint decoding), through a
- * comparison or through a shape are left out, so a layer chosen from them has a gradient to explain.
+ * Names of the nodes `output` depends on (itself included); with `throughGradient`, only those whose value changes it
+ * through a nonzero gradient: the ancestors that reach it only as indices (an ArgMax feeding a GatherNd's positions,
+ * as in MoveNet's keypoint decoding), through a comparison or through a shape are left out, so a layer chosen from
+ * them has a gradient to explain.
  */
-export function gradientAncestors(json: ModelJson, output: string): Set<string> {
+export function graphAncestors(json: ModelJson, output: string, throughGradient = false): Set<string> {
   const byName = new Map(graphNodes(json).map((node) => [node.name, node]));
   const seen = new Set<string>();
   const stack = [tensorRef(output)[0]];
@@ -83,11 +70,12 @@ export function gradientAncestors(json: ModelJson, output: string): Set<string> 
     const name = stack.pop()!;
     if (seen.has(name)) continue;
     seen.add(name);
-    const node = byName.get(name);
-    if (!node || ZERO_GRADIENT_OPS.has(node.op)) continue;
+    const node = byName.get(name) ?? { name, op: '' };
     const sources = dataSources(node);
+    if (!throughGradient) stack.push(...sources);
+    else if (ZERO_GRADIENT_OPS.has(node.op)) continue;
     // Split's first input is its axis; SplitV's first is the value.
-    if (node.op === 'Split') stack.push(...sources.slice(1, 2));
+    else if (node.op === 'Split') stack.push(...sources.slice(1, 2));
     else stack.push(...(FIRST_INPUT_GRADIENT_OPS.has(node.op) ? sources.slice(0, 1) : sources));
   }
   return seen;
