@@ -22,12 +22,12 @@ from torchvision.transforms import InterpolationMode
 
 
 class SmallCnn(nn.Module):
-    def __init__(self, classes):
+    def __init__(self, classes, features=9216):
         super().__init__()
         self.conv1 = nn.Conv2d(1, 32, 3)
         self.conv2 = nn.Conv2d(32, 64, 3)
         self.dropout1 = nn.Dropout(0.25)
-        self.fc1 = nn.Linear(9216, 128)
+        self.fc1 = nn.Linear(features, 128)
         self.dropout2 = nn.Dropout(0.5)
         self.fc2 = nn.Linear(128, classes)
 
@@ -52,6 +52,24 @@ def load(digits_dir, pairs):
     return torch.from_numpy(images), torch.from_numpy(labels)
 
 
+def train_adam(model, train_x, train_y, loss_of, request, transform=None):
+    """Adam at a constant rate over shuffled batches, request['epochs'] times; returns the training time in seconds."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=request['lr'])
+    batch = request['batch']
+    started = time.perf_counter()
+    for _ in range(request['epochs']):
+        model.train()
+        order = torch.randperm(len(train_x))
+        for first in range(0, len(order), batch):
+            indices = order[first:first + batch]
+            x = train_x[indices] if transform is None else torch.stack([transform(image) for image in train_x[indices]])
+            optimizer.zero_grad()
+            loss = loss_of(model(x), train_y[indices])
+            loss.backward()
+            optimizer.step()
+    return time.perf_counter() - started
+
+
 def main(request_path, out_path):
     with open(request_path) as handle:
         request = json.load(handle)
@@ -63,20 +81,7 @@ def main(request_path, out_path):
     affine = transforms.RandomAffine(degrees=augment['rotate'], translate=(augment['shift'] / 28, augment['shift'] / 28),
                                      scale=(1 - augment['scale'], 1 + augment['scale']), interpolation=InterpolationMode.BILINEAR)
     model = SmallCnn(10)
-    optimizer = torch.optim.Adam(model.parameters(), lr=request['lr'])
-    batch = request['batch']
-    started = time.perf_counter()
-    for _ in range(request['epochs']):
-        model.train()
-        order = torch.randperm(len(train_x))
-        for first in range(0, len(order), batch):
-            indices = order[first:first + batch]
-            x = torch.stack([affine(image) for image in train_x[indices]])
-            optimizer.zero_grad()
-            loss = F.cross_entropy(model(x), train_y[indices])
-            loss.backward()
-            optimizer.step()
-    seconds = time.perf_counter() - started
+    seconds = train_adam(model, train_x, train_y, F.cross_entropy, request, affine)
     model.eval()
     with torch.no_grad():
         predicted = model(test_x).argmax(1)

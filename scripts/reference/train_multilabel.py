@@ -11,28 +11,12 @@
 """
 import json
 import sys
-import time
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
-
-class SmallCnn(nn.Module):
-    def __init__(self, features, classes):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3)
-        self.conv2 = nn.Conv2d(32, 64, 3)
-        self.dropout1 = nn.Dropout(0.25)
-        self.fc1 = nn.Linear(features, 128)
-        self.dropout2 = nn.Dropout(0.5)
-        self.fc2 = nn.Linear(128, classes)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv2(F.relu(self.conv1(x)))), 2)
-        x = torch.flatten(self.dropout1(x), 1)
-        return self.fc2(self.dropout2(F.relu(self.fc1(x))))
+from train_mnist import SmallCnn, train_adam
 
 
 def load(request, images, targets):
@@ -57,20 +41,8 @@ def main(request_path, out_path):
     train_x, train_y = load(request, 'train', 'trainTargets')
     test_x, test_y = load(request, 'test', 'testTargets')
     features = 64 * ((request['height'] - 4) // 2) * ((request['width'] - 4) // 2)
-    model = SmallCnn(features, request['classes'])
-    optimizer = torch.optim.Adam(model.parameters(), lr=request['lr'])
-    batch = request['batch']
-    started = time.perf_counter()
-    for _ in range(request['epochs']):
-        model.train()
-        order = torch.randperm(len(train_x))
-        for first in range(0, len(order), batch):
-            indices = order[first:first + batch]
-            optimizer.zero_grad()
-            loss = F.binary_cross_entropy_with_logits(model(train_x[indices]), train_y[indices])
-            loss.backward()
-            optimizer.step()
-    seconds = time.perf_counter() - started
+    model = SmallCnn(request['classes'], features)
+    seconds = train_adam(model, train_x, train_y, F.binary_cross_entropy_with_logits, request)
     model.eval()
     with torch.no_grad():
         logits = model(test_x)
